@@ -1,0 +1,340 @@
+//! Digests: SHA-1 and SHA-256 (SHA-512 on request) of every file, in one pass over its bytes.
+//!
+//! [`HashPool`] overlaps reading with hashing: the thread that decompresses and parses the input
+//! fills pooled buffers and hands them to worker threads (all cores but one), each of which
+//! hashes whole files. Memory is bounded by the buffers in flight, never by file size.
+
+use sha1::Sha1;
+use sha2::{Digest, Sha256, Sha512};
+use std::io::{self, Read};
+use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
+use std::thread::JoinHandle;
+
+/// Size of one buffer handed from the reader to a hashing worker.
+const CHUNK: usize = 256 * 1024;
+/// Buffers a worker may have queued before the reader waits for it.
+const QUEUE: usize = 16;
+
+/// Digests of one file's bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Digests {
+    /// SHA-1.
+    pub sha1: [u8; 20],
+    /// SHA-256.
+    pub sha256: [u8; 32],
+    /// SHA-512, when requested.
+    pub sha512: Option<Box<[u8; 64]>>,
+    /// Number of bytes hashed.
+    pub size: u64,
+}
+
+/// Which digests to compute beyond the always-present SHA-1 and SHA-256.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DigestSet {
+    /// Also compute SHA-512.
+    pub sha512: bool,
+}
+
+/// Hashes a byte stream with all requested algorithms at once.
+#[derive(Debug, Clone)]
+pub struct MultiHasher {
+    sha1: Sha1,
+    sha256: Sha256,
+    sha512: Option<Sha512>,
+    size: u64,
+}
+
+impl MultiHasher {
+    /// A fresh hasher for `set`.
+    pub fn new(set: DigestSet) -> Self {
+        MultiHasher {
+            sha1: Sha1::new(),
+            sha256: Sha256::new(),
+            sha512: set.sha512.then(Sha512::new),
+            size: 0,
+        }
+    }
+
+    /// Feeds bytes.
+    pub fn update(&mut self, data: &[u8]) {
+        self.sha1.update(data);
+        self.sha256.update(data);
+        if let Some(h) = &mut self.sha512 {
+            h.update(data);
+        }
+        self.size += data.len() as u64;
+    }
+
+    /// The digests of everything fed so far.
+    pub fn finish(self) -> Digests {
+        Digests {
+            sha1: self.sha1.finalize().into(),
+            sha256: self.sha256.finalize().into(),
+            sha512: self.sha512.map(|h| Box::new(h.finalize().into())),
+            size: self.size,
+        }
+    }
+}
+
+/// Digests of an in-memory byte string.
+pub fn digest_bytes(data: &[u8], set: DigestSet) -> Digests {
+    let mut h = MultiHasher::new(set);
+    h.update(data);
+    h.finish()
+}
+
+/// SHA-256 of an in-memory byte string.
+pub fn sha256(data: &[u8]) -> [u8; 32] {
+    Sha256::digest(data).into()
+}
+
+/// SHA-1 of an in-memory byte string.
+pub fn sha1(data: &[u8]) -> [u8; 20] {
+    Sha1::digest(data).into()
+}
+
+/// Lowercase hexadecimal form of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[(b >> 4) as usize] as char);
+        s.push(DIGITS[(b & 15) as usize] as char);
+    }
+    s
+}
+
+/// A reader that hashes (SHA-256) everything read through it; used for the artifact itself.
+#[derive(Debug)]
+pub struct Sha256Reader<R> {
+    inner: R,
+    hasher: Sha256,
+    count: u64,
+}
+
+impl<R: Read> Sha256Reader<R> {
+    /// Wraps `inner`.
+    pub fn new(inner: R) -> Self {
+        Sha256Reader {
+            inner,
+            hasher: Sha256::new(),
+            count: 0,
+        }
+    }
+
+    /// Bytes read so far.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// SHA-256 of the bytes read so far (call after reading to the end).
+    pub fn finish(self) -> [u8; 32] {
+        self.hasher.finalize().into()
+    }
+}
+
+impl<R: Read> Read for Sha256Reader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.count += n as u64;
+        Ok(n)
+    }
+}
+
+struct Chunk {
+    index: usize,
+    buf: Vec<u8>,
+    last: bool,
+}
+
+/// Hashes files on worker threads while the calling thread reads them.
+#[derive(Debug)]
+pub struct HashPool {
+    senders: Vec<SyncSender<Chunk>>,
+    handles: Vec<JoinHandle<()>>,
+    spare_rx: Receiver<Vec<u8>>,
+    results_rx: Receiver<(usize, Digests)>,
+    next_worker: usize,
+    next_index: usize,
+}
+
+impl std::fmt::Debug for Chunk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Chunk({}, {} bytes)", self.index, self.buf.len())
+    }
+}
+
+impl HashPool {
+    /// A pool with one worker per core but one (at least one), computing `set`.
+    pub fn new(set: DigestSet) -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Self::with_workers(cores.saturating_sub(1).max(1), set)
+    }
+
+    /// A pool with exactly `workers` hashing threads.
+    pub fn with_workers(workers: usize, set: DigestSet) -> Self {
+        let (spare_tx, spare_rx) = channel::<Vec<u8>>();
+        let (results_tx, results_rx) = channel();
+        let mut senders = Vec::new();
+        let mut handles = Vec::new();
+        for _ in 0..workers.max(1) {
+            let (tx, rx) = sync_channel::<Chunk>(QUEUE);
+            let spare_tx: Sender<Vec<u8>> = spare_tx.clone();
+            let results_tx = results_tx.clone();
+            handles.push(std::thread::spawn(move || {
+                let mut current: Option<MultiHasher> = None;
+                for mut chunk in rx {
+                    let h = current.get_or_insert_with(|| MultiHasher::new(set));
+                    h.update(&chunk.buf);
+                    if chunk.last {
+                        if let Some(h) = current.take()
+                            && results_tx.send((chunk.index, h.finish())).is_err()
+                        {
+                            return;
+                        }
+                    }
+                    chunk.buf.clear();
+                    // The pool may already be gone at shutdown; the buffer is then just freed.
+                    let _ = spare_tx.send(chunk.buf);
+                }
+            }));
+            senders.push(tx);
+        }
+        HashPool {
+            senders,
+            handles,
+            spare_rx,
+            results_rx,
+            next_worker: 0,
+            next_index: 0,
+        }
+    }
+
+    fn buffer(&self) -> Vec<u8> {
+        self.spare_rx
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(CHUNK))
+    }
+
+    /// Reads `reader` to its end and queues its bytes for hashing. Returns the file's index in
+    /// the result of [`HashPool::finish`] and the number of bytes read. When `capture` is given,
+    /// the bytes are also appended to it.
+    pub fn hash_reader(
+        &mut self,
+        reader: &mut dyn Read,
+        mut capture: Option<&mut Vec<u8>>,
+    ) -> io::Result<(usize, u64)> {
+        let index = self.next_index;
+        self.next_index += 1;
+        let worker = self.next_worker;
+        self.next_worker = (self.next_worker + 1) % self.senders.len();
+        let mut total = 0u64;
+        loop {
+            let mut buf = self.buffer();
+            buf.resize(CHUNK, 0);
+            let mut filled = 0;
+            let mut eof = false;
+            while filled < CHUNK {
+                match reader.read(&mut buf[filled..]) {
+                    Ok(0) => {
+                        eof = true;
+                        break;
+                    }
+                    Ok(n) => filled += n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            buf.truncate(filled);
+            total += filled as u64;
+            if let Some(c) = capture.as_deref_mut() {
+                c.extend_from_slice(&buf);
+            }
+            self.send(worker, Chunk { index, buf, last: eof })?;
+            if eof {
+                return Ok((index, total));
+            }
+        }
+    }
+
+    /// Queues in-memory bytes for hashing; returns the file's index.
+    pub fn hash_bytes(&mut self, data: &[u8]) -> io::Result<usize> {
+        let mut reader = data;
+        self.hash_reader(&mut reader, None).map(|(i, _)| i)
+    }
+
+    fn send(&self, worker: usize, chunk: Chunk) -> io::Result<()> {
+        self.senders[worker]
+            .send(chunk)
+            .map_err(|_| io::Error::other("a hashing thread stopped unexpectedly"))
+    }
+
+    /// Waits for all queued files and returns their digests, by index.
+    pub fn finish(self) -> io::Result<Vec<Digests>> {
+        let HashPool {
+            senders,
+            handles,
+            results_rx,
+            next_index,
+            ..
+        } = self;
+        drop(senders);
+        for h in handles {
+            h.join()
+                .map_err(|_| io::Error::other("a hashing thread panicked"))?;
+        }
+        let mut out: Vec<Option<Digests>> = vec![None; next_index];
+        for (i, d) in results_rx.try_iter() {
+            out[i] = Some(d);
+        }
+        out.into_iter()
+            .map(|d| d.ok_or_else(|| io::Error::other("a file was queued but never hashed")))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_vectors() {
+        let d = digest_bytes(b"abc", DigestSet { sha512: true });
+        assert_eq!(hex(&d.sha1), "a9993e364706816aba3e25717850c26c9cd0d89d");
+        assert_eq!(
+            hex(&d.sha256),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert!(
+            hex(d.sha512.as_deref().expect("requested"))
+                .starts_with("ddaf35a193617abacc417349ae204131")
+        );
+        assert_eq!(d.size, 3);
+    }
+
+    #[test]
+    fn pool_matches_direct_hashing_for_every_size() {
+        let sizes = [0usize, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK + 17];
+        let data: Vec<Vec<u8>> = sizes
+            .iter()
+            .map(|&n| (0..n).map(|i| (i * 31 % 251) as u8).collect())
+            .collect();
+        for workers in [1, 3] {
+            let mut pool = HashPool::with_workers(workers, DigestSet::default());
+            let mut captured = Vec::new();
+            for (i, d) in data.iter().enumerate() {
+                let mut r = d.as_slice();
+                let cap = (i == 4).then_some(&mut captured);
+                let (idx, n) = pool.hash_reader(&mut r, cap).expect("hash");
+                assert_eq!(idx, i);
+                assert_eq!(n as usize, d.len());
+            }
+            let out = pool.finish().expect("finish");
+            for (d, got) in data.iter().zip(&out) {
+                assert_eq!(got, &digest_bytes(d, DigestSet::default()));
+            }
+            assert_eq!(captured, data[4]);
+        }
+    }
+}

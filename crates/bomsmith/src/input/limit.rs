@@ -1,0 +1,163 @@
+//! Bounds on decompression, and the tap that digests the raw artifact while it is decoded.
+
+use sha2::{Digest, Sha256};
+use std::cell::RefCell;
+use std::io::{self, Read, Seek, SeekFrom};
+use std::path::Path;
+use std::rc::Rc;
+
+/// Bounds that protect against decompression bombs. Both are configurable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest accepted ratio of unpacked to packed bytes (checked past [`Limits::RATIO_GRACE`]).
+    pub max_ratio: u64,
+    /// Largest accepted number of unpacked bytes in one input.
+    pub max_unpacked: u64,
+}
+
+impl Limits {
+    /// Unpacked bytes below which no ratio is enforced (tiny inputs compress absurdly well).
+    pub const RATIO_GRACE: u64 = 1 << 20;
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_ratio: 1000,
+            max_unpacked: 64 << 30,
+        }
+    }
+}
+
+/// The error for a breached bound, as an `io::Error` so it travels through decoders.
+pub(crate) fn ratio_error(unpacked: u64, packed: u64, max: u64) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        format!(
+            "decompression bomb: {unpacked} bytes unpacked from {packed} (more than {max}:1; raise --max-ratio to allow)"
+        ),
+    )
+}
+
+pub(crate) fn total_error(max: u64) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        format!(
+            "decompression bomb: more than {max} bytes unpacked (raise --max-unpacked-size to allow)"
+        ),
+    )
+}
+
+#[derive(Debug)]
+struct TapState {
+    hasher: Sha256,
+    count: u64,
+}
+
+/// Digests and counts the raw bytes of an artifact as the decompressor pulls them.
+#[derive(Debug, Clone)]
+pub struct Tap(Rc<RefCell<TapState>>);
+
+impl Default for Tap {
+    fn default() -> Self {
+        Tap(Rc::new(RefCell::new(TapState {
+            hasher: Sha256::new(),
+            count: 0,
+        })))
+    }
+}
+
+impl Tap {
+    /// A reader over `inner` that feeds this tap.
+    pub fn reader<R: Read>(&self, inner: R) -> TapReader<R> {
+        TapReader {
+            inner,
+            tap: self.clone(),
+        }
+    }
+
+    /// Raw bytes pulled so far.
+    pub fn count(&self) -> u64 {
+        self.0.borrow().count
+    }
+
+    /// The SHA-256 of the whole file at `path` (`size` bytes): what was tapped, plus whatever
+    /// the decompressor did not need to read.
+    pub fn finish(self, path: &Path, size: u64) -> io::Result<[u8; 32]> {
+        let mut state = self.0.borrow_mut();
+        if state.count < size {
+            let mut f = std::fs::File::open(path)?;
+            f.seek(SeekFrom::Start(state.count))?;
+            let mut buf = vec![0u8; 64 * 1024];
+            loop {
+                let n = f.read(&mut buf)?;
+                if n == 0 {
+                    break;
+                }
+                state.hasher.update(&buf[..n]);
+                state.count += n as u64;
+            }
+        }
+        Ok(state.hasher.clone().finalize().into())
+    }
+}
+
+/// See [`Tap::reader`].
+#[derive(Debug)]
+pub struct TapReader<R> {
+    inner: R,
+    tap: Tap,
+}
+
+impl<R: Read> Read for TapReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut s = self.tap.0.borrow_mut();
+        s.hasher.update(&buf[..n]);
+        s.count += n as u64;
+        Ok(n)
+    }
+}
+
+/// A decompressed stream whose size is checked against [`Limits`] as it is read.
+pub struct Bounded {
+    inner: Box<dyn Read>,
+    tap: Tap,
+    limits: Limits,
+    out: u64,
+}
+
+impl std::fmt::Debug for Bounded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Bounded").field("out", &self.out).finish()
+    }
+}
+
+impl Bounded {
+    /// Bounds `inner`, whose raw input flows through `tap`.
+    pub fn new(inner: Box<dyn Read>, tap: Tap, limits: Limits) -> Self {
+        Bounded {
+            inner,
+            tap,
+            limits,
+            out: 0,
+        }
+    }
+}
+
+impl Read for Bounded {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.out += n as u64;
+        if self.out > self.limits.max_unpacked {
+            return Err(total_error(self.limits.max_unpacked));
+        }
+        let packed = self.tap.count().max(1);
+        if self.out > Limits::RATIO_GRACE
+            && u128::from(self.out) > u128::from(packed) * u128::from(self.limits.max_ratio)
+        {
+            return Err(ratio_error(self.out, packed, self.limits.max_ratio));
+        }
+        Ok(n)
+    }
+}

@@ -1,0 +1,322 @@
+//! Inputs: a directory, or an archive recognised by its magic bytes (tar, optionally gzip, xz,
+//! bzip2 or zstd compressed; zip, including wheels). Archives are streamed, never extracted:
+//! every entry is handed to an [`EntrySink`] with a reader over exactly its bytes.
+
+mod dir;
+mod limit;
+mod tar;
+mod zip;
+
+pub use dir::{DirOptions, read_dir};
+pub use limit::Limits;
+pub use tar::read_tar;
+pub use zip::{RandomAccess, read_zip};
+
+use crate::digest::Sha256Reader;
+use crate::error::{Error, Result};
+use std::fs;
+use std::io::{self, BufReader, Read};
+use std::path::Path;
+
+/// What an archive entry or directory item is, for entries that are not regular files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EntryKind {
+    /// A directory.
+    Directory,
+    /// A symbolic link (never followed).
+    Symlink,
+    /// A character or block device.
+    Device,
+    /// A named pipe or socket.
+    Fifo,
+    /// A git submodule (gitlink) in a tracked tree.
+    Submodule,
+}
+
+impl EntryKind {
+    /// Plural noun for summaries.
+    pub fn plural(self) -> &'static str {
+        match self {
+            EntryKind::Directory => "directories",
+            EntryKind::Symlink => "symlinks",
+            EntryKind::Device => "devices",
+            EntryKind::Fifo => "fifos",
+            EntryKind::Submodule => "submodules",
+        }
+    }
+}
+
+/// Receives the entries of an input, in input order.
+pub trait EntrySink {
+    /// A regular file at `path` (normalised, `/`-separated, relative). `body` yields its bytes;
+    /// the sink must read it to the end and pass read errors on.
+    fn file(&mut self, path: &str, body: &mut dyn Read) -> io::Result<()>;
+    /// A hard link at `path` to the earlier regular file `target`.
+    fn hard_link(&mut self, path: &str, target: &str);
+    /// Something that is not a regular file.
+    fn other(&mut self, path: &str, kind: EntryKind);
+    /// A problem that does not stop the document from being complete and correct.
+    fn warn(&mut self, message: String);
+}
+
+/// Compression of a tar stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    /// Not compressed.
+    None,
+    /// gzip (RFC 1952), possibly several members.
+    Gzip,
+    /// xz, possibly several streams.
+    Xz,
+    /// bzip2, possibly several streams.
+    Bzip2,
+    /// Zstandard, possibly several frames.
+    Zstd,
+}
+
+impl Compression {
+    /// Recognises a compression format by the first bytes of a file.
+    pub fn from_magic(head: &[u8]) -> Option<Self> {
+        if head.starts_with(&[0x1f, 0x8b]) {
+            Some(Compression::Gzip)
+        } else if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
+            Some(Compression::Xz)
+        } else if head.len() >= 4 && head.starts_with(b"BZh") && (b'1'..=b'9').contains(&head[3])
+        {
+            Some(Compression::Bzip2)
+        } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            Some(Compression::Zstd)
+        } else {
+            None
+        }
+    }
+
+    /// Lower-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Compression::None => "none",
+            Compression::Gzip => "gzip",
+            Compression::Xz => "xz",
+            Compression::Bzip2 => "bzip2",
+            Compression::Zstd => "zstd",
+        }
+    }
+}
+
+/// The kind of an input, as recognised from the file system and magic bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    /// A directory tree.
+    Directory,
+    /// A tar archive with the given compression.
+    Tar(Compression),
+    /// A zip archive (including wheels and jars).
+    Zip,
+}
+
+impl InputKind {
+    /// Short description (`tar+xz`, `zip`, `directory`).
+    pub fn describe(self) -> String {
+        match self {
+            InputKind::Directory => "directory".into(),
+            InputKind::Tar(Compression::None) => "tar".into(),
+            InputKind::Tar(c) => format!("tar+{}", c.name()),
+            InputKind::Zip => "zip".into(),
+        }
+    }
+}
+
+/// Facts about the input artifact itself, learnt while reading it.
+#[derive(Debug, Clone)]
+pub struct Artifact {
+    /// What the input is.
+    pub kind: InputKind,
+    /// SHA-256 of the artifact file (none for directories).
+    pub sha256: Option<[u8; 32]>,
+    /// Size of the artifact file in bytes (none for directories).
+    pub size: Option<u64>,
+}
+
+/// True when `block` is a tar header: `ustar` magic, or a valid header checksum.
+pub fn looks_like_tar(block: &[u8]) -> bool {
+    block.len() >= 512 && (&block[257..262] == b"ustar" || tar::header_checksum_ok(block))
+}
+
+/// True when `head` starts a zip archive (a local file header or an empty archive's end record).
+pub fn looks_like_zip(head: &[u8]) -> bool {
+    head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06")
+}
+
+/// Recognises `path`: a directory, a (compressed) tar, or a zip.
+pub fn detect(path: &Path) -> Result<InputKind> {
+    let shown = path.display().to_string();
+    let meta = fs::metadata(path).map_err(|e| Error::io(&shown, e))?;
+    if meta.is_dir() {
+        return Ok(InputKind::Directory);
+    }
+    let mut head = Vec::with_capacity(512);
+    fs::File::open(path)
+        .and_then(|f| f.take(512).read_to_end(&mut head))
+        .map_err(|e| Error::io(&shown, e))?;
+    if looks_like_zip(&head) {
+        return Ok(InputKind::Zip);
+    }
+    if let Some(c) = Compression::from_magic(&head) {
+        return Ok(InputKind::Tar(c));
+    }
+    if looks_like_tar(&head) {
+        return Ok(InputKind::Tar(Compression::None));
+    }
+    Err(Error::Unsupported {
+        path: shown,
+        message: format!(
+            "not a directory, tar (plain, gzip, xz, bzip2, zstd) or zip archive (first bytes: {})",
+            crate::digest::hex(&head[..head.len().min(8)])
+        ),
+    })
+}
+
+/// Options for reading an input.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// Decompression bounds.
+    pub limits: Limits,
+    /// Directory-only options.
+    pub dir: DirOptions,
+}
+
+/// Reads the input at `path`, handing every entry to `sink`.
+pub fn read_input(path: &Path, options: &ReadOptions, sink: &mut dyn EntrySink) -> Result<Artifact> {
+    let shown = path.display().to_string();
+    let kind = detect(path)?;
+    match kind {
+        InputKind::Directory => {
+            read_dir(path, &options.dir, sink)?;
+            Ok(Artifact {
+                kind,
+                sha256: None,
+                size: None,
+            })
+        }
+        InputKind::Zip => {
+            let file = fs::File::open(path).map_err(|e| Error::io(&shown, e))?;
+            read_zip(&file, &shown, &options.limits, sink)?;
+            // The zip reader seeks; the artifact digest is one more sequential read.
+            let sha = hash_file(path)?;
+            Ok(Artifact {
+                kind,
+                sha256: Some(sha.0),
+                size: Some(sha.1),
+            })
+        }
+        InputKind::Tar(compression) => {
+            let file = fs::File::open(path).map_err(|e| Error::io(&shown, e))?;
+            let size = file.metadata().map_err(|e| Error::io(&shown, e))?.len();
+            let tap = limit::Tap::default();
+            let raw = tap.reader(BufReader::with_capacity(256 * 1024, file));
+            let decoder: Box<dyn Read> = match compression {
+                Compression::None => Box::new(raw),
+                Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(raw)),
+                Compression::Xz => Box::new(liblzma::read::XzDecoder::new_multi_decoder(raw)),
+                Compression::Bzip2 => Box::new(bzip2::read::MultiBzDecoder::new(raw)),
+                Compression::Zstd => {
+                    let zstd_err = |e: io::Error| Error::archive(&shown, None, format!("zstd: {e}"));
+                    let mut dec = zstd::stream::read::Decoder::new(raw).map_err(zstd_err)?;
+                    // A 128 MiB window at most: larger windows would let one input claim gigabytes.
+                    dec.window_log_max(27).map_err(zstd_err)?;
+                    Box::new(dec)
+                }
+            };
+            let mut bounded = limit::Bounded::new(decoder, tap.clone(), options.limits.clone());
+            read_tar(&mut bounded, &shown, sink)?;
+            // Read past the end-of-archive blocks to the end of the compressed stream, so its
+            // trailing checksum is verified and the artifact digest covers every byte.
+            io::copy(&mut bounded, &mut io::sink())
+                .map_err(|e| Error::archive(&shown, None, format!("after the end of the tar archive: {e}")))?;
+            drop(bounded);
+            let sha256 = tap.finish(path, size).map_err(|e| Error::io(&shown, e))?;
+            Ok(Artifact {
+                kind,
+                sha256: Some(sha256),
+                size: Some(size),
+            })
+        }
+    }
+}
+
+/// SHA-256 and size of a whole file.
+fn hash_file(path: &Path) -> Result<([u8; 32], u64)> {
+    let shown = path.display().to_string();
+    let file = fs::File::open(path).map_err(|e| Error::io(&shown, e))?;
+    let mut r = Sha256Reader::new(file);
+    io::copy(&mut r, &mut io::sink()).map_err(|e| Error::io(&shown, e))?;
+    let n = r.count();
+    Ok((r.finish(), n))
+}
+
+/// Normalises an archive member name: UTF-8, relative, no `..`, no empty or `.` components.
+/// Returns the `/`-joined name (empty for the archive root itself).
+pub fn normalize_member_name(raw: &[u8]) -> std::result::Result<String, String> {
+    let name = std::str::from_utf8(raw)
+        .map_err(|_| format!("name is not valid UTF-8: {}", escape_bytes(raw)))?;
+    if name.contains('\0') {
+        return Err(format!("name contains a NUL byte: {}", escape_bytes(raw)));
+    }
+    if name.starts_with('/') {
+        return Err("absolute member name: the archive would write outside its root".into());
+    }
+    let mut parts = Vec::new();
+    for part in name.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                return Err(
+                    "member name contains `..`: the archive would write outside its root".into(),
+                );
+            }
+            p => parts.push(p),
+        }
+    }
+    Ok(parts.join("/"))
+}
+
+/// Shows arbitrary bytes readably: ASCII as is, everything else as `\xNN`.
+pub fn escape_bytes(raw: &[u8]) -> String {
+    let mut s = String::new();
+    for &b in raw {
+        if b.is_ascii_graphic() || b == b' ' {
+            s.push(b as char);
+        } else {
+            s.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_normalised_or_refused() {
+        assert_eq!(normalize_member_name(b"./a//b/./c").as_deref(), Ok("a/b/c"));
+        assert_eq!(normalize_member_name(b"dir/").as_deref(), Ok("dir"));
+        assert_eq!(normalize_member_name(b"./").as_deref(), Ok(""));
+        assert!(normalize_member_name(b"/etc/passwd").is_err());
+        assert!(normalize_member_name(b"a/../../b").is_err());
+        let e = normalize_member_name(b"caf\xe9").expect_err("latin-1");
+        assert!(e.contains("caf\\xe9"), "{e}");
+    }
+
+    #[test]
+    fn magic_bytes() {
+        assert_eq!(Compression::from_magic(&[0x1f, 0x8b, 8]), Some(Compression::Gzip));
+        assert_eq!(Compression::from_magic(b"BZh9"), Some(Compression::Bzip2));
+        assert_eq!(Compression::from_magic(b"BZhx"), None);
+        assert_eq!(
+            Compression::from_magic(&[0x28, 0xb5, 0x2f, 0xfd, 0]),
+            Some(Compression::Zstd)
+        );
+        assert!(looks_like_zip(b"PK\x03\x04rest"));
+    }
+}

@@ -1,0 +1,12 @@
+//! bomsmith: Software Bills of Materials for open source release engineering.
+//!
+//! The library holds all behaviour; the `bomsmith` binary is a thin command-line front end.
+//! Data flows one way: [`input`] → [`digest`] → [`scan`] (detect and assemble) → [`format`].
+
+pub mod digest;
+pub mod error;
+pub mod input;
+pub mod json;
+pub mod model;
+
+pub use error::{Error, Result};
