@@ -142,6 +142,40 @@ impl<R: Read> Read for Sha256Reader<R> {
     }
 }
 
+/// A bounded in-memory copy of a file, taken while it is hashed (for detectors that parse it).
+#[derive(Debug, Default)]
+pub struct Capture {
+    /// The bytes captured so far.
+    pub bytes: Vec<u8>,
+    /// Largest number of bytes kept.
+    pub limit: usize,
+    /// True when the file was larger than `limit` (and `bytes` was emptied).
+    pub overflowed: bool,
+}
+
+impl Capture {
+    /// A capture of at most `limit` bytes.
+    pub fn with_limit(limit: usize) -> Self {
+        Capture {
+            bytes: Vec::new(),
+            limit,
+            overflowed: false,
+        }
+    }
+
+    fn push(&mut self, data: &[u8]) {
+        if self.overflowed {
+            return;
+        }
+        if self.bytes.len() + data.len() > self.limit {
+            self.overflowed = true;
+            self.bytes = Vec::new();
+        } else {
+            self.bytes.extend_from_slice(data);
+        }
+    }
+}
+
 struct Chunk {
     index: usize,
     buf: Vec<u8>,
@@ -219,11 +253,11 @@ impl HashPool {
 
     /// Reads `reader` to its end and queues its bytes for hashing. Returns the file's index in
     /// the result of [`HashPool::finish`] and the number of bytes read. When `capture` is given,
-    /// the bytes are also appended to it.
+    /// the bytes are also kept there.
     pub fn hash_reader(
         &mut self,
         reader: &mut dyn Read,
-        mut capture: Option<&mut Vec<u8>>,
+        mut capture: Option<&mut Capture>,
     ) -> io::Result<(usize, u64)> {
         let index = self.next_index;
         self.next_index += 1;
@@ -249,9 +283,16 @@ impl HashPool {
             buf.truncate(filled);
             total += filled as u64;
             if let Some(c) = capture.as_deref_mut() {
-                c.extend_from_slice(&buf);
+                c.push(&buf);
             }
-            self.send(worker, Chunk { index, buf, last: eof })?;
+            self.send(
+                worker,
+                Chunk {
+                    index,
+                    buf,
+                    last: eof,
+                },
+            )?;
             if eof {
                 return Ok((index, total));
             }
@@ -314,6 +355,16 @@ mod tests {
     }
 
     #[test]
+    fn capture_is_bounded() {
+        let mut pool = HashPool::with_workers(1, DigestSet::default());
+        let mut cap = Capture::with_limit(10);
+        pool.hash_reader(&mut &[7u8; 11][..], Some(&mut cap))
+            .expect("hash");
+        assert!(cap.overflowed && cap.bytes.is_empty());
+        pool.finish().expect("finish");
+    }
+
+    #[test]
     fn pool_matches_direct_hashing_for_every_size() {
         let sizes = [0usize, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK + 17];
         let data: Vec<Vec<u8>> = sizes
@@ -322,7 +373,7 @@ mod tests {
             .collect();
         for workers in [1, 3] {
             let mut pool = HashPool::with_workers(workers, DigestSet::default());
-            let mut captured = Vec::new();
+            let mut captured = Capture::with_limit(usize::MAX);
             for (i, d) in data.iter().enumerate() {
                 let mut r = d.as_slice();
                 let cap = (i == 4).then_some(&mut captured);
@@ -334,7 +385,7 @@ mod tests {
             for (d, got) in data.iter().zip(&out) {
                 assert_eq!(got, &digest_bytes(d, DigestSet::default()));
             }
-            assert_eq!(captured, data[4]);
+            assert_eq!(captured.bytes, data[4]);
         }
     }
 }

@@ -10,3 +10,7 @@ pub mod json;
 pub mod model;
 
 pub use error::{Error, Result};
+pub mod config;
+pub mod format;
+pub mod ident;
+pub mod scan;

@@ -119,7 +119,11 @@ pub fn read_dir(root: &Path, options: &DirOptions, sink: &mut dyn EntrySink) -> 
             let path = e
                 .path()
                 .map_or_else(|| root.display().to_string(), |p| p.display().to_string());
-            Error::io(path, e.into_io_error().unwrap_or_else(|| std::io::Error::other("walk failed")))
+            Error::io(
+                path,
+                e.into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other("walk failed")),
+            )
         })?;
         let rel = rel_path(root, entry.path())?;
         let name = entry.file_name();
@@ -166,13 +170,16 @@ fn read_tracked(root: &Path, excludes: &Excludes, sink: &mut dyn EntrySink) -> R
         if rel.split('/').any(|c| c == ".git") || excludes.matches(&rel) {
             continue;
         }
-        if rel.split('/').scan(String::new(), |acc, c| {
-            if !acc.is_empty() {
-                acc.push('/');
-            }
-            acc.push_str(c);
-            Some(acc.clone())
-        }).any(|prefix| excludes.matches(&prefix))
+        if rel
+            .split('/')
+            .scan(String::new(), |acc, c| {
+                if !acc.is_empty() {
+                    acc.push('/');
+                }
+                acc.push_str(c);
+                Some(acc.clone())
+            })
+            .any(|prefix| excludes.matches(&prefix))
         {
             continue;
         }

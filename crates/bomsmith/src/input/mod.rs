@@ -7,7 +7,7 @@ mod limit;
 mod tar;
 mod zip;
 
-pub use dir::{DirOptions, read_dir};
+pub use dir::{DirOptions, Excludes, read_dir};
 pub use limit::Limits;
 pub use tar::read_tar;
 pub use zip::{RandomAccess, read_zip};
@@ -81,8 +81,7 @@ impl Compression {
             Some(Compression::Gzip)
         } else if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
             Some(Compression::Xz)
-        } else if head.len() >= 4 && head.starts_with(b"BZh") && (b'1'..=b'9').contains(&head[3])
-        {
+        } else if head.len() >= 4 && head.starts_with(b"BZh") && (b'1'..=b'9').contains(&head[3]) {
             Some(Compression::Bzip2)
         } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
             Some(Compression::Zstd)
@@ -186,7 +185,11 @@ pub struct ReadOptions {
 }
 
 /// Reads the input at `path`, handing every entry to `sink`.
-pub fn read_input(path: &Path, options: &ReadOptions, sink: &mut dyn EntrySink) -> Result<Artifact> {
+pub fn read_input(
+    path: &Path,
+    options: &ReadOptions,
+    sink: &mut dyn EntrySink,
+) -> Result<Artifact> {
     let shown = path.display().to_string();
     let kind = detect(path)?;
     match kind {
@@ -220,7 +223,8 @@ pub fn read_input(path: &Path, options: &ReadOptions, sink: &mut dyn EntrySink) 
                 Compression::Xz => Box::new(liblzma::read::XzDecoder::new_multi_decoder(raw)),
                 Compression::Bzip2 => Box::new(bzip2::read::MultiBzDecoder::new(raw)),
                 Compression::Zstd => {
-                    let zstd_err = |e: io::Error| Error::archive(&shown, None, format!("zstd: {e}"));
+                    let zstd_err =
+                        |e: io::Error| Error::archive(&shown, None, format!("zstd: {e}"));
                     let mut dec = zstd::stream::read::Decoder::new(raw).map_err(zstd_err)?;
                     // A 128 MiB window at most: larger windows would let one input claim gigabytes.
                     dec.window_log_max(27).map_err(zstd_err)?;
@@ -231,8 +235,13 @@ pub fn read_input(path: &Path, options: &ReadOptions, sink: &mut dyn EntrySink) 
             read_tar(&mut bounded, &shown, sink)?;
             // Read past the end-of-archive blocks to the end of the compressed stream, so its
             // trailing checksum is verified and the artifact digest covers every byte.
-            io::copy(&mut bounded, &mut io::sink())
-                .map_err(|e| Error::archive(&shown, None, format!("after the end of the tar archive: {e}")))?;
+            io::copy(&mut bounded, &mut io::sink()).map_err(|e| {
+                Error::archive(
+                    &shown,
+                    None,
+                    format!("after the end of the tar archive: {e}"),
+                )
+            })?;
             drop(bounded);
             let sha256 = tap.finish(path, size).map_err(|e| Error::io(&shown, e))?;
             Ok(Artifact {
@@ -310,7 +319,10 @@ mod tests {
 
     #[test]
     fn magic_bytes() {
-        assert_eq!(Compression::from_magic(&[0x1f, 0x8b, 8]), Some(Compression::Gzip));
+        assert_eq!(
+            Compression::from_magic(&[0x1f, 0x8b, 8]),
+            Some(Compression::Gzip)
+        );
         assert_eq!(Compression::from_magic(b"BZh9"), Some(Compression::Bzip2));
         assert_eq!(Compression::from_magic(b"BZhx"), None);
         assert_eq!(

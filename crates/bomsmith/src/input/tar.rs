@@ -280,10 +280,16 @@ pub fn read_tar(r: &mut dyn Read, archive: &str, sink: &mut dyn EntrySink) -> Re
             b'5' | b'D' => Seen::Directory,
             b'1' | b'2' | b'3' | b'4' | b'6' => Seen::Other,
             b'S' => {
-                return Err(err(Some(&path), "GNU sparse members are not supported".into()));
+                return Err(err(
+                    Some(&path),
+                    "GNU sparse members are not supported".into(),
+                ));
             }
             b'M' | b'N' => {
-                return Err(err(Some(&path), "multi-volume tar archives are not supported".into()));
+                return Err(err(
+                    Some(&path),
+                    "multi-volume tar archives are not supported".into(),
+                ));
             }
             b'V' => {
                 skip(r, size + padding(size)).map_err(|e| err(Some(&path), e.to_string()))?;
@@ -299,7 +305,10 @@ pub fn read_tar(r: &mut dyn Read, archive: &str, sink: &mut dyn EntrySink) -> Re
             }
         };
         if sparse && kind == Seen::File {
-            return Err(err(Some(&path), "GNU sparse members are not supported".into()));
+            return Err(err(
+                Some(&path),
+                "GNU sparse members are not supported".into(),
+            ));
         }
         if path.is_empty() {
             if kind != Seen::Directory {
@@ -348,7 +357,9 @@ pub fn read_tar(r: &mut dyn Read, archive: &str, sink: &mut dyn EntrySink) -> Re
                 if seen.get(&target) != Some(&Seen::File) {
                     return Err(err(
                         Some(&path),
-                        format!("hard link to `{target}`, which is not an earlier regular file of the archive"),
+                        format!(
+                            "hard link to `{target}`, which is not an earlier regular file of the archive"
+                        ),
                     ));
                 }
                 sink.hard_link(&path, &target);

@@ -18,14 +18,14 @@ pub trait RandomAccess {
     fn read_exact_at(&self, buf: &mut [u8], offset: u64) -> io::Result<()>;
 }
 
-impl RandomAccess for [u8] {
+impl RandomAccess for &[u8] {
     fn size(&self) -> io::Result<u64> {
         Ok(self.len() as u64)
     }
     fn read_exact_at(&self, buf: &mut [u8], offset: u64) -> io::Result<()> {
         let start = usize::try_from(offset).map_err(|_| eof())?;
         let end = start.checked_add(buf.len()).ok_or_else(eof)?;
-        let src = self.get(start..end).ok_or_else(eof)?;
+        let src = (*self).get(start..end).ok_or_else(eof)?;
         buf.copy_from_slice(src);
         Ok(())
     }
@@ -54,7 +54,10 @@ impl RandomAccess for std::fs::File {
 }
 
 fn eof() -> io::Error {
-    io::Error::new(io::ErrorKind::UnexpectedEof, "read past the end of the archive")
+    io::Error::new(
+        io::ErrorKind::UnexpectedEof,
+        "read past the end of the archive",
+    )
 }
 
 fn u16le(b: &[u8], at: usize) -> u16 {
@@ -186,7 +189,10 @@ fn parse_central_directory(cd: &[u8], expected: u64) -> std::result::Result<Vec<
         let extra_end = name_end + extra_len;
         let next = extra_end + comment_len;
         if next > cd.len() {
-            return Err(format!("central directory entry {} runs past its end", out.len() + 1));
+            return Err(format!(
+                "central directory entry {} runs past its end",
+                out.len() + 1
+            ));
         }
         let raw_name = cd[at + 46..name_end].to_vec();
         let mut unicode_name: Option<Vec<u8>> = None;
@@ -323,19 +329,31 @@ pub fn read_zip(
     let err = |member: Option<&str>, msg: String| Error::archive(archive, member, msg);
     let io_err = |e: io::Error| err(None, e.to_string());
     let len = src.size().map_err(io_err)?;
-    let eocd = find_eocd(src, len)
-        .map_err(io_err)?
-        .ok_or_else(|| err(None, "not a zip archive: no end of central directory record (truncated?)".into()))?;
+    let eocd = find_eocd(src, len).map_err(io_err)?.ok_or_else(|| {
+        err(
+            None,
+            "not a zip archive: no end of central directory record (truncated?)".into(),
+        )
+    })?;
     // Data prepended to the archive (self-extractors) shifts every offset by the same amount.
     let cd_start = eocd
         .position
         .checked_sub(eocd.cd_size)
         .ok_or_else(|| err(None, "central directory is larger than the archive".into()))?;
-    let shift = cd_start
-        .checked_sub(eocd.cd_offset)
-        .ok_or_else(|| err(None, "central directory offset points past its end record".into()))?;
+    let shift = cd_start.checked_sub(eocd.cd_offset).ok_or_else(|| {
+        err(
+            None,
+            "central directory offset points past its end record".into(),
+        )
+    })?;
     if eocd.cd_size > 256 << 20 {
-        return Err(err(None, format!("central directory of {} bytes is implausibly large", eocd.cd_size)));
+        return Err(err(
+            None,
+            format!(
+                "central directory of {} bytes is implausibly large",
+                eocd.cd_size
+            ),
+        ));
     }
     let mut cd = vec![0u8; eocd.cd_size as usize];
     src.read_exact_at(&mut cd, cd_start).map_err(io_err)?;
@@ -350,7 +368,11 @@ pub fn read_zip(
     for e in &entries {
         let shown = escape_bytes(&e.raw_name);
         let name = e.name.clone().map_err(|m| err(Some(&shown), m))?;
-        let member = if name.is_empty() { shown.clone() } else { name.clone() };
+        let member = if name.is_empty() {
+            shown.clone()
+        } else {
+            name.clone()
+        };
         let local_at = e
             .offset
             .checked_add(shift)
@@ -359,7 +381,10 @@ pub fn read_zip(
         src.read_exact_at(&mut local, local_at)
             .map_err(|e| err(Some(&member), format!("local header: {e}")))?;
         if &local[0..4] != b"PK\x03\x04" {
-            return Err(err(Some(&member), "local header signature missing: the archive is corrupt".into()));
+            return Err(err(
+                Some(&member),
+                "local header signature missing: the archive is corrupt".into(),
+            ));
         }
         let name_len = u64::from(u16le(&local, 26));
         let extra_len = u64::from(u16le(&local, 28));
@@ -382,7 +407,9 @@ pub fn read_zip(
         if local_at < previous_end {
             return Err(err(
                 Some(&member),
-                format!("entries overlap: its data overlaps that of `{previous_name}` (a zip-bomb construction)"),
+                format!(
+                    "entries overlap: its data overlaps that of `{previous_name}` (a zip-bomb construction)"
+                ),
             ));
         }
         if data_end > cd_start {
@@ -415,16 +442,25 @@ pub fn read_zip(
             continue;
         }
         if e.flags & 1 != 0 {
-            return Err(err(Some(&name), "encrypted members are not supported".into()));
+            return Err(err(
+                Some(&name),
+                "encrypted members are not supported".into(),
+            ));
         }
         if e.usize > Limits::RATIO_GRACE
             && u128::from(e.usize) > u128::from(e.csize.max(1)) * u128::from(limits.max_ratio)
         {
-            return Err(err(Some(&name), ratio_error(e.usize, e.csize, limits.max_ratio).to_string()));
+            return Err(err(
+                Some(&name),
+                ratio_error(e.usize, e.csize, limits.max_ratio).to_string(),
+            ));
         }
         total = total.saturating_add(e.usize);
         if total > limits.max_unpacked {
-            return Err(err(Some(&name), total_error(limits.max_unpacked).to_string()));
+            return Err(err(
+                Some(&name),
+                total_error(limits.max_unpacked).to_string(),
+            ));
         }
         let raw = BufReader::with_capacity(
             64 * 1024,
@@ -454,7 +490,10 @@ pub fn read_zip(
                     .map_err(|e| err(Some(&name), format!("zstd: {e}")))?,
             ),
             m => {
-                return Err(err(Some(&name), format!("unsupported compression method {m}")));
+                return Err(err(
+                    Some(&name),
+                    format!("unsupported compression method {m}"),
+                ));
             }
         };
         let mut checked = Checked {

@@ -1,0 +1,342 @@
+//! Project configuration (`bomsmith.toml`) and bundled presets.
+//!
+//! Unknown keys are errors, and every error carries the line and column it is about.
+
+use crate::error::{Error, Result};
+use serde::Deserialize;
+use std::path::Path;
+use toml::Spanned;
+
+/// The whole configuration. Every section is optional.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Document-level settings.
+    #[serde(default)]
+    pub document: DocumentConfig,
+    /// The package that stands for the scanned artifact or tree.
+    #[serde(default)]
+    pub root: RootConfig,
+    /// What to read.
+    #[serde(default)]
+    pub scan: ScanConfig,
+    /// SBOMs inside the scanned tree whose packages and file ownership are taken over.
+    #[serde(default)]
+    pub in_tree_sbom: Vec<InTreeSbom>,
+    /// Python wheels bundled in the tree, each one package (plus what it vendors).
+    #[serde(default)]
+    pub bundled_wheel: Vec<BundledWheel>,
+    /// Values set on every package of the document.
+    #[serde(default)]
+    pub every_package: EveryPackage,
+}
+
+/// `[document]`
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentConfig {
+    /// Document name (template); default `{name}-{version}`, or `{name}` without a version.
+    pub name: Option<Spanned<String>>,
+    /// Document namespace URI (template); default derived from the content's SHA-256.
+    pub namespace: Option<Spanned<String>>,
+    /// Creators besides bomsmith itself (`Person: ...`, `Organization: ...`).
+    #[serde(default)]
+    pub creators: Vec<String>,
+}
+
+/// `[root]`
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RootConfig {
+    /// Package name; default from the artifact's file name (`NAME-VERSION.EXT`) or directory.
+    pub name: Option<String>,
+    /// SPDX ID; default `SPDXRef-PACKAGE-<name>`.
+    pub id: Option<String>,
+    /// Version; default from the artifact's file name.
+    pub version: Option<String>,
+    /// `Organization: X` or `Person: Y`.
+    pub supplier: Option<String>,
+    /// `Organization: X` or `Person: Y`.
+    pub originator: Option<String>,
+    /// Concluded license expression.
+    pub license_concluded: Option<String>,
+    /// Declared license expression.
+    pub license_declared: Option<String>,
+    /// Copyright text.
+    pub copyright_text: Option<String>,
+    /// Home page URL.
+    pub homepage: Option<String>,
+    /// Download location (template).
+    pub download_location: Option<Spanned<String>>,
+    /// CPE 2.3 (template).
+    pub cpe: Option<Spanned<String>>,
+    /// Package URL (template).
+    pub purl: Option<Spanned<String>>,
+    /// Primary purpose (`SOURCE`, `APPLICATION`, ...).
+    pub purpose: Option<Spanned<String>>,
+}
+
+/// `[scan]`
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScanConfig {
+    /// Paths to leave out (globs; see `--exclude`).
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Drop the single top-level directory of an archive from file names (default: when every
+    /// member is under one).
+    pub strip_root_dir: Option<bool>,
+}
+
+/// `[[in_tree_sbom]]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InTreeSbom {
+    /// Path of the SPDX 2.3 JSON document inside the scanned tree.
+    pub path: Spanned<String>,
+    /// Fail when it is absent (default true).
+    #[serde(default = "yes")]
+    pub required: bool,
+}
+
+/// `[[bundled_wheel]]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BundledWheel {
+    /// Glob of the wheel's path inside the scanned tree.
+    pub path: Spanned<String>,
+    /// Fail when no file matches (default true).
+    #[serde(default = "yes")]
+    pub required: bool,
+    /// Originator of the wheel's project.
+    pub originator: Option<String>,
+    /// CPE 2.3 of the wheel's project (template; `{version}` is the wheel's).
+    pub cpe: Option<Spanned<String>>,
+    /// Path, inside the wheel, of a `name==version` list of projects the wheel vendors.
+    pub vendored: Option<String>,
+}
+
+/// `[every_package]`
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EveryPackage {
+    /// Supplier set on every package (the distributor of the artifact supplies all of them).
+    pub supplier: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Placeholders a template may use.
+pub const PLACEHOLDERS: &[&str] = &["name", "version", "version_base", "artifact", "sha256"];
+
+/// Values for template placeholders.
+#[derive(Debug, Clone, Default)]
+pub struct TemplateVars {
+    /// Root package name.
+    pub name: String,
+    /// Root package version (may be empty).
+    pub version: String,
+    /// Artifact file name (or directory name).
+    pub artifact: String,
+    /// Hex SHA-256 of the artifact (or of the content, for trees).
+    pub sha256: String,
+}
+
+impl TemplateVars {
+    /// The leading numeric part of the version (`3.14.0` of `3.14.0rc1`).
+    pub fn version_base(&self) -> &str {
+        let end = self
+            .version
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(self.version.len());
+        self.version[..end].trim_end_matches('.')
+    }
+
+    /// Expands `{placeholder}`s in a template (validated at load time).
+    pub fn expand(&self, template: &str) -> String {
+        let mut out = String::with_capacity(template.len() + 32);
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            match after.find('}') {
+                Some(close) => {
+                    out.push_str(match &after[..close] {
+                        "name" => &self.name,
+                        "version" => &self.version,
+                        "version_base" => self.version_base(),
+                        "artifact" => &self.artifact,
+                        "sha256" => &self.sha256,
+                        other => other,
+                    });
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    out.push_str(&rest[open..]);
+                    rest = "";
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+/// Where configuration text came from, for messages.
+#[derive(Debug, Clone)]
+struct Source<'a> {
+    name: &'a str,
+    text: &'a str,
+}
+
+impl Source<'_> {
+    fn error_at(&self, offset: usize, message: impl Into<String>) -> Error {
+        let before = &self.text[..offset.min(self.text.len())];
+        let line = before.matches('\n').count() + 1;
+        let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+        Error::Config {
+            file: self.name.to_owned(),
+            line,
+            column,
+            message: message.into(),
+        }
+    }
+
+    fn check_template(&self, t: &Spanned<String>) -> Result<()> {
+        let mut rest = t.get_ref().as_str();
+        while let Some(open) = rest.find('{') {
+            let after = &rest[open + 1..];
+            let close = after.find('}').ok_or_else(|| {
+                self.error_at(t.span().start, "template has a `{` without a closing `}`")
+            })?;
+            let name = &after[..close];
+            if !PLACEHOLDERS.contains(&name) {
+                return Err(self.error_at(
+                    t.span().start,
+                    format!(
+                        "unknown placeholder `{{{name}}}` (known: {})",
+                        PLACEHOLDERS
+                            .iter()
+                            .map(|p| format!("{{{p}}}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            }
+            rest = &after[close + 1..];
+        }
+        Ok(())
+    }
+}
+
+impl Config {
+    /// Parses configuration text; `name` identifies it in errors.
+    pub fn parse(text: &str, name: &str) -> Result<Self> {
+        let src = Source { name, text };
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let offset = e.span().map_or(0, |s| s.start);
+            src.error_at(offset, e.message().trim().to_owned())
+        })?;
+        let templates = [
+            &config.document.name,
+            &config.document.namespace,
+            &config.root.download_location,
+            &config.root.cpe,
+            &config.root.purl,
+        ];
+        for t in templates.into_iter().flatten() {
+            src.check_template(t)?;
+        }
+        for w in &config.bundled_wheel {
+            if let Some(t) = &w.cpe {
+                src.check_template(t)?;
+            }
+            globset::Glob::new(w.path.get_ref())
+                .map_err(|e| src.error_at(w.path.span().start, format!("invalid glob: {e}")))?;
+        }
+        if let Some(p) = &config.root.purpose
+            && crate::model::Purpose::from_name(p.get_ref()).is_none()
+        {
+            return Err(src.error_at(
+                p.span().start,
+                format!(
+                    "unknown purpose `{}` (one of: {})",
+                    p.get_ref(),
+                    crate::model::Purpose::ALL.map(|p| p.name()).join(", ")
+                ),
+            ));
+        }
+        crate::input::Excludes::new(&config.scan.exclude, &format!("{name}: [scan] exclude"))?;
+        Ok(config)
+    }
+
+    /// Reads a configuration file.
+    pub fn load(path: &Path) -> Result<Self> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(&shown, e))?;
+        Self::parse(&text, &shown)
+    }
+
+    /// A bundled preset by name.
+    pub fn preset(name: &str) -> Result<Self> {
+        let (_, text) = PRESETS.iter().find(|(n, _)| *n == name).ok_or_else(|| {
+            Error::invalid(
+                "--preset",
+                format!(
+                    "unknown preset `{name}` (known: {})",
+                    PRESETS
+                        .iter()
+                        .map(|(n, _)| *n)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+        })?;
+        Self::parse(text, &format!("preset:{name}"))
+    }
+}
+
+/// Presets bundled into the binary: name and configuration text.
+pub const PRESETS: &[(&str, &str)] = &[("cpython", include_str!("presets/cpython.toml"))];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn presets_parse() {
+        for (name, _) in PRESETS {
+            Config::preset(name).expect("bundled preset is valid");
+        }
+        assert!(Config::preset("nope").is_err());
+    }
+
+    #[test]
+    fn unknown_keys_have_line_numbers() {
+        let e = Config::parse("[root]\nname = \"x\"\nnmae = \"y\"\n", "b.toml").expect_err("typo");
+        let s = e.to_string();
+        assert!(s.starts_with("b.toml:3:1: unknown field `nmae`"), "{s}");
+    }
+
+    #[test]
+    fn templates_are_checked() {
+        let e = Config::parse("[root]\ncpe = \"cpe:{verson}\"\n", "c.toml").expect_err("typo");
+        assert!(
+            e.to_string()
+                .starts_with("c.toml:2:7: unknown placeholder `{verson}`"),
+            "{e}"
+        );
+        let vars = TemplateVars {
+            name: "Python".into(),
+            version: "3.14.0rc1".into(),
+            artifact: "Python-3.14.0rc1.tar.xz".into(),
+            sha256: "ab".into(),
+        };
+        assert_eq!(
+            vars.expand("https://x/{version_base}/{artifact}#{sha256}"),
+            "https://x/3.14.0/Python-3.14.0rc1.tar.xz#ab"
+        );
+    }
+}

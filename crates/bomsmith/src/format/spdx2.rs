@@ -1,0 +1,628 @@
+//! SPDX 2.3 JSON: writer and reader for the model.
+//!
+//! The writer's output is canonical: keys sorted, every array sorted by the compact JSON form of
+//! its elements (as CPython's tooling normalises its SBOMs), Python-compatible formatting.
+
+use crate::error::{Error, Result};
+use crate::json;
+use crate::model::{
+    Algorithm, Checksum, Document, ExternalRef, File, Package, Purpose, RefKind, Relationship,
+};
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+
+/// The `spdxVersion` this module reads and writes.
+pub const SPDX_VERSION: &str = "SPDX-2.3";
+/// Value of fields that make no assertion.
+pub const NOASSERTION: &str = "NOASSERTION";
+
+/// Writes `doc` as canonical SPDX 2.3 JSON.
+pub fn write(doc: &Document) -> String {
+    let mut v = to_value(doc);
+    json::sort_arrays(&mut v);
+    json::to_canonical_string(&v)
+}
+
+fn put(map: &mut Map<String, Value>, key: &str, value: &Option<String>) {
+    if let Some(v) = value {
+        map.insert(key.to_owned(), Value::String(v.clone()));
+    }
+}
+
+fn checksums_value(list: &[Checksum]) -> Value {
+    Value::Array(
+        list.iter()
+            .map(|c| json!({"algorithm": c.algorithm.name(), "checksumValue": c.value}))
+            .collect(),
+    )
+}
+
+fn external_ref_value(r: &ExternalRef) -> Value {
+    let (category, kind) = match &r.kind {
+        RefKind::Purl => ("PACKAGE_MANAGER", "purl"),
+        RefKind::Cpe23 => ("SECURITY", "cpe23Type"),
+        RefKind::Cpe22 => ("SECURITY", "cpe22Type"),
+        RefKind::Swhid => ("PERSISTENT_ID", "swh"),
+        RefKind::Gitoid => ("PERSISTENT_ID", "gitoid"),
+        RefKind::Other { category, kind } => (category.as_str(), kind.as_str()),
+    };
+    let mut m = Map::new();
+    m.insert("referenceCategory".into(), json!(category));
+    m.insert("referenceType".into(), json!(kind));
+    m.insert("referenceLocator".into(), json!(r.locator));
+    put(&mut m, "comment", &r.comment);
+    Value::Object(m)
+}
+
+fn package_value(p: &Package) -> Value {
+    let mut m = Map::new();
+    m.insert("SPDXID".into(), json!(p.id));
+    m.insert("name".into(), json!(p.name));
+    put(&mut m, "versionInfo", &p.version);
+    put(&mut m, "packageFileName", &p.file_name);
+    put(&mut m, "supplier", &p.supplier);
+    put(&mut m, "originator", &p.originator);
+    m.insert(
+        "downloadLocation".into(),
+        json!(p.download_location.as_deref().unwrap_or(NOASSERTION)),
+    );
+    put(&mut m, "homepage", &p.homepage);
+    m.insert("filesAnalyzed".into(), json!(p.files_analyzed));
+    if let Some(code) = &p.verification_code {
+        m.insert(
+            "packageVerificationCode".into(),
+            json!({"packageVerificationCodeValue": code}),
+        );
+    }
+    if !p.checksums.is_empty() {
+        m.insert("checksums".into(), checksums_value(&p.checksums));
+    }
+    put(&mut m, "licenseConcluded", &p.license_concluded);
+    put(&mut m, "licenseDeclared", &p.license_declared);
+    put(&mut m, "copyrightText", &p.copyright_text);
+    put(&mut m, "summary", &p.summary);
+    put(&mut m, "description", &p.description);
+    put(&mut m, "comment", &p.comment);
+    put(&mut m, "sourceInfo", &p.source_info);
+    put(&mut m, "releaseDate", &p.release_date);
+    if !p.external_refs.is_empty() {
+        m.insert(
+            "externalRefs".into(),
+            Value::Array(p.external_refs.iter().map(external_ref_value).collect()),
+        );
+    }
+    if let Some(purpose) = p.purpose {
+        m.insert("primaryPackagePurpose".into(), json!(purpose.name()));
+    }
+    Value::Object(m)
+}
+
+fn file_value(f: &File) -> Value {
+    let mut m = Map::new();
+    m.insert("SPDXID".into(), json!(f.id));
+    m.insert("fileName".into(), json!(f.name));
+    m.insert("checksums".into(), checksums_value(&f.checksums));
+    put(&mut m, "licenseConcluded", &f.license_concluded);
+    put(&mut m, "copyrightText", &f.copyright_text);
+    put(&mut m, "comment", &f.comment);
+    Value::Object(m)
+}
+
+/// The document as a JSON value (keys unsorted until written).
+pub fn to_value(doc: &Document) -> Value {
+    let mut m = Map::new();
+    m.insert("SPDXID".into(), json!(crate::model::DOCUMENT_ID));
+    m.insert("spdxVersion".into(), json!(SPDX_VERSION));
+    m.insert("name".into(), json!(doc.name));
+    m.insert("dataLicense".into(), json!(doc.data_license));
+    m.insert("documentNamespace".into(), json!(doc.namespace));
+    put(&mut m, "comment", &doc.comment);
+    let mut ci = Map::new();
+    ci.insert("created".into(), json!(doc.created));
+    ci.insert("creators".into(), json!(doc.creators));
+    put(&mut ci, "licenseListVersion", &doc.license_list_version);
+    m.insert("creationInfo".into(), Value::Object(ci));
+    m.insert(
+        "packages".into(),
+        Value::Array(doc.packages.iter().map(package_value).collect()),
+    );
+    m.insert(
+        "files".into(),
+        Value::Array(doc.files.iter().map(file_value).collect()),
+    );
+    m.insert(
+        "relationships".into(),
+        Value::Array(
+            doc.relationships
+                .iter()
+                .map(|r| {
+                    json!({
+                        "spdxElementId": r.from,
+                        "relationshipType": r.kind,
+                        "relatedSpdxElement": r.to,
+                    })
+                })
+                .collect(),
+        ),
+    );
+    Value::Object(m)
+}
+
+/// What a read could not carry into the model: SPDX fields the model does not hold, counted
+/// by field path (`packages[].annotations`), so that no loss is silent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadReport {
+    /// Dropped fields and how often each occurred.
+    pub dropped: BTreeMap<String, usize>,
+}
+
+struct Reader<'a> {
+    file: &'a str,
+    report: ReadReport,
+}
+
+/// Reads an SPDX 2.3 JSON document. `file` names it in errors.
+pub fn read(bytes: &[u8], file: &str) -> Result<(Document, ReadReport)> {
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
+        Error::document(
+            file,
+            "",
+            format!(
+                "malformed JSON at line {}, column {}: {e}",
+                e.line(),
+                e.column()
+            ),
+        )
+    })?;
+    let mut r = Reader {
+        file,
+        report: ReadReport::default(),
+    };
+    let doc = r.document(&value)?;
+    Ok((doc, r.report))
+}
+
+/// Fields valid in SPDX 2.3 that the model does not hold, per object kind.
+const UNMODELED_DOCUMENT: &[&str] = &[
+    "$schema",
+    "annotations",
+    "externalDocumentRefs",
+    "hasExtractedLicensingInfos",
+    "revieweds",
+    "snippets",
+];
+const UNMODELED_PACKAGE: &[&str] = &[
+    "annotations",
+    "attributionTexts",
+    "builtDate",
+    "hasFiles",
+    "licenseComments",
+    "licenseInfoFromFiles",
+    "validUntilDate",
+];
+const UNMODELED_FILE: &[&str] = &[
+    "annotations",
+    "artifactOfs",
+    "attributionTexts",
+    "fileContributors",
+    "fileDependencies",
+    "fileTypes",
+    "licenseComments",
+    "licenseInfoInFiles",
+    "noticeText",
+];
+
+fn child(pointer: &str, key: &str) -> String {
+    format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"))
+}
+
+impl Reader<'_> {
+    fn err(&self, pointer: &str, message: impl Into<String>) -> Error {
+        Error::document(self.file, pointer, message)
+    }
+
+    fn object<'v>(&self, v: &'v Value, pointer: &str) -> Result<&'v Map<String, Value>> {
+        v.as_object()
+            .ok_or_else(|| self.err(pointer, format!("expected an object, found {}", kind_of(v))))
+    }
+
+    fn array<'v>(
+        &self,
+        m: &'v Map<String, Value>,
+        key: &str,
+        pointer: &str,
+    ) -> Result<&'v [Value]> {
+        match m.get(key) {
+            None => Ok(&[]),
+            Some(Value::Array(a)) => Ok(a),
+            Some(other) => Err(self.err(
+                &child(pointer, key),
+                format!("expected an array, found {}", kind_of(other)),
+            )),
+        }
+    }
+
+    fn opt_str(&self, m: &Map<String, Value>, key: &str, pointer: &str) -> Result<Option<String>> {
+        match m.get(key) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(other) => Err(self.err(
+                &child(pointer, key),
+                format!("expected a string, found {}", kind_of(other)),
+            )),
+        }
+    }
+
+    fn req_str(&self, m: &Map<String, Value>, key: &str, pointer: &str) -> Result<String> {
+        self.opt_str(m, key, pointer)?
+            .ok_or_else(|| self.err(pointer, format!("required field `{key}` is missing")))
+    }
+
+    fn check_keys(
+        &mut self,
+        m: &Map<String, Value>,
+        pointer: &str,
+        kind: &str,
+        modeled: &[&str],
+        unmodeled: &[&str],
+    ) -> Result<()> {
+        for key in m.keys() {
+            if modeled.contains(&key.as_str()) {
+                continue;
+            }
+            if unmodeled.contains(&key.as_str()) {
+                *self
+                    .report
+                    .dropped
+                    .entry(format!("{kind}{key}"))
+                    .or_default() += 1;
+                continue;
+            }
+            return Err(self.err(
+                &child(pointer, key),
+                format!("unknown field `{key}` (not part of SPDX 2.3)"),
+            ));
+        }
+        Ok(())
+    }
+
+    fn document(&mut self, v: &Value) -> Result<Document> {
+        let m = self.object(v, "")?;
+        self.check_keys(
+            m,
+            "",
+            "",
+            &[
+                "SPDXID",
+                "spdxVersion",
+                "name",
+                "dataLicense",
+                "documentNamespace",
+                "comment",
+                "creationInfo",
+                "packages",
+                "files",
+                "relationships",
+                "documentDescribes",
+            ],
+            UNMODELED_DOCUMENT,
+        )?;
+        let version = self.req_str(m, "spdxVersion", "")?;
+        if version != SPDX_VERSION {
+            return Err(self.err(
+                "/spdxVersion",
+                format!("`{version}` is not supported (expected `{SPDX_VERSION}`)"),
+            ));
+        }
+        let mut doc = Document {
+            name: self.opt_str(m, "name", "")?.unwrap_or_default(),
+            namespace: self
+                .opt_str(m, "documentNamespace", "")?
+                .unwrap_or_default(),
+            data_license: self.opt_str(m, "dataLicense", "")?.unwrap_or_default(),
+            comment: self.opt_str(m, "comment", "")?,
+            ..Document::default()
+        };
+        if let Some(ci) = m.get("creationInfo") {
+            let ci = self.object(ci, "/creationInfo")?;
+            self.check_keys(
+                ci,
+                "/creationInfo",
+                "creationInfo.",
+                &["created", "creators", "licenseListVersion"],
+                &["comment"],
+            )?;
+            doc.created = self
+                .opt_str(ci, "created", "/creationInfo")?
+                .unwrap_or_default();
+            doc.license_list_version = self.opt_str(ci, "licenseListVersion", "/creationInfo")?;
+            for (i, c) in self
+                .array(ci, "creators", "/creationInfo")?
+                .iter()
+                .enumerate()
+            {
+                let s = c.as_str().ok_or_else(|| {
+                    self.err(&format!("/creationInfo/creators/{i}"), "expected a string")
+                })?;
+                doc.creators.push(s.to_owned());
+            }
+        }
+        for (i, p) in self.array(m, "packages", "")?.iter().enumerate() {
+            let pkg = self.package(p, &format!("/packages/{i}"))?;
+            doc.packages.push(pkg);
+        }
+        for (i, f) in self.array(m, "files", "")?.iter().enumerate() {
+            let file = self.file(f, &format!("/files/{i}"))?;
+            doc.files.push(file);
+        }
+        for (i, r) in self.array(m, "relationships", "")?.iter().enumerate() {
+            let pointer = format!("/relationships/{i}");
+            let rm = self.object(r, &pointer)?;
+            self.check_keys(
+                rm,
+                &pointer,
+                "relationships[].",
+                &["spdxElementId", "relationshipType", "relatedSpdxElement"],
+                &["comment"],
+            )?;
+            doc.relationships.push(Relationship {
+                from: self.req_str(rm, "spdxElementId", &pointer)?,
+                kind: self.req_str(rm, "relationshipType", &pointer)?,
+                to: self.req_str(rm, "relatedSpdxElement", &pointer)?,
+            });
+        }
+        // `documentDescribes` is the older spelling of DESCRIBES relationships.
+        for (i, d) in self.array(m, "documentDescribes", "")?.iter().enumerate() {
+            let id = d
+                .as_str()
+                .ok_or_else(|| self.err(&format!("/documentDescribes/{i}"), "expected a string"))?;
+            let rel = Relationship::new(crate::model::DOCUMENT_ID, "DESCRIBES", id);
+            if !doc.relationships.contains(&rel) {
+                doc.relationships.push(rel);
+            }
+        }
+        Ok(doc)
+    }
+
+    fn checksums(&self, m: &Map<String, Value>, pointer: &str) -> Result<Vec<Checksum>> {
+        let mut out = Vec::new();
+        for (i, c) in self.array(m, "checksums", pointer)?.iter().enumerate() {
+            let p = format!("{pointer}/checksums/{i}");
+            let cm = self.object(c, &p)?;
+            let alg = self.req_str(cm, "algorithm", &p)?;
+            let algorithm = Algorithm::from_name(&alg).ok_or_else(|| {
+                self.err(
+                    &child(&p, "algorithm"),
+                    format!("unknown checksum algorithm `{alg}`"),
+                )
+            })?;
+            let value = self.req_str(cm, "checksumValue", &p)?.to_ascii_lowercase();
+            out.push(Checksum { algorithm, value });
+        }
+        Ok(out)
+    }
+
+    fn package(&mut self, v: &Value, pointer: &str) -> Result<Package> {
+        let m = self.object(v, pointer)?;
+        self.check_keys(
+            m,
+            pointer,
+            "packages[].",
+            &[
+                "SPDXID",
+                "name",
+                "versionInfo",
+                "packageFileName",
+                "supplier",
+                "originator",
+                "downloadLocation",
+                "homepage",
+                "filesAnalyzed",
+                "packageVerificationCode",
+                "checksums",
+                "licenseConcluded",
+                "licenseDeclared",
+                "copyrightText",
+                "summary",
+                "description",
+                "comment",
+                "sourceInfo",
+                "externalRefs",
+                "primaryPackagePurpose",
+                "releaseDate",
+            ],
+            UNMODELED_PACKAGE,
+        )?;
+        let download = self.req_str(m, "downloadLocation", pointer)?;
+        let files_analyzed = match m.get("filesAnalyzed") {
+            // SPDX 2.3: absent means true.
+            None => true,
+            Some(Value::Bool(b)) => *b,
+            Some(other) => {
+                return Err(self.err(
+                    &child(pointer, "filesAnalyzed"),
+                    format!("expected a boolean, found {}", kind_of(other)),
+                ));
+            }
+        };
+        let verification_code = match m.get("packageVerificationCode") {
+            None => None,
+            Some(vc) => {
+                let p = child(pointer, "packageVerificationCode");
+                let vm = self.object(vc, &p)?;
+                Some(self.req_str(vm, "packageVerificationCodeValue", &p)?)
+            }
+        };
+        let purpose = match self.opt_str(m, "primaryPackagePurpose", pointer)? {
+            None => None,
+            Some(s) => Some(Purpose::from_name(&s).ok_or_else(|| {
+                self.err(
+                    &child(pointer, "primaryPackagePurpose"),
+                    format!("unknown package purpose `{s}`"),
+                )
+            })?),
+        };
+        let mut external_refs = Vec::new();
+        for (i, r) in self.array(m, "externalRefs", pointer)?.iter().enumerate() {
+            let p = format!("{pointer}/externalRefs/{i}");
+            let rm = self.object(r, &p)?;
+            self.check_keys(
+                rm,
+                &p,
+                "packages[].externalRefs[].",
+                &[
+                    "referenceCategory",
+                    "referenceType",
+                    "referenceLocator",
+                    "comment",
+                ],
+                &[],
+            )?;
+            let category = self.req_str(rm, "referenceCategory", &p)?;
+            let kind = self.req_str(rm, "referenceType", &p)?;
+            let kind = match (category.replace('_', "-").as_str(), kind.as_str()) {
+                ("PACKAGE-MANAGER", "purl") => RefKind::Purl,
+                ("SECURITY", "cpe23Type") => RefKind::Cpe23,
+                ("SECURITY", "cpe22Type") => RefKind::Cpe22,
+                ("PERSISTENT-ID", "swh") => RefKind::Swhid,
+                ("PERSISTENT-ID", "gitoid") => RefKind::Gitoid,
+                _ => RefKind::Other { category, kind },
+            };
+            external_refs.push(ExternalRef {
+                kind,
+                locator: self.req_str(rm, "referenceLocator", &p)?,
+                comment: self.opt_str(rm, "comment", &p)?,
+            });
+        }
+        Ok(Package {
+            id: self.req_str(m, "SPDXID", pointer)?,
+            name: self.req_str(m, "name", pointer)?,
+            version: self.opt_str(m, "versionInfo", pointer)?,
+            file_name: self.opt_str(m, "packageFileName", pointer)?,
+            supplier: self.opt_str(m, "supplier", pointer)?,
+            originator: self.opt_str(m, "originator", pointer)?,
+            download_location: (download != NOASSERTION).then_some(download),
+            homepage: self.opt_str(m, "homepage", pointer)?,
+            files_analyzed,
+            verification_code,
+            checksums: self.checksums(m, pointer)?,
+            license_concluded: self.opt_str(m, "licenseConcluded", pointer)?,
+            license_declared: self.opt_str(m, "licenseDeclared", pointer)?,
+            copyright_text: self.opt_str(m, "copyrightText", pointer)?,
+            summary: self.opt_str(m, "summary", pointer)?,
+            description: self.opt_str(m, "description", pointer)?,
+            comment: self.opt_str(m, "comment", pointer)?,
+            source_info: self.opt_str(m, "sourceInfo", pointer)?,
+            external_refs,
+            purpose,
+            release_date: self.opt_str(m, "releaseDate", pointer)?,
+        })
+    }
+
+    fn file(&mut self, v: &Value, pointer: &str) -> Result<File> {
+        let m = self.object(v, pointer)?;
+        self.check_keys(
+            m,
+            pointer,
+            "files[].",
+            &[
+                "SPDXID",
+                "fileName",
+                "checksums",
+                "licenseConcluded",
+                "copyrightText",
+                "comment",
+            ],
+            UNMODELED_FILE,
+        )?;
+        Ok(File {
+            id: self.req_str(m, "SPDXID", pointer)?,
+            name: self.req_str(m, "fileName", pointer)?,
+            checksums: self.checksums(m, pointer)?,
+            license_concluded: self.opt_str(m, "licenseConcluded", pointer)?,
+            copyright_text: self.opt_str(m, "copyrightText", pointer)?,
+            comment: self.opt_str(m, "comment", pointer)?,
+        })
+    }
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Document {
+        Document {
+            name: "demo".into(),
+            namespace: "https://example.org/demo".into(),
+            created: "2024-01-01T00:00:00Z".into(),
+            creators: vec!["Tool: bomsmith-0".into()],
+            license_list_version: Some("3.22".into()),
+            data_license: "CC0-1.0".into(),
+            packages: vec![Package {
+                id: "SPDXRef-PACKAGE-demo".into(),
+                name: "demo".into(),
+                version: Some("1.0".into()),
+                files_analyzed: true,
+                verification_code: Some("a".repeat(40)),
+                external_refs: vec![ExternalRef::purl("pkg:generic/demo@1.0")],
+                purpose: Some(Purpose::Source),
+                license_concluded: Some(NOASSERTION.into()),
+                ..Package::default()
+            }],
+            files: vec![File {
+                id: "SPDXRef-FILE-a".into(),
+                name: "a".into(),
+                checksums: vec![Checksum {
+                    algorithm: Algorithm::Sha1,
+                    value: "b".repeat(40),
+                }],
+                ..File::default()
+            }],
+            relationships: vec![Relationship::new(
+                "SPDXRef-PACKAGE-demo",
+                "CONTAINS",
+                "SPDXRef-FILE-a",
+            )],
+            ..Document::default()
+        }
+    }
+
+    #[test]
+    fn round_trip_through_the_model() {
+        let doc = sample();
+        let text = write(&doc);
+        let (back, report) = read(text.as_bytes(), "mem").expect("reads back");
+        assert_eq!(back, doc);
+        assert!(report.dropped.is_empty());
+        assert!(text.contains("\"downloadLocation\": \"NOASSERTION\""));
+    }
+
+    #[test]
+    fn errors_name_the_pointer() {
+        let text = write(&sample()).replace("\"fileName\"", "\"fileNme\"");
+        let e = read(text.as_bytes(), "x.json").expect_err("unknown field");
+        assert_eq!(
+            e.to_string(),
+            "x.json: /files/0/fileNme: unknown field `fileNme` (not part of SPDX 2.3)"
+        );
+        let e = read(b"{\"spdxVersion\": 3}", "y.json").expect_err("wrong type");
+        assert!(
+            e.to_string()
+                .starts_with("y.json: /spdxVersion: expected a string"),
+            "{e}"
+        );
+        let e = read(b"{", "z.json").expect_err("malformed");
+        assert!(e.to_string().contains("malformed JSON at line 1"), "{e}");
+    }
+}

@@ -1,0 +1,221 @@
+//! Identifiers: SPDX element IDs, package URLs, artifact file names, timestamps.
+
+use std::collections::HashSet;
+
+/// `prefix` + `value` with every run of characters outside `[A-Za-z0-9.-]` replaced by `-`.
+pub fn spdx_id(prefix: &str, value: &str) -> String {
+    let mut out = String::with_capacity(prefix.len() + value.len());
+    out.push_str(prefix);
+    let mut in_run = false;
+    for c in value.chars() {
+        if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+            out.push(c);
+            in_run = false;
+        } else if !in_run {
+            out.push('-');
+            in_run = true;
+        }
+    }
+    out
+}
+
+/// Hands out document-unique IDs: the first claim of an ID gets it as is, later colliding
+/// claims get `-2`, `-3`, ... (the first suffix not yet taken). Deterministic for a given order.
+#[derive(Debug, Default)]
+pub struct IdAllocator {
+    taken: HashSet<String>,
+}
+
+impl IdAllocator {
+    /// Reserves an ID exactly (an ID that came from an input document). False if taken.
+    pub fn reserve(&mut self, id: &str) -> bool {
+        self.taken.insert(id.to_owned())
+    }
+
+    /// A unique ID based on `wanted`.
+    pub fn allocate(&mut self, wanted: String) -> String {
+        if self.taken.insert(wanted.clone()) {
+            return wanted;
+        }
+        (2u64..)
+            .map(|n| format!("{wanted}-{n}"))
+            .find(|candidate| self.taken.insert(candidate.clone()))
+            .unwrap_or(wanted)
+    }
+}
+
+/// PEP 503 normalised project name: lower case, runs of `-`, `_`, `.` as one `-`.
+pub fn pep503(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut sep = false;
+    for c in name.chars() {
+        if c == '-' || c == '_' || c == '.' {
+            sep = true;
+        } else {
+            if sep && !out.is_empty() {
+                out.push('-');
+            }
+            sep = false;
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+/// Percent-encodes a PURL component (everything but unreserved characters).
+pub fn purl_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The canonical PURL of a PyPI project release.
+pub fn pypi_purl(name: &str, version: &str) -> String {
+    format!(
+        "pkg:pypi/{}@{}",
+        purl_encode(&pep503(name)),
+        purl_encode(version)
+    )
+}
+
+/// Archive suffixes recognised when a name and version are read from a file name.
+const SUFFIXES: &[&str] = &[
+    ".tar.gz", ".tar.xz", ".tar.bz2", ".tar.zst", ".tgz", ".txz", ".tbz2", ".tbz", ".tzst", ".tar",
+    ".zip", ".whl", ".jar",
+];
+
+/// Reads `NAME-VERSION.EXT` (and wheel names `NAME-VERSION-TAGS.whl`): the name, and the
+/// version when one follows the first `-` that precedes a digit.
+pub fn split_artifact_name(file_name: &str) -> (String, Option<String>) {
+    let lower = file_name.to_ascii_lowercase();
+    let stem = SUFFIXES
+        .iter()
+        .find(|s| lower.ends_with(*s))
+        .map_or(file_name, |s| &file_name[..file_name.len() - s.len()]);
+    if lower.ends_with(".whl") {
+        let mut parts = stem.split('-');
+        if let (Some(n), Some(v)) = (parts.next(), parts.next()) {
+            return (n.to_owned(), Some(v.to_owned()));
+        }
+    }
+    let bytes = stem.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'-' && i > 0 && bytes.get(i + 1).is_some_and(u8::is_ascii_digit) {
+            return (stem[..i].to_owned(), Some(stem[i + 1..].to_owned()));
+        }
+    }
+    (stem.to_owned(), None)
+}
+
+/// Formats seconds since the Unix epoch as `YYYY-MM-DDThh:mm:ssZ` (UTC).
+pub fn format_timestamp(epoch: i64) -> String {
+    let days = epoch.div_euclid(86_400);
+    let secs = epoch.rem_euclid(86_400);
+    // Civil date from a day count (proleptic Gregorian), shifted to start in March.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+/// The creation time to record: `SOURCE_DATE_EPOCH` when given, else now.
+pub fn creation_time(source_date_epoch: Option<&str>) -> crate::Result<String> {
+    match source_date_epoch {
+        Some(s) => {
+            let epoch: i64 = s.trim().parse().map_err(|_| {
+                crate::Error::invalid(
+                    "SOURCE_DATE_EPOCH",
+                    format!("`{s}` is not a whole number of seconds"),
+                )
+            })?;
+            if !(0..=253_402_300_799).contains(&epoch) {
+                return Err(crate::Error::invalid(
+                    "SOURCE_DATE_EPOCH",
+                    format!("`{s}` is outside the years 1970 to 9999"),
+                ));
+            }
+            Ok(format_timestamp(epoch))
+        }
+        None => {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64);
+            Ok(format_timestamp(now))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spdx_ids() {
+        assert_eq!(
+            spdx_id("SPDXRef-FILE-", "Lib/a b/c_d.py"),
+            "SPDXRef-FILE-Lib-a-b-c-d.py"
+        );
+        assert_eq!(spdx_id("SPDXRef-FILE-", "a//__b"), "SPDXRef-FILE-a-b");
+        let mut ids = IdAllocator::default();
+        assert_eq!(ids.allocate("X-a".into()), "X-a");
+        assert_eq!(ids.allocate("X-a".into()), "X-a-2");
+        assert!(ids.reserve("X-a-3"));
+        assert_eq!(ids.allocate("X-a".into()), "X-a-4");
+    }
+
+    #[test]
+    fn python_names() {
+        assert_eq!(pep503("Typing_Extensions"), "typing-extensions");
+        assert_eq!(pep503("zope.interface"), "zope-interface");
+        assert_eq!(
+            pypi_purl("tomli_w", "1.0+local"),
+            "pkg:pypi/tomli-w@1.0%2Blocal"
+        );
+    }
+
+    #[test]
+    fn artifact_names() {
+        assert_eq!(
+            split_artifact_name("Python-3.13.5.tar.xz"),
+            ("Python".into(), Some("3.13.5".into()))
+        );
+        assert_eq!(
+            split_artifact_name("foo-bar-1.2.tgz"),
+            ("foo-bar".into(), Some("1.2".into()))
+        );
+        assert_eq!(
+            split_artifact_name("pip-25.1.1-py3-none-any.whl"),
+            ("pip".into(), Some("25.1.1".into()))
+        );
+        assert_eq!(split_artifact_name("tree"), ("tree".into(), None));
+    }
+
+    #[test]
+    fn timestamps() {
+        assert_eq!(format_timestamp(0), "1970-01-01T00:00:00Z");
+        assert_eq!(format_timestamp(1_700_000_000), "2023-11-14T22:13:20Z");
+        assert_eq!(format_timestamp(951_782_400), "2000-02-29T00:00:00Z");
+        assert!(creation_time(Some("x")).is_err());
+        assert_eq!(
+            creation_time(Some("86400")).expect("valid"),
+            "1970-01-02T00:00:00Z"
+        );
+    }
+}
