@@ -221,12 +221,11 @@ impl HashPool {
                 for mut chunk in rx {
                     let h = current.get_or_insert_with(|| MultiHasher::new(set));
                     h.update(&chunk.buf);
-                    if chunk.last {
-                        if let Some(h) = current.take()
-                            && results_tx.send((chunk.index, h.finish())).is_err()
-                        {
-                            return;
-                        }
+                    if chunk.last
+                        && let Some(h) = current.take()
+                        && results_tx.send((chunk.index, h.finish())).is_err()
+                    {
+                        return;
                     }
                     chunk.buf.clear();
                     // The pool may already be gone at shutdown; the buffer is then just freed.
