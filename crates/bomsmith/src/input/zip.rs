@@ -377,6 +377,14 @@ pub fn read_zip(
             .offset
             .checked_add(shift)
             .ok_or_else(|| err(Some(&member), "offset overflows".into()))?;
+        if local_at < previous_end {
+            return Err(err(
+                Some(&member),
+                format!(
+                    "entries overlap: its data overlaps that of `{previous_name}` (a zip-bomb construction)"
+                ),
+            ));
+        }
         let mut local = [0u8; 30];
         src.read_exact_at(&mut local, local_at)
             .map_err(|e| err(Some(&member), format!("local header: {e}")))?;
@@ -404,14 +412,6 @@ pub fn read_zip(
         let data_end = data_at
             .checked_add(e.csize)
             .ok_or_else(|| err(Some(&member), "size overflows".into()))?;
-        if local_at < previous_end {
-            return Err(err(
-                Some(&member),
-                format!(
-                    "entries overlap: its data overlaps that of `{previous_name}` (a zip-bomb construction)"
-                ),
-            ));
-        }
         if data_end > cd_start {
             return Err(err(
                 Some(&member),
