@@ -176,9 +176,12 @@ impl Capture {
     }
 }
 
+/// A buffer of `CHUNK` bytes of which the first `len` are data. Buffers keep their full length
+/// while recycled, so they are zeroed once when allocated and never again.
 struct Chunk {
     index: usize,
     buf: Vec<u8>,
+    len: usize,
     last: bool,
 }
 
@@ -195,7 +198,7 @@ pub struct HashPool {
 
 impl std::fmt::Debug for Chunk {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Chunk({}, {} bytes)", self.index, self.buf.len())
+        write!(f, "Chunk({}, {} bytes)", self.index, self.len)
     }
 }
 
@@ -218,16 +221,15 @@ impl HashPool {
             let results_tx = results_tx.clone();
             handles.push(std::thread::spawn(move || {
                 let mut current: Option<MultiHasher> = None;
-                for mut chunk in rx {
+                for chunk in rx {
                     let h = current.get_or_insert_with(|| MultiHasher::new(set));
-                    h.update(&chunk.buf);
+                    h.update(&chunk.buf[..chunk.len]);
                     if chunk.last
                         && let Some(h) = current.take()
                         && results_tx.send((chunk.index, h.finish())).is_err()
                     {
                         return;
                     }
-                    chunk.buf.clear();
                     // The pool may already be gone at shutdown; the buffer is then just freed.
                     let _ = spare_tx.send(chunk.buf);
                 }
@@ -245,9 +247,7 @@ impl HashPool {
     }
 
     fn buffer(&self) -> Vec<u8> {
-        self.spare_rx
-            .try_recv()
-            .unwrap_or_else(|_| Vec::with_capacity(CHUNK))
+        self.spare_rx.try_recv().unwrap_or_else(|_| vec![0; CHUNK])
     }
 
     /// Reads `reader` to its end and queues its bytes for hashing. Returns the file's index in
@@ -265,7 +265,6 @@ impl HashPool {
         let mut total = 0u64;
         loop {
             let mut buf = self.buffer();
-            buf.resize(CHUNK, 0);
             let mut filled = 0;
             let mut eof = false;
             while filled < CHUNK {
@@ -279,16 +278,16 @@ impl HashPool {
                     Err(e) => return Err(e),
                 }
             }
-            buf.truncate(filled);
             total += filled as u64;
             if let Some(c) = capture.as_deref_mut() {
-                c.push(&buf);
+                c.push(&buf[..filled]);
             }
             self.send(
                 worker,
                 Chunk {
                     index,
                     buf,
+                    len: filled,
                     last: eof,
                 },
             )?;
