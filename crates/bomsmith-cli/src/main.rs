@@ -175,12 +175,12 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
             parts.push(format!("{} excluded", s.excluded));
         }
         eprintln!(
-            "bomsmith: {} ({}): {}; {} packages, {} relationships; {}in {:.2} s",
+            "bomsmith: {} ({}): {}; {}, {}; {}in {:.2} s",
             display_name(&args.input),
             s.kind.map_or_else(String::new, |k| k.describe()),
             parts.join(", "),
-            outcome.document.packages.len(),
-            outcome.document.relationships.len(),
+            count(outcome.document.packages.len(), "package"),
+            count(outcome.document.relationships.len(), "relationship"),
             args.output
                 .as_ref()
                 .map_or_else(String::new, |p| format!("wrote {} ", p.display())),
@@ -188,6 +188,14 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 fn display_name(p: &Path) -> String {
