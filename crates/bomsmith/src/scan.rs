@@ -224,32 +224,34 @@ pub fn scan(path: &Path, options: &ScanOptions) -> Result<ScanOutcome> {
             Source::LinkTo(_) => None,
         })
         .collect();
+    let links: HashMap<&str, &str> = records
+        .iter()
+        .filter_map(|(p, s)| match s {
+            Source::LinkTo(t) => Some((p.as_str(), t.as_str())),
+            Source::Hashed(_) => None,
+        })
+        .collect();
     let mut resolved: Vec<(&str, usize)> = Vec::with_capacity(records.len());
     for (p, s) in &records {
         let index = match s {
             Source::Hashed(i) => *i,
             Source::LinkTo(target) => {
                 summary.hard_links += 1;
-                // A link to an excluded file, or to a link: follow to the hashed original.
+                // Links may point at links; each hop goes to an earlier member, so the chain
+                // ends. A target left out by an exclude pattern has no content to give.
                 let mut t = target.as_str();
-                let mut hops = 0;
                 loop {
                     if let Some(i) = by_raw_path.get(t) {
                         break *i;
                     }
-                    let next = records.iter().find_map(|(rp, rs)| match rs {
-                        Source::LinkTo(tt) if rp == t => Some(tt.as_str()),
-                        _ => None,
-                    });
-                    hops += 1;
-                    match next {
-                        Some(n) if hops < 64 => t = n,
+                    match links.get(t) {
+                        Some(next) if *next != t => t = next,
                         _ => {
                             return Err(Error::archive(
                                 &shown,
                                 Some(p),
                                 format!(
-                                    "hard link to `{target}`, whose content is not in the scan"
+                                    "hard link to `{target}`, whose content is not in the scan (excluded?)"
                                 ),
                             ));
                         }
