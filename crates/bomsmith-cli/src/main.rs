@@ -177,7 +177,7 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
         eprintln!(
             "bomsmith: {} ({}): {}; {}, {}; {}in {:.2} s",
             display_name(&args.input),
-            s.kind.map_or_else(String::new, |k| k.describe()),
+            s.kind.describe(),
             parts.join(", "),
             count(outcome.document.packages.len(), "package"),
             count(outcome.document.relationships.len(), "relationship"),

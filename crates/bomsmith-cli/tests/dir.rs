@@ -162,3 +162,17 @@ fn colliding_spdx_ids_are_made_unique() {
         ]
     );
 }
+
+#[test]
+fn path_patterns_match_from_the_tree_root_only() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("proj");
+    for p in ["src/x.c", "vendor/src/y.c"] {
+        let f = root.join(p);
+        std::fs::create_dir_all(f.parent().expect("parent")).expect("mkdir");
+        std::fs::write(f, p).expect("write");
+    }
+    let e = ["--exclude", "src/*.c"].map(std::ffi::OsStr::new);
+    let doc = scan_json(&[root.as_os_str(), e[0], e[1]]);
+    assert_eq!(names(&doc), ["vendor/src/y.c"]);
+}

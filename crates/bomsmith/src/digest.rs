@@ -104,44 +104,6 @@ pub fn hex(bytes: &[u8]) -> String {
     s
 }
 
-/// A reader that hashes (SHA-256) everything read through it; used for the artifact itself.
-#[derive(Debug)]
-pub struct Sha256Reader<R> {
-    inner: R,
-    hasher: Sha256,
-    count: u64,
-}
-
-impl<R: Read> Sha256Reader<R> {
-    /// Wraps `inner`.
-    pub fn new(inner: R) -> Self {
-        Sha256Reader {
-            inner,
-            hasher: Sha256::new(),
-            count: 0,
-        }
-    }
-
-    /// Bytes read so far.
-    pub fn count(&self) -> u64 {
-        self.count
-    }
-
-    /// SHA-256 of the bytes read so far (call after reading to the end).
-    pub fn finish(self) -> [u8; 32] {
-        self.hasher.finalize().into()
-    }
-}
-
-impl<R: Read> Read for Sha256Reader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
-        self.count += n as u64;
-        Ok(n)
-    }
-}
-
 /// A bounded in-memory copy of a file, taken while it is hashed (for detectors that parse it).
 #[derive(Debug, Default)]
 pub struct Capture {
@@ -194,12 +156,6 @@ pub struct HashPool {
     results_rx: Receiver<(usize, Digests)>,
     next_worker: usize,
     next_index: usize,
-}
-
-impl std::fmt::Debug for Chunk {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Chunk({}, {} bytes)", self.index, self.len)
-    }
 }
 
 impl HashPool {
@@ -295,12 +251,6 @@ impl HashPool {
                 return Ok((index, total));
             }
         }
-    }
-
-    /// Queues in-memory bytes for hashing; returns the file's index.
-    pub fn hash_bytes(&mut self, data: &[u8]) -> io::Result<usize> {
-        let mut reader = data;
-        self.hash_reader(&mut reader, None).map(|(i, _)| i)
     }
 
     fn send(&self, worker: usize, chunk: Chunk) -> io::Result<()> {

@@ -39,10 +39,10 @@ pub struct ScanOptions {
 }
 
 /// Counts of what the input held.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Summary {
     /// What the input was.
-    pub kind: Option<InputKind>,
+    pub kind: InputKind,
     /// Regular files (hard links included).
     pub files: usize,
     /// Hard links, resolved to their targets' content.
@@ -78,32 +78,28 @@ struct Collector {
     warnings: Vec<String>,
     captures: GlobSet,
     captured: HashMap<String, Capture>,
-    excludes: Excludes,
+    /// Exclude patterns for archive members (a directory walk applies them itself).
+    excludes: Option<Excludes>,
     excluded: usize,
     bytes: u64,
 }
 
-/// Matches `set` against `path` and against `path` without its first component (the root
-/// directory an archive usually wraps everything in).
-fn matches_under_root(set: &GlobSet, path: &str) -> bool {
-    set.is_match(path)
-        || path
-            .split_once('/')
-            .is_some_and(|(_, rest)| set.is_match(rest))
+/// True when `matches` holds for an archive member's path or for that path without its first
+/// component (the root directory an archive usually wraps everything in, stripped later).
+fn under_root(path: &str, matches: impl Fn(&str) -> bool) -> bool {
+    matches(path) || path.split_once('/').is_some_and(|(_, rest)| matches(rest))
 }
 
 impl EntrySink for Collector {
     fn file(&mut self, path: &str, body: &mut dyn Read) -> io::Result<()> {
-        if self.excludes.matches(path)
-            || path
-                .split_once('/')
-                .is_some_and(|(_, rest)| self.excludes.matches(rest))
+        if let Some(ex) = &self.excludes
+            && under_root(path, |p| ex.matches(p))
         {
             self.excluded += 1;
             io::copy(body, &mut io::sink())?;
             return Ok(());
         }
-        let (index, n) = if matches_under_root(&self.captures, path) {
+        let (index, n) = if under_root(path, |p| self.captures.is_match(p)) {
             let mut cap = Capture::with_limit(CAPTURE_LIMIT);
             let r = self.pool.hash_reader(body, Some(&mut cap))?;
             self.captured.insert(path.to_owned(), cap);
@@ -181,6 +177,11 @@ pub fn scan(path: &Path, options: &ScanOptions) -> Result<ScanOutcome> {
     read.dir
         .excludes
         .extend(config.scan.exclude.iter().cloned());
+    let kind = input::detect(path)?;
+    let archive_excludes = match kind {
+        InputKind::Directory => None,
+        _ => Some(Excludes::new(&read.dir.excludes, "--exclude")?),
+    };
     let mut collector = Collector {
         pool: HashPool::new(options.digests),
         records: Vec::new(),
@@ -188,11 +189,11 @@ pub fn scan(path: &Path, options: &ScanOptions) -> Result<ScanOutcome> {
         warnings: Vec::new(),
         captures: capture_globs(config)?,
         captured: HashMap::new(),
-        excludes: Excludes::new(&read.dir.excludes, "--exclude")?,
+        excludes: archive_excludes,
         excluded: 0,
         bytes: 0,
     };
-    let artifact = input::read_input(path, &read, &mut collector)?;
+    let artifact = input::read_input(path, kind, &read, &mut collector)?;
     let Collector {
         pool,
         records,
@@ -206,11 +207,12 @@ pub fn scan(path: &Path, options: &ScanOptions) -> Result<ScanOutcome> {
     let digests = pool.finish().map_err(|e| Error::io(&shown, e))?;
 
     let mut summary = Summary {
-        kind: Some(artifact.kind),
+        kind,
         files: records.len(),
         excluded,
         bytes,
-        ..Summary::default()
+        hard_links: 0,
+        others: BTreeMap::new(),
     };
     for (_, kind) in &others {
         *summary.others.entry(*kind).or_default() += 1;

@@ -80,14 +80,14 @@ fn special_kind(ft: &fs::FileType) -> EntryKind {
     EntryKind::Fifo
 }
 
-fn emit(root: &Path, path: &Path, rel: &str, sink: &mut dyn EntrySink) -> Result<()> {
+fn emit(path: &Path, rel: &str, tracked: bool, sink: &mut dyn EntrySink) -> Result<()> {
     let meta = fs::symlink_metadata(path).map_err(|e| Error::io(path.display().to_string(), e))?;
     let ft = meta.file_type();
     if ft.is_symlink() {
         sink.other(rel, EntryKind::Symlink);
     } else if ft.is_dir() {
-        // In a tracked listing a directory is a submodule (gitlink).
-        let kind = if path.join(".git").exists() && path != root {
+        // `git ls-files` lists no directories but submodules (gitlinks).
+        let kind = if tracked {
             EntryKind::Submodule
         } else {
             EntryKind::Directory
@@ -133,7 +133,7 @@ pub fn read_dir(root: &Path, options: &DirOptions, sink: &mut dyn EntrySink) -> 
             }
             continue;
         }
-        emit(root, entry.path(), &rel, sink)?;
+        emit(entry.path(), &rel, false, sink)?;
     }
     Ok(())
 }
@@ -191,7 +191,7 @@ fn read_tracked(root: &Path, excludes: &Excludes, sink: &mut dyn EntrySink) -> R
             ));
             continue;
         }
-        emit(root, &full, &rel, sink)?;
+        emit(&full, &rel, true, sink)?;
     }
     Ok(())
 }

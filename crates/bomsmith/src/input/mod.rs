@@ -12,7 +12,6 @@ pub use limit::Limits;
 pub use tar::read_tar;
 pub use zip::{RandomAccess, read_zip};
 
-use crate::digest::Sha256Reader;
 use crate::error::{Error, Result};
 use std::fs;
 use std::io::{self, BufReader, Read};
@@ -184,14 +183,15 @@ pub struct ReadOptions {
     pub dir: DirOptions,
 }
 
-/// Reads the input at `path`, handing every entry to `sink`.
+/// Reads the input at `path`, already recognised by [`detect`] as `kind`, handing every
+/// entry to `sink`.
 pub fn read_input(
     path: &Path,
+    kind: InputKind,
     options: &ReadOptions,
     sink: &mut dyn EntrySink,
 ) -> Result<Artifact> {
     let shown = path.display().to_string();
-    let kind = detect(path)?;
     match kind {
         InputKind::Directory => {
             read_dir(path, &options.dir, sink)?;
@@ -204,12 +204,15 @@ pub fn read_input(
         InputKind::Zip => {
             let file = fs::File::open(path).map_err(|e| Error::io(&shown, e))?;
             read_zip(&file, &shown, &options.limits, sink)?;
+            let size = file.metadata().map_err(|e| Error::io(&shown, e))?.len();
             // The zip reader seeks; the artifact digest is one more sequential read.
-            let sha = hash_file(path)?;
+            let sha256 = limit::Tap::default()
+                .finish(path, size)
+                .map_err(|e| Error::io(&shown, e))?;
             Ok(Artifact {
                 kind,
-                sha256: Some(sha.0),
-                size: Some(sha.1),
+                sha256: Some(sha256),
+                size: Some(size),
             })
         }
         InputKind::Tar(compression) => {
@@ -251,16 +254,6 @@ pub fn read_input(
             })
         }
     }
-}
-
-/// SHA-256 and size of a whole file.
-fn hash_file(path: &Path) -> Result<([u8; 32], u64)> {
-    let shown = path.display().to_string();
-    let file = fs::File::open(path).map_err(|e| Error::io(&shown, e))?;
-    let mut r = Sha256Reader::new(file);
-    io::copy(&mut r, &mut io::sink()).map_err(|e| Error::io(&shown, e))?;
-    let n = r.count();
-    Ok((r.finish(), n))
 }
 
 /// Normalises an archive member name: UTF-8, relative, no `..`, no empty or `.` components.
