@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+mod vendor;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "bomsmith",
@@ -30,6 +32,9 @@ struct Cli {
 enum Command {
     /// Write an SBOM for a directory or a release archive (tar, tar.gz/xz/bz2/zst, zip, wheel).
     Scan(ScanArgs),
+    /// Keep the in-tree SBOM of vendored code true: regen, check, detect.
+    #[command(subcommand)]
+    Vendor(vendor::VendorCommand),
 }
 
 #[derive(Debug, Args)]
@@ -104,6 +109,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Scan(args) => run_scan(args),
+        Command::Vendor(cmd) => vendor::run(cmd),
     };
     match result {
         Ok(code) => code,

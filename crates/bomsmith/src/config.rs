@@ -29,6 +29,35 @@ pub struct Config {
     /// Values set on every package of the document.
     #[serde(default)]
     pub every_package: EveryPackage,
+    /// Where the configuration came from, to place findings about it.
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// The name and line starts of a configuration's text.
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    /// File path or `preset:NAME`.
+    pub name: String,
+    line_starts: Vec<usize>,
+}
+
+impl Origin {
+    fn new(name: &str, text: &str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Origin {
+            name: name.to_owned(),
+            line_starts,
+        }
+    }
+
+    /// 1-based line and column of a byte offset (columns count bytes).
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
+        let column = offset - self.line_starts.get(line - 1).copied().unwrap_or(0) + 1;
+        (line, column)
+    }
 }
 
 /// `[document]`
@@ -97,6 +126,50 @@ pub struct InTreeSbom {
     /// Fail when it is absent (default true).
     #[serde(default = "yes")]
     pub required: bool,
+    /// Vendored components whose files this document lists (`bomsmith vendor`).
+    #[serde(default)]
+    pub component: Vec<VendorComponent>,
+    /// The document lists build-time dependencies named in a script instead of files in the tree
+    /// (CPython's `Misc/externals.spdx.json`); `scan` does not take such a document over.
+    pub externals: Option<ExternalsSource>,
+    /// Package fields every package must have (SPDX 2.3 JSON names); default CPython's list.
+    pub required_fields: Option<Vec<String>>,
+    /// The value every package's `licenseConcluded` must have, if set.
+    pub license_concluded: Option<String>,
+}
+
+/// `[[in_tree_sbom.component]]`: one vendored component.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VendorComponent {
+    /// The package name in the in-tree SBOM.
+    pub name: Spanned<String>,
+    /// Globs of its files, from the tree root (`**` crosses directories; hidden names need a
+    /// pattern that names them).
+    pub include: Vec<Spanned<String>>,
+    /// Globs of files under the includes that are not the component's own.
+    #[serde(default)]
+    pub exclude: Vec<Spanned<String>>,
+    /// A built-in version detector (`bomsmith vendor detectors`), or `"none"` when the source
+    /// does not state its version. Default: the detector named like the component, if any.
+    pub detector: Option<Spanned<String>>,
+    /// A file (from the tree root) that states the version; needs `version_pattern`.
+    pub version_file: Option<Spanned<String>>,
+    /// A regular expression run over `version_file`; its capture groups, joined with `.`, are
+    /// the version.
+    pub version_pattern: Option<Spanned<String>>,
+}
+
+/// `[in_tree_sbom.externals]`: where the list of external dependencies comes from.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExternalsSource {
+    /// The script listing them, from the tree root.
+    pub file: Spanned<String>,
+    /// Regular expression whose first group is one `NAME-VERSION` tag.
+    pub pattern: Spanned<String>,
+    /// Download URL of a tag (`{tag}`, `{name}`, `{version}` placeholders).
+    pub download_location: Spanned<String>,
 }
 
 /// `[[bundled_wheel]]`
@@ -269,7 +342,96 @@ impl Config {
             ));
         }
         crate::input::Excludes::new(&config.scan.exclude, &format!("{name}: [scan] exclude"))?;
+        let mut config = config;
+        config.origin = Origin::new(name, text);
+        config.check_vendor(&src)?;
         Ok(config)
+    }
+
+    fn check_vendor(&self, src: &Source<'_>) -> Result<()> {
+        let glob = |p: &Spanned<String>| {
+            crate::vendor::tree::compile_glob(p.get_ref())
+                .map(drop)
+                .map_err(|e| src.error_at(p.span().start, format!("invalid glob: {e}")))
+        };
+        let regex = |p: &Spanned<String>| {
+            regex::Regex::new(p.get_ref()).map(drop).map_err(|e| {
+                src.error_at(p.span().start, format!("invalid regular expression: {e}"))
+            })
+        };
+        for sbom in &self.in_tree_sbom {
+            let mut names = std::collections::HashSet::new();
+            for c in &sbom.component {
+                if !names.insert(c.name.get_ref()) {
+                    return Err(src.error_at(
+                        c.name.span().start,
+                        format!("component `{}` is declared twice", c.name.get_ref()),
+                    ));
+                }
+                if c.include.is_empty() {
+                    return Err(src.error_at(
+                        c.name.span().start,
+                        format!("component `{}` has no `include` globs", c.name.get_ref()),
+                    ));
+                }
+                c.include.iter().chain(&c.exclude).try_for_each(glob)?;
+                if let Some(d) = &c.detector
+                    && d.get_ref() != "none"
+                    && crate::detect::version::detector(d.get_ref()).is_none()
+                {
+                    return Err(src.error_at(
+                        d.span().start,
+                        format!(
+                            "unknown detector `{}` (known: none, {})",
+                            d.get_ref(),
+                            crate::detect::version::DETECTORS
+                                .iter()
+                                .map(|d| d.name)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    ));
+                }
+                match (&c.version_file, &c.version_pattern) {
+                    (Some(_), Some(p)) => regex(p)?,
+                    (None, None) => {}
+                    (Some(s), None) | (None, Some(s)) => {
+                        return Err(src.error_at(
+                            s.span().start,
+                            "`version_file` and `version_pattern` go together",
+                        ));
+                    }
+                }
+                if let (Some(d), Some(_)) = (&c.detector, &c.version_file) {
+                    return Err(src.error_at(
+                        d.span().start,
+                        "give either `detector` or `version_file`, not both",
+                    ));
+                }
+            }
+            if let Some(x) = &sbom.externals {
+                regex(&x.pattern)?;
+                let mut rest = x.download_location.get_ref().as_str();
+                while let Some(open) = rest.find('{') {
+                    let after = &rest[open + 1..];
+                    let close = after.find('}').unwrap_or(after.len());
+                    if !["tag", "name", "version"].contains(&&after[..close]) {
+                        return Err(src.error_at(
+                            x.download_location.span().start,
+                            format!("unknown placeholder `{{{}}}` (known: {{tag}}, {{name}}, {{version}})", &after[..close]),
+                        ));
+                    }
+                    rest = after.get(close + 1..).unwrap_or("");
+                }
+                if !sbom.component.is_empty() {
+                    return Err(src.error_at(
+                        sbom.path.span().start,
+                        "a document lists either `component`s or `externals`, not both",
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Reads a configuration file.

@@ -219,3 +219,221 @@ mod tests {
         );
     }
 }
+
+/// A CPE 2.3 formatted string, split into its 13 colon-separated components (escapes kept).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cpe23 {
+    /// `cpe`, `2.3`, part, vendor, product, version, update, edition, language, sw_edition,
+    /// target_sw, target_hw, other.
+    pub fields: Vec<String>,
+}
+
+impl Cpe23 {
+    /// The version component (`*` for any, `-` for not applicable).
+    pub fn version(&self) -> &str {
+        &self.fields[5]
+    }
+}
+
+/// Parses a CPE 2.3 formatted string (`cpe:2.3:part:vendor:product:version:...`, 13
+/// components, `\` escapes).
+pub fn parse_cpe23(s: &str) -> std::result::Result<Cpe23, String> {
+    let mut fields = Vec::with_capacity(13);
+    let mut cur = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some(n) if n.is_ascii_graphic() => {
+                    cur.push('\\');
+                    cur.push(n);
+                }
+                _ => return Err("a `\\` must escape a printable character".into()),
+            },
+            ':' => fields.push(std::mem::take(&mut cur)),
+            c if c.is_ascii_graphic() => cur.push(c),
+            c => return Err(format!("character {c:?} is not allowed in a CPE")),
+        }
+    }
+    fields.push(cur);
+    if fields.len() != 13 {
+        return Err(format!(
+            "a CPE 2.3 string has 13 colon-separated components, this one has {}",
+            fields.len()
+        ));
+    }
+    if fields[0] != "cpe" || fields[1] != "2.3" {
+        return Err("a CPE 2.3 string starts with `cpe:2.3:`".into());
+    }
+    if !["a", "o", "h", "*", "-"].contains(&fields[2].as_str()) {
+        return Err(format!(
+            "part `{}` is not one of a, o, h, * or -",
+            fields[2]
+        ));
+    }
+    if let Some(i) = fields.iter().position(String::is_empty) {
+        return Err(format!("component {} is empty (use `*` for any)", i + 1));
+    }
+    Ok(Cpe23 { fields })
+}
+
+/// `cpe` with its version component set to `version`, as CPython's externals tooling edits
+/// it (the fifth field after `cpe`); `None` when the string has too few fields.
+pub fn cpe_with_version(cpe: &str, version: &str) -> Option<String> {
+    let mut parts: Vec<&str> = cpe.splitn(7, ':').collect();
+    if parts.len() < 7 || parts[0] != "cpe" || parts[1..6].iter().any(|p| p.is_empty()) {
+        return None;
+    }
+    parts[5] = version;
+    Some(parts.join(":"))
+}
+
+/// A parsed package URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Purl {
+    /// Type, lower-cased (`pypi`, `npm`, `generic`, ...).
+    pub ty: String,
+    /// Namespace segments, decoded, joined with `/`.
+    pub namespace: Option<String>,
+    /// Name, decoded.
+    pub name: String,
+    /// Version, decoded.
+    pub version: Option<String>,
+}
+
+fn percent_decode(s: &str) -> std::result::Result<String, String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+                .ok_or_else(|| format!("bad percent-encoding in `{s}`"))?;
+            out.push(hex);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).map_err(|_| format!("`{s}` does not decode to UTF-8"))
+}
+
+/// Parses a package URL (`pkg:type/namespace/name@version?qualifiers#subpath`).
+pub fn parse_purl(s: &str) -> std::result::Result<Purl, String> {
+    let Some((scheme, rest)) = s.split_once(':') else {
+        return Err("a package URL starts with `pkg:`".into());
+    };
+    if !scheme.eq_ignore_ascii_case("pkg") {
+        return Err("a package URL starts with `pkg:`".into());
+    }
+    let rest = rest.split('#').next().unwrap_or("");
+    let (rest, qualifiers) = match rest.split_once('?') {
+        Some((r, q)) => (r, Some(q)),
+        None => (rest, None),
+    };
+    if let Some(q) = qualifiers {
+        for pair in q.split('&').filter(|p| !p.is_empty()) {
+            let Some((k, _)) = pair.split_once('=') else {
+                return Err(format!("qualifier `{pair}` has no `=`"));
+            };
+            if k.is_empty()
+                || !k
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+            {
+                return Err(format!("qualifier key `{k}` is not valid"));
+            }
+        }
+    }
+    let rest = rest.trim_start_matches('/');
+    let (rest, version) = match rest.rsplit_once('@') {
+        Some((r, v)) if !r.contains('@') || !v.contains('/') => (r, Some(percent_decode(v)?)),
+        _ => (rest, None),
+    };
+    let Some((ty, path)) = rest.split_once('/') else {
+        return Err("a package URL needs a type and a name (`pkg:type/name`)".into());
+    };
+    let valid_type = ty
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '.' || c == '+' || c == '-')
+        && ty
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '-'));
+    if !valid_type {
+        return Err(format!("`{ty}` is not a valid package URL type"));
+    }
+    let segments: Vec<&str> = path
+        .trim_end_matches('/')
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
+    let Some((name, namespace)) = segments.split_last() else {
+        return Err("the package URL has no name".into());
+    };
+    let name = percent_decode(name)?;
+    if name.is_empty() {
+        return Err("the package URL has no name".into());
+    }
+    let namespace = if namespace.is_empty() {
+        None
+    } else {
+        Some(
+            namespace
+                .iter()
+                .map(|s| percent_decode(s))
+                .collect::<std::result::Result<Vec<_>, _>>()?
+                .join("/"),
+        )
+    };
+    if version.as_deref() == Some("") {
+        return Err("the version after `@` is empty".into());
+    }
+    Ok(Purl {
+        ty: ty.to_ascii_lowercase(),
+        namespace,
+        name,
+        version,
+    })
+}
+
+#[cfg(test)]
+mod identifier_tests {
+    use super::*;
+
+    #[test]
+    fn cpes() {
+        let c =
+            parse_cpe23("cpe:2.3:a:libexpat_project:libexpat:2.6.3:*:*:*:*:*:*:*").expect("valid");
+        assert_eq!(c.version(), "2.6.3");
+        assert!(parse_cpe23("cpe:2.3:a:x:y:1").is_err());
+        assert!(parse_cpe23("cpe:/a:x:y:1").is_err());
+        assert!(parse_cpe23("cpe:2.3:q:x:y:1:*:*:*:*:*:*:*").is_err());
+        assert!(parse_cpe23("cpe:2.3:a:x::1:*:*:*:*:*:*:*").is_err());
+        assert!(parse_cpe23(r"cpe:2.3:a:x:y\:z:1:*:*:*:*:*:*:*").is_ok());
+        assert_eq!(
+            cpe_with_version("cpe:2.3:a:bzip:bzip2:1.0.6:*:*:*:*:*:*:*", "1.0.8").as_deref(),
+            Some("cpe:2.3:a:bzip:bzip2:1.0.8:*:*:*:*:*:*:*")
+        );
+        assert_eq!(cpe_with_version("cpe:2.3:a", "1"), None);
+    }
+
+    #[test]
+    fn purls() {
+        let p = parse_purl("pkg:pypi/macholib@1.0").expect("valid");
+        assert_eq!((p.ty.as_str(), p.name.as_str()), ("pypi", "macholib"));
+        assert_eq!(p.version.as_deref(), Some("1.0"));
+        let p = parse_purl("pkg:npm/%40angular/core@16.0.0?x=y#sub").expect("valid");
+        assert_eq!(p.namespace.as_deref(), Some("@angular"));
+        assert_eq!(p.version.as_deref(), Some("16.0.0"));
+        assert!(parse_purl("pypi/macholib@1.0").is_err());
+        assert!(parse_purl("pkg:pypi").is_err());
+        assert!(parse_purl("pkg:1py/x").is_err());
+        assert!(parse_purl("pkg:pypi/x@").is_err());
+        assert!(parse_purl("pkg:pypi/x%zz").is_err());
+    }
+}

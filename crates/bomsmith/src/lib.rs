@@ -11,6 +11,8 @@ pub mod model;
 
 pub use error::{Error, Result};
 pub mod config;
+pub mod detect;
 pub mod format;
 pub mod ident;
 pub mod scan;
+pub mod vendor;

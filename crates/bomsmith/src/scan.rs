@@ -137,6 +137,7 @@ fn capture_globs(config: &Config) -> Result<GlobSet> {
     let patterns = config
         .in_tree_sbom
         .iter()
+        .filter(|s| s.externals.is_none())
         .map(|s| s.path.get_ref())
         .chain(config.bundled_wheel.iter().map(|w| w.path.get_ref()));
     for p in patterns {
@@ -446,7 +447,8 @@ impl Assembly<'_> {
         }
         self.packages.push(root);
 
-        for sbom in &config.in_tree_sbom {
+        // An externals document lists what a build fetches, not what the tree holds.
+        for sbom in config.in_tree_sbom.iter().filter(|s| s.externals.is_none()) {
             self.take_in_tree_sbom(sbom, &root_id)?;
         }
         for wheel in &config.bundled_wheel {

@@ -1,5 +1,6 @@
 //! Serialisations of the model. Only this module knows format field names.
 
+pub mod intree;
 pub mod spdx2;
 
 use crate::error::{Error, Result};

@@ -1,0 +1,569 @@
+//! Built-in version detectors: where well-known projects state their own version.
+//!
+//! A detector is data: marker files that identify the project, and probes (a file and a regular
+//! expression whose capture groups, joined with `.`, are the version). Python distributions
+//! get extra evidence from wheel names and `vendor.txt` pins, which need the project's name.
+
+use crate::ident::pep503;
+use regex::Regex;
+
+/// A file that identifies a project: a path suffix (its last component may hold `*`) and a
+/// regular expression its text must match.
+#[derive(Debug, Clone, Copy)]
+pub struct Marker {
+    /// Path suffix, e.g. `expat.h` or `macholib/dyld.py`.
+    pub suffix: &'static str,
+    /// Must match somewhere in the file's text.
+    pub contains: &'static str,
+}
+
+/// Where a version is stated: a path suffix and a pattern whose groups make the version.
+#[derive(Debug, Clone, Copy)]
+pub struct Probe {
+    /// Path suffix of the file.
+    pub suffix: &'static str,
+    /// Multi-line regular expression; its capture groups joined with `.` give the version.
+    pub pattern: &'static str,
+}
+
+/// A built-in detector.
+#[derive(Debug, Clone, Copy)]
+pub struct Detector {
+    /// Name used in configuration (`detector = "expat"`) and as a candidate's name.
+    pub name: &'static str,
+    /// Files that identify the project (for `vendor detect`).
+    pub markers: &'static [Marker],
+    /// Where the project states its version.
+    pub probes: &'static [Probe],
+    /// Also look at Python distribution evidence (PKG-INFO, METADATA, wheels, `vendor.txt`).
+    pub python: bool,
+}
+
+const PYTHON_PROBES: &[Probe] = &[
+    Probe {
+        suffix: "PKG-INFO",
+        pattern: r"(?m)^Version:[ \t]*(\S+)",
+    },
+    Probe {
+        suffix: "METADATA",
+        pattern: r"(?m)^Version:[ \t]*(\S+)",
+    },
+    Probe {
+        suffix: "__init__.py",
+        pattern: r#"(?m)^__version__\s*=\s*['"]([^'"]+)['"]"#,
+    },
+];
+
+/// Every built-in detector, by name.
+pub const DETECTORS: &[Detector] = &[
+    Detector {
+        name: "bzip2",
+        markers: &[Marker {
+            suffix: "bzlib.h",
+            contains: r"BZ2_bzCompress",
+        }],
+        probes: &[Probe {
+            suffix: "bzlib_private.h",
+            pattern: r#"(?m)^#\s*define\s+BZ_VERSION\s+"([0-9][^,"\s]*)"#,
+        }],
+        python: false,
+    },
+    Detector {
+        name: "expat",
+        markers: &[Marker {
+            suffix: "expat.h",
+            contains: r"XML_MAJOR_VERSION",
+        }],
+        probes: &[
+            Probe {
+                suffix: "expat.h",
+                pattern: r"(?ms)^#\s*define\s+XML_MAJOR_VERSION\s+(\d+)\s*$.*?^#\s*define\s+XML_MINOR_VERSION\s+(\d+)\s*$.*?^#\s*define\s+XML_MICRO_VERSION\s+(\d+)\s*$",
+            },
+            // CPython's refresh script pins the release it copies the sources from.
+            Probe {
+                suffix: "refresh.sh",
+                pattern: r#"(?m)^expected_libexpat_version="([^"]+)""#,
+            },
+        ],
+        python: false,
+    },
+    Detector {
+        name: "hacl-star",
+        markers: &[
+            Marker {
+                suffix: "Hacl_Streaming_Types.h",
+                contains: r"HACL\*|INRIA",
+            },
+            Marker {
+                suffix: "refresh.sh",
+                contains: r"expected_hacl_star_rev=",
+            },
+        ],
+        probes: &[Probe {
+            suffix: "refresh.sh",
+            pattern: r"(?m)^expected_hacl_star_rev=([0-9a-f]{40})\b",
+        }],
+        python: false,
+    },
+    Detector {
+        name: "libb2",
+        markers: &[Marker {
+            suffix: "blake2.h",
+            contains: r"BLAKE2 reference source code package",
+        }],
+        // Upstream states it only in its build files, which vendored copies leave out.
+        probes: &[Probe {
+            suffix: "configure.ac",
+            pattern: r"AC_INIT\(\[libb2\],\s*\[([^\]]+)\]",
+        }],
+        python: false,
+    },
+    Detector {
+        name: "libffi",
+        markers: &[
+            Marker {
+                suffix: "ffi.h",
+                contains: r"libffi",
+            },
+            Marker {
+                suffix: "ffi.h.in",
+                contains: r"libffi",
+            },
+        ],
+        probes: &[
+            Probe {
+                suffix: "ffi.h",
+                pattern: r"(?m)^\s*libffi\s+([0-9][0-9A-Za-z.\-]*)\s+-",
+            },
+            Probe {
+                suffix: "configure.ac",
+                pattern: r"AC_INIT\(\[libffi\],\s*\[([^\]]+)\]",
+            },
+            Probe {
+                suffix: "fficonfig.h",
+                pattern: r#"(?m)^#\s*define\s+PACKAGE_VERSION\s+"([^"]+)""#,
+            },
+        ],
+        python: false,
+    },
+    Detector {
+        name: "macholib",
+        markers: &[Marker {
+            suffix: "macholib/dyld.py",
+            contains: r"dyld",
+        }],
+        probes: PYTHON_PROBES,
+        python: true,
+    },
+    Detector {
+        name: "mpdecimal",
+        markers: &[Marker {
+            suffix: "mpdecimal.h",
+            contains: r"MPD_VERSION",
+        }],
+        probes: &[Probe {
+            suffix: "mpdecimal.h",
+            pattern: r#"(?m)^#\s*define\s+MPD_VERSION\s+"([^"]+)""#,
+        }],
+        python: false,
+    },
+    Detector {
+        name: "openssl",
+        markers: &[Marker {
+            suffix: "opensslv.h",
+            contains: r"OPENSSL_VERSION",
+        }],
+        probes: &[Probe {
+            suffix: "opensslv.h",
+            pattern: r#"(?m)^#\s*define\s+OPENSSL_VERSION_TEXT\s+"OpenSSL\s+([0-9][^\s"]*)"#,
+        }],
+        python: false,
+    },
+    Detector {
+        name: "python",
+        markers: &[],
+        probes: PYTHON_PROBES,
+        python: true,
+    },
+    Detector {
+        name: "sqlite",
+        markers: &[Marker {
+            suffix: "sqlite3.h",
+            contains: r"SQLITE_VERSION",
+        }],
+        probes: &[Probe {
+            suffix: "sqlite3.h",
+            pattern: r#"(?m)^#\s*define\s+SQLITE_VERSION\s+"([^"]+)""#,
+        }],
+        python: false,
+    },
+    Detector {
+        name: "xz",
+        markers: &[Marker {
+            suffix: "lzma/version.h",
+            contains: r"LZMA_VERSION_MAJOR",
+        }],
+        probes: &[Probe {
+            suffix: "lzma/version.h",
+            pattern: r"(?ms)^#\s*define\s+LZMA_VERSION_MAJOR\s+(\d+)\s*$.*?^#\s*define\s+LZMA_VERSION_MINOR\s+(\d+)\s*$.*?^#\s*define\s+LZMA_VERSION_PATCH\s+(\d+)\s*$",
+        }],
+        python: false,
+    },
+    Detector {
+        name: "zlib",
+        markers: &[Marker {
+            suffix: "zlib.h",
+            contains: r"ZLIB_VERSION",
+        }],
+        probes: &[Probe {
+            suffix: "zlib.h",
+            pattern: r#"(?m)^#\s*define\s+ZLIB_VERSION\s+"([^"]+)""#,
+        }],
+        python: false,
+    },
+];
+
+/// The built-in detector called `name`.
+pub fn detector(name: &str) -> Option<&'static Detector> {
+    DETECTORS.iter().find(|d| d.name == name)
+}
+
+/// A place in the source that states a version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence {
+    /// Path from the tree root.
+    pub file: String,
+    /// 1-based line of the statement.
+    pub line: usize,
+    /// The version stated.
+    pub version: String,
+    /// The statement, trimmed to one line.
+    pub excerpt: String,
+}
+
+/// True when `path` ends with `suffix` at a component boundary; `*` in the suffix's last
+/// component matches any run of characters other than `/`.
+pub fn has_suffix(path: &str, suffix: &str) -> bool {
+    let (s_dir, s_name) = match suffix.rsplit_once('/') {
+        Some((d, n)) => (Some(d), n),
+        None => (None, suffix),
+    };
+    let (p_dir, p_name) = match path.rsplit_once('/') {
+        Some((d, n)) => (d, n),
+        None => ("", path),
+    };
+    if !name_matches(p_name, s_name) {
+        return false;
+    }
+    match s_dir {
+        None => true,
+        Some(d) => p_dir == d || p_dir.ends_with(&format!("/{d}")),
+    }
+}
+
+fn name_matches(name: &str, pattern: &str) -> bool {
+    match pattern.split_once('*') {
+        None => name == pattern,
+        Some((head, tail)) => {
+            name.len() >= head.len() + tail.len()
+                && name.starts_with(head)
+                && name_matches_rest(&name[head.len()..], tail)
+        }
+    }
+}
+
+fn name_matches_rest(name: &str, pattern: &str) -> bool {
+    match pattern.split_once('*') {
+        None => name.ends_with(pattern),
+        Some((mid, tail)) => name
+            .match_indices(mid)
+            .any(|(i, _)| name_matches_rest(&name[i + mid.len()..], tail)),
+    }
+}
+
+/// Runs `pattern` over `text` (from `file`): the first match, its groups joined with `.`.
+pub fn probe_text(file: &str, text: &str, pattern: &Regex) -> Option<Evidence> {
+    let caps = pattern.captures(text)?;
+    let version = caps
+        .iter()
+        .skip(1)
+        .flatten()
+        .map(|m| m.as_str())
+        .collect::<Vec<_>>()
+        .join(".");
+    if version.is_empty() {
+        return None;
+    }
+    let whole = caps.get(0)?;
+    let line = text[..whole.start()].matches('\n').count() + 1;
+    let first_line = whole.as_str().lines().next().unwrap_or("").trim();
+    let mut excerpt: String = first_line.chars().take(100).collect();
+    if whole.as_str().trim_end().contains('\n') {
+        excerpt.push_str(" …");
+    }
+    Some(Evidence {
+        file: file.to_owned(),
+        line,
+        version,
+        excerpt,
+    })
+}
+
+/// Reads files for detectors; `None` when a file cannot be read as text.
+pub trait Source {
+    /// The text of `path` (from the tree root).
+    fn text(&self, path: &str) -> Option<String>;
+}
+
+/// What `det` finds among `files` (paths from the tree root) for a project called `name`.
+pub fn detect(det: &Detector, name: &str, files: &[&str], source: &dyn Source) -> Vec<Evidence> {
+    let mut found = Vec::new();
+    for probe in det.probes {
+        let Ok(re) = Regex::new(probe.pattern) else {
+            continue;
+        };
+        for path in files.iter().filter(|p| has_suffix(p, probe.suffix)) {
+            if let Some(text) = source.text(path)
+                && let Some(e) = probe_text(path, &text, &re)
+            {
+                found.push(e);
+            }
+        }
+    }
+    if det.python {
+        found.extend(python_evidence(name, files, source));
+    }
+    found.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    found.dedup();
+    found
+}
+
+/// Evidence from wheel file names and `vendor.txt` pins naming the project `name`.
+pub fn python_evidence(name: &str, files: &[&str], source: &dyn Source) -> Vec<Evidence> {
+    let wanted = pep503(name);
+    let mut found = Vec::new();
+    for path in files {
+        let file_name = path.rsplit('/').next().unwrap_or(path);
+        if let Some((project, version)) = wheel_name(file_name)
+            && pep503(project) == wanted
+        {
+            found.push(Evidence {
+                file: (*path).to_owned(),
+                line: 0,
+                version: version.to_owned(),
+                excerpt: format!("wheel {file_name}"),
+            });
+        }
+        if file_name == "vendor.txt"
+            && let Some(text) = source.text(path)
+        {
+            for (i, line) in text.lines().enumerate() {
+                if let Some((project, version)) = pin(line)
+                    && pep503(project) == wanted
+                {
+                    found.push(Evidence {
+                        file: (*path).to_owned(),
+                        line: i + 1,
+                        version: version.to_owned(),
+                        excerpt: line.trim().to_owned(),
+                    });
+                }
+            }
+        }
+    }
+    found
+}
+
+/// `(project, version)` of a wheel file name (`name-version(-build)?-py-abi-platform.whl`).
+pub fn wheel_name(file_name: &str) -> Option<(&str, &str)> {
+    let stem = file_name.strip_suffix(".whl")?;
+    let parts: Vec<&str> = stem.split('-').collect();
+    if !(5..=6).contains(&parts.len()) || parts[0].is_empty() || parts[1].is_empty() {
+        return None;
+    }
+    Some((parts[0], parts[1]))
+}
+
+/// `(project, version)` of a `name==version` line (comments and markers ignored).
+pub fn pin(line: &str) -> Option<(&str, &str)> {
+    let line = line.split('#').next()?.split(';').next()?.trim();
+    let (project, version) = line.split_once("==")?;
+    let (project, version) = (project.trim(), version.trim());
+    let project = project.split('[').next()?.trim();
+    (!project.is_empty() && !version.is_empty()).then_some((project, version))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    struct Files(HashMap<&'static str, &'static str>);
+    impl Source for Files {
+        fn text(&self, path: &str) -> Option<String> {
+            self.0.get(path).map(|s| (*s).to_owned())
+        }
+    }
+
+    fn run(name: &str, files: &[(&'static str, &'static str)]) -> Vec<(String, String)> {
+        let source = Files(files.iter().copied().collect());
+        let paths: Vec<&str> = files.iter().map(|(p, _)| *p).collect();
+        let det = detector(name).expect("known detector");
+        detect(det, name, &paths, &source)
+            .into_iter()
+            .map(|e| (format!("{}:{}", e.file, e.line), e.version))
+            .collect()
+    }
+
+    fn one(name: &str, path: &'static str, text: &'static str) -> String {
+        let got = run(name, &[(path, text)]);
+        assert_eq!(got.len(), 1, "{name}: {got:?}");
+        got[0].1.clone()
+    }
+
+    // The statements below are laid out as the projects' own headers lay them out.
+    #[test]
+    fn c_libraries() {
+        assert_eq!(
+            one(
+                "expat",
+                "lib/expat.h",
+                "/* x */\n#define XML_MAJOR_VERSION 2\n#define XML_MINOR_VERSION 7\n#define XML_MICRO_VERSION 1\n"
+            ),
+            "2.7.1"
+        );
+        assert_eq!(
+            one(
+                "zlib",
+                "zlib/zlib.h",
+                "#define ZLIB_VERSION \"1.3.1\"\n#define ZLIB_VERNUM 0x1310\n"
+            ),
+            "1.3.1"
+        );
+        assert_eq!(
+            one(
+                "sqlite",
+                "sqlite3.h",
+                "#define SQLITE_VERSION        \"3.49.1\"\n#define SQLITE_VERSION_NUMBER 3049001\n"
+            ),
+            "3.49.1"
+        );
+        assert_eq!(
+            one(
+                "openssl",
+                "include/openssl/opensslv.h",
+                "# define OPENSSL_VERSION_STR \"3.0.16\"\n# define OPENSSL_VERSION_TEXT \"OpenSSL 3.0.16 11 Feb 2025\"\n"
+            ),
+            "3.0.16"
+        );
+        assert_eq!(
+            one(
+                "openssl",
+                "include/openssl/opensslv.h",
+                "# define OPENSSL_VERSION_TEXT    \"OpenSSL 1.1.1w  11 Sep 2023\"\n"
+            ),
+            "1.1.1w"
+        );
+        assert_eq!(
+            one(
+                "libffi",
+                "include/ffi.h",
+                "/* -----------------------------------------------------------------*-C-*-\n   libffi 3.4.4\n    - Copyright (c) 2011, 2014, 2019, 2021, 2022 Anthony Green\n"
+            ),
+            "3.4.4"
+        );
+        assert_eq!(
+            one(
+                "xz",
+                "src/liblzma/api/lzma/version.h",
+                "#define LZMA_VERSION_MAJOR 5\n#define LZMA_VERSION_MINOR 2\n#define LZMA_VERSION_PATCH 5\n#define LZMA_VERSION_STABILITY LZMA_VERSION_STABILITY_STABLE\n"
+            ),
+            "5.2.5"
+        );
+        assert_eq!(
+            one(
+                "bzip2",
+                "bzlib_private.h",
+                "#define BZ_VERSION  \"1.0.8, 13-Jul-2019\"\n"
+            ),
+            "1.0.8"
+        );
+        assert_eq!(
+            one(
+                "mpdecimal",
+                "libmpdec/mpdecimal.h",
+                "#define MPD_MAJOR_VERSION 2\n#define MPD_VERSION \"2.5.1\"\n"
+            ),
+            "2.5.1"
+        );
+        assert_eq!(
+            one(
+                "hacl-star",
+                "_hacl/refresh.sh",
+                "# x\nexpected_hacl_star_rev=bb3d0dc8d9d15a5cd51094d5b69e70aa09005ff0\n"
+            ),
+            "bb3d0dc8d9d15a5cd51094d5b69e70aa09005ff0"
+        );
+        // A suffix must end at a component boundary, and the wrong file is not read.
+        assert!(run("zlib", &[("myzlib.h", "#define ZLIB_VERSION \"9\"\n")]).is_empty());
+        assert!(run("xz", &[("version.h", "#define LZMA_VERSION_MAJOR 5\n")]).is_empty());
+    }
+
+    #[test]
+    fn python_distributions() {
+        let got = run(
+            "python",
+            &[
+                (
+                    "v/PKG-INFO",
+                    "Metadata-Version: 2.1\nName: idna\nVersion: 3.10\n",
+                ),
+                (
+                    "v/idna-3.10.dist-info/METADATA",
+                    "Name: idna\nVersion: 3.10\n",
+                ),
+                ("v/pip-25.1.1-py3-none-any.whl", ""),
+                ("v/idna-3.10-py3-none-any.whl", ""),
+                (
+                    "v/vendor.txt",
+                    "# pins\nrequests==2.32.3\nidna==3.10 ; python_version > '3'\n",
+                ),
+                ("v/idna/__init__.py", "__version__ = '3.10'\n"),
+            ],
+        );
+        assert_eq!(
+            got,
+            [
+                ("v/PKG-INFO:3", "3.10"),
+                ("v/idna-3.10-py3-none-any.whl:0", "3.10"),
+                ("v/idna-3.10.dist-info/METADATA:2", "3.10"),
+                ("v/idna/__init__.py:1", "3.10"),
+                ("v/vendor.txt:3", "3.10"),
+            ]
+            .map(|(a, b)| (a.to_owned(), b.to_owned()))
+        );
+        assert_eq!(
+            wheel_name("pip-25.1.1-py3-none-any.whl"),
+            Some(("pip", "25.1.1"))
+        );
+        assert_eq!(wheel_name("notawheel.whl"), None);
+        assert_eq!(pin("Foo_Bar[x]==1.0  # c"), Some(("Foo_Bar", "1.0")));
+        assert_eq!(pin("foo>=1"), None);
+    }
+
+    #[test]
+    fn every_pattern_compiles() {
+        for d in DETECTORS {
+            for p in d.probes {
+                Regex::new(p.pattern).expect("probe pattern");
+            }
+            for m in d.markers {
+                Regex::new(m.contains).expect("marker pattern");
+            }
+        }
+        assert!(has_suffix("a/b/lzma/version.h", "lzma/version.h"));
+        assert!(!has_suffix("a/b/xlzma/version.h", "lzma/version.h"));
+        assert!(has_suffix("Modules/_hacl/Hacl_Hash_MD5.c", "Hacl_*.c"));
+        assert!(!has_suffix("Modules/_hacl/Hacl_Hash_MD5.h", "Hacl_*.c"));
+    }
+}
