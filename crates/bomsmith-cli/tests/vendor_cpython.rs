@@ -14,7 +14,14 @@ fn extract_cpython() -> Option<(tempfile::TempDir, PathBuf)> {
     let dir = tempfile::tempdir().expect("tempdir");
     let file = std::fs::File::open(&tarball).expect("open tarball");
     let mut archive = tar::Archive::new(liblzma::read::XzDecoder::new(file));
-    let wanted = ["Misc/", "Modules/", "Lib/ctypes/", "Lib/ensurepip/", "Lib/test/", "PCbuild/"];
+    let wanted = [
+        "Misc/",
+        "Modules/",
+        "Lib/ctypes/",
+        "Lib/ensurepip/",
+        "Lib/test/",
+        "PCbuild/",
+    ];
     for entry in archive.entries().expect("entries") {
         let mut entry = entry.expect("entry");
         let path = entry.path().expect("path").into_owned();
@@ -90,13 +97,17 @@ fn regen_reproduces_both_in_tree_sboms_byte_for_byte() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains("Misc/sbom.spdx.json: wrote"), "{stderr}");
-    assert!(stderr.contains("Misc/externals.spdx.json: wrote"), "{stderr}");
+    assert!(
+        stderr.contains("Misc/externals.spdx.json: wrote"),
+        "{stderr}"
+    );
     assert!(std::fs::read(root.join("Misc/sbom.spdx.json")).expect("read") == sbom);
     // The download URL changed back, so the checksum (of the other file) is gone: that one
     // field cannot be regenerated offline. Everything else is byte for byte.
-    let regenerated: Value =
-        serde_json::from_slice(&std::fs::read(root.join("Misc/externals.spdx.json")).expect("read"))
-            .expect("json");
+    let regenerated: Value = serde_json::from_slice(
+        &std::fs::read(root.join("Misc/externals.spdx.json")).expect("read"),
+    )
+    .expect("json");
     let zlib = regenerated["packages"]
         .as_array()
         .expect("packages")
@@ -115,7 +126,10 @@ fn regen_reproduces_both_in_tree_sboms_byte_for_byte() {
         .expect("runs");
     assert!(out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("Misc/externals.spdx.json: up to date"), "{stderr}");
+    assert!(
+        stderr.contains("Misc/externals.spdx.json: up to date"),
+        "{stderr}"
+    );
     assert!(std::fs::read(root.join("Misc/sbom.spdx.json")).expect("read") == sbom);
     assert!(std::fs::read(root.join("Misc/externals.spdx.json")).expect("read") == externals);
 }
@@ -150,7 +164,11 @@ fn check_reports_exactly_the_known_defects_and_passes_once_fixed() {
     );
     assert_eq!(errs[1].0, "V008");
     assert_eq!(errs[2].0, "V008");
-    assert!(errs[1].1.contains("`Modules/_hacl/python_hacl_namespace.h` of hacl-star"));
+    assert!(
+        errs[1]
+            .1
+            .contains("`Modules/_hacl/python_hacl_namespace.h` of hacl-star")
+    );
     assert!(errs[2].1.contains("`Modules/_hacl/refresh.sh` of expat"));
     // libb2 does not state its version: a note, not a failure.
     let notes: Vec<&Value> = report["findings"]
@@ -207,7 +225,11 @@ fn check_reports_exactly_the_known_defects_and_passes_once_fixed() {
         .arg(&root)
         .output()
         .expect("runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let (code, report) = check_json(&root, &[]);
     assert_eq!(code, 0, "{report:#}");
     assert!(errors(&report).is_empty());
@@ -223,11 +245,17 @@ fn detect_finds_every_declared_component_with_its_stated_version() {
         return;
     };
     let out = bomsmith()
-        .args(["vendor", "detect", "--format", "json", "--preset", "cpython"])
+        .args([
+            "vendor", "detect", "--format", "json", "--preset", "cpython",
+        ])
         .arg(&root)
         .output()
         .expect("runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let report = json_of(&out);
     let candidates = report["candidates"].as_array().expect("candidates");
     for c in candidates {

@@ -406,10 +406,18 @@ mod tests {
     }
 
     fn run(name: &str, files: &[(&'static str, &'static str)]) -> Vec<(String, String)> {
+        run_for(name, name, files)
+    }
+
+    fn run_for(
+        detector_name: &str,
+        project: &str,
+        files: &[(&'static str, &'static str)],
+    ) -> Vec<(String, String)> {
         let source = Files(files.iter().copied().collect());
         let paths: Vec<&str> = files.iter().map(|(p, _)| *p).collect();
-        let det = detector(name).expect("known detector");
-        detect(det, name, &paths, &source)
+        let det = detector(detector_name).expect("known detector");
+        detect(det, project, &paths, &source)
             .into_iter()
             .map(|e| (format!("{}:{}", e.file, e.line), e.version))
             .collect()
@@ -511,8 +519,9 @@ mod tests {
 
     #[test]
     fn python_distributions() {
-        let got = run(
+        let got = run_for(
             "python",
+            "IDNA",
             &[
                 (
                     "v/PKG-INFO",

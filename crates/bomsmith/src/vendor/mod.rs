@@ -489,20 +489,36 @@ fn regen_components(
 
 /// A hint when an exclude names a file that does not exist but something close does.
 fn near_miss(pattern: &str, files: &[&str]) -> String {
-    let close = files.iter().find(|f| {
-        let (a, b) = (f.len(), pattern.len());
-        a.abs_diff(b) <= 2 && {
-            let common = f
-                .bytes()
-                .zip(pattern.bytes())
-                .take_while(|(x, y)| x == y)
-                .count();
-            common + 3 >= a.min(b)
+    files
+        .iter()
+        .map(|f| (edit_distance(pattern, f, 3), *f))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map_or(String::new(), |(_, f)| {
+            format!(" (did you mean `{f}`? it is attributed to the component now)")
+        })
+}
+
+/// Levenshtein distance of two strings (by byte), or `limit + 1` once it exceeds `limit`.
+fn edit_distance(a: &str, b: &str, limit: usize) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len().abs_diff(b.len()) > limit {
+        return limit + 1;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, &x) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, &y) in b.iter().enumerate() {
+            let subst = prev[j] + usize::from(x != y);
+            cur[j + 1] = subst.min(prev[j + 1] + 1).min(cur[j] + 1);
         }
-    });
-    close.map_or(String::new(), |f| {
-        format!(" (did you mean `{f}`? it is attributed to the component now)")
-    })
+        if cur.iter().min().is_some_and(|&m| m > limit) {
+            return limit + 1;
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()].min(limit + 1)
 }
 
 /// SHA-1 and SHA-256 of each file, line endings normalised as CPython does: a file without NUL
