@@ -22,8 +22,9 @@ pub struct Marker {
 pub struct Probe {
     /// Path suffix of the file.
     pub suffix: &'static str,
-    /// Multi-line regular expression; its capture groups joined with `.` give the version.
-    pub pattern: &'static str,
+    /// Regular expressions, all of which must match; their capture groups, joined with `.`,
+    /// give the version (one pattern per part keeps each of them simple and fast).
+    pub parts: &'static [&'static str],
 }
 
 /// A built-in detector.
@@ -42,15 +43,15 @@ pub struct Detector {
 const PYTHON_PROBES: &[Probe] = &[
     Probe {
         suffix: "PKG-INFO",
-        pattern: r"(?m)^Version:[ \t]*(\S+)",
+        parts: &[r"(?m)^Version:[ \t]*(\S+)"],
     },
     Probe {
         suffix: "METADATA",
-        pattern: r"(?m)^Version:[ \t]*(\S+)",
+        parts: &[r"(?m)^Version:[ \t]*(\S+)"],
     },
     Probe {
         suffix: "__init__.py",
-        pattern: r#"(?m)^__version__\s*=\s*['"]([^'"]+)['"]"#,
+        parts: &[r#"(?m)^__version__\s*=\s*['"]([^'"]+)['"]"#],
     },
 ];
 
@@ -64,7 +65,7 @@ pub const DETECTORS: &[Detector] = &[
         }],
         probes: &[Probe {
             suffix: "bzlib_private.h",
-            pattern: r#"(?m)^#\s*define\s+BZ_VERSION\s+"([0-9][^,"\s]*)"#,
+            parts: &[r#"(?m)^#[ \t]*define[ \t]+BZ_VERSION[ \t]+"([0-9][^,"\s]*)"#],
         }],
         python: false,
     },
@@ -77,12 +78,16 @@ pub const DETECTORS: &[Detector] = &[
         probes: &[
             Probe {
                 suffix: "expat.h",
-                pattern: r"(?ms)^#\s*define\s+XML_MAJOR_VERSION\s+(\d+)\s*$.*?^#\s*define\s+XML_MINOR_VERSION\s+(\d+)\s*$.*?^#\s*define\s+XML_MICRO_VERSION\s+(\d+)\s*$",
+                parts: &[
+                    r"(?m)^#[ \t]*define[ \t]+XML_MAJOR_VERSION[ \t]+([0-9]+)",
+                    r"(?m)^#[ \t]*define[ \t]+XML_MINOR_VERSION[ \t]+([0-9]+)",
+                    r"(?m)^#[ \t]*define[ \t]+XML_MICRO_VERSION[ \t]+([0-9]+)",
+                ],
             },
             // CPython's refresh script pins the release it copies the sources from.
             Probe {
                 suffix: "refresh.sh",
-                pattern: r#"(?m)^expected_libexpat_version="([^"]+)""#,
+                parts: &[r#"(?m)^expected_libexpat_version="([^"]+)""#],
             },
         ],
         python: false,
@@ -101,7 +106,7 @@ pub const DETECTORS: &[Detector] = &[
         ],
         probes: &[Probe {
             suffix: "refresh.sh",
-            pattern: r"(?m)^expected_hacl_star_rev=([0-9a-f]{40})\b",
+            parts: &[r"(?m)^expected_hacl_star_rev=([0-9a-f]{40})\b"],
         }],
         python: false,
     },
@@ -114,7 +119,7 @@ pub const DETECTORS: &[Detector] = &[
         // Upstream states it only in its build files, which vendored copies leave out.
         probes: &[Probe {
             suffix: "configure.ac",
-            pattern: r"AC_INIT\(\[libb2\],\s*\[([^\]]+)\]",
+            parts: &[r"AC_INIT\(\[libb2\],\s*\[([^\]]+)\]"],
         }],
         python: false,
     },
@@ -133,15 +138,15 @@ pub const DETECTORS: &[Detector] = &[
         probes: &[
             Probe {
                 suffix: "ffi.h",
-                pattern: r"(?m)^\s*libffi\s+([0-9][0-9A-Za-z.\-]*)\s+-",
+                parts: &[r"(?m)^\s*libffi\s+([0-9][0-9A-Za-z.\-]*)\s+-"],
             },
             Probe {
                 suffix: "configure.ac",
-                pattern: r"AC_INIT\(\[libffi\],\s*\[([^\]]+)\]",
+                parts: &[r"AC_INIT\(\[libffi\],\s*\[([^\]]+)\]"],
             },
             Probe {
                 suffix: "fficonfig.h",
-                pattern: r#"(?m)^#\s*define\s+PACKAGE_VERSION\s+"([^"]+)""#,
+                parts: &[r#"(?m)^#[ \t]*define[ \t]+PACKAGE_VERSION[ \t]+"([^"]+)""#],
             },
         ],
         python: false,
@@ -163,7 +168,7 @@ pub const DETECTORS: &[Detector] = &[
         }],
         probes: &[Probe {
             suffix: "mpdecimal.h",
-            pattern: r#"(?m)^#\s*define\s+MPD_VERSION\s+"([^"]+)""#,
+            parts: &[r#"(?m)^#[ \t]*define[ \t]+MPD_VERSION[ \t]+"([^"]+)""#],
         }],
         python: false,
     },
@@ -175,7 +180,9 @@ pub const DETECTORS: &[Detector] = &[
         }],
         probes: &[Probe {
             suffix: "opensslv.h",
-            pattern: r#"(?m)^#\s*define\s+OPENSSL_VERSION_TEXT\s+"OpenSSL\s+([0-9][^\s"]*)"#,
+            parts: &[
+                r#"(?m)^#[ \t]*define[ \t]+OPENSSL_VERSION_TEXT[ \t]+"OpenSSL[ \t]+([0-9][^\s"]*)"#,
+            ],
         }],
         python: false,
     },
@@ -193,7 +200,7 @@ pub const DETECTORS: &[Detector] = &[
         }],
         probes: &[Probe {
             suffix: "sqlite3.h",
-            pattern: r#"(?m)^#\s*define\s+SQLITE_VERSION\s+"([^"]+)""#,
+            parts: &[r#"(?m)^#[ \t]*define[ \t]+SQLITE_VERSION[ \t]+"([^"]+)""#],
         }],
         python: false,
     },
@@ -205,7 +212,11 @@ pub const DETECTORS: &[Detector] = &[
         }],
         probes: &[Probe {
             suffix: "lzma/version.h",
-            pattern: r"(?ms)^#\s*define\s+LZMA_VERSION_MAJOR\s+(\d+)\s*$.*?^#\s*define\s+LZMA_VERSION_MINOR\s+(\d+)\s*$.*?^#\s*define\s+LZMA_VERSION_PATCH\s+(\d+)\s*$",
+            parts: &[
+                r"(?m)^#[ \t]*define[ \t]+LZMA_VERSION_MAJOR[ \t]+([0-9]+)",
+                r"(?m)^#[ \t]*define[ \t]+LZMA_VERSION_MINOR[ \t]+([0-9]+)",
+                r"(?m)^#[ \t]*define[ \t]+LZMA_VERSION_PATCH[ \t]+([0-9]+)",
+            ],
         }],
         python: false,
     },
@@ -217,7 +228,7 @@ pub const DETECTORS: &[Detector] = &[
         }],
         probes: &[Probe {
             suffix: "zlib.h",
-            pattern: r#"(?m)^#\s*define\s+ZLIB_VERSION\s+"([^"]+)""#,
+            parts: &[r#"(?m)^#[ \t]*define[ \t]+ZLIB_VERSION[ \t]+"([^"]+)""#],
         }],
         python: false,
     },
@@ -309,6 +320,24 @@ pub fn probe_text(file: &str, text: &str, pattern: &Regex) -> Option<Evidence> {
     })
 }
 
+/// Runs each of `parts` over `text`: the versions they give joined with `.`; the place and
+/// excerpt are the first part's. `None` unless every part matches.
+pub fn probe_parts(file: &str, text: &str, parts: &[Regex]) -> Option<Evidence> {
+    let mut first: Option<Evidence> = None;
+    let mut version = Vec::with_capacity(parts.len());
+    for re in parts {
+        let e = probe_text(file, text, re)?;
+        version.push(e.version.clone());
+        first.get_or_insert(e);
+    }
+    let mut e = first?;
+    if parts.len() > 1 {
+        e.excerpt.push_str(" …");
+    }
+    e.version = version.join(".");
+    Some(e)
+}
+
 /// Reads files for detectors; `None` when a file cannot be read as text.
 pub trait Source {
     /// The text of `path` (from the tree root).
@@ -319,13 +348,19 @@ pub trait Source {
 pub fn detect(det: &Detector, name: &str, files: &[&str], source: &dyn Source) -> Vec<Evidence> {
     let mut found = Vec::new();
     for probe in det.probes {
-        let Ok(re) = Regex::new(probe.pattern) else {
-            continue;
-        };
+        let mut compiled = None;
         for path in files.iter().filter(|p| has_suffix(p, probe.suffix)) {
-            if let Some(text) = source.text(path)
-                && let Some(e) = probe_text(path, &text, &re)
-            {
+            let Some(text) = source.text(path) else {
+                continue;
+            };
+            let parts = compiled.get_or_insert_with(|| {
+                probe
+                    .parts
+                    .iter()
+                    .filter_map(|p| Regex::new(p).ok())
+                    .collect::<Vec<_>>()
+            });
+            if let Some(e) = probe_parts(path, &text, parts) {
                 found.push(e);
             }
         }
@@ -564,7 +599,9 @@ mod tests {
     fn every_pattern_compiles() {
         for d in DETECTORS {
             for p in d.probes {
-                Regex::new(p.pattern).expect("probe pattern");
+                for part in p.parts {
+                    Regex::new(part).expect("probe pattern");
+                }
             }
             for m in d.markers {
                 Regex::new(m.contains).expect("marker pattern");

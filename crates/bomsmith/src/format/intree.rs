@@ -38,9 +38,18 @@ pub struct InTreeDoc {
 impl InTreeDoc {
     /// Parses a document; `file` names it in errors.
     pub fn parse(bytes: &[u8], file: &str) -> Result<Self> {
-        let (model, _) = spdx2::read(bytes, file)?;
-        let value: Value = serde_json::from_slice(bytes)
-            .map_err(|e| Error::document(file, "", format!("malformed JSON: {e}")))?;
+        let value: Value = serde_json::from_slice(bytes).map_err(|e| {
+            Error::document(
+                file,
+                "",
+                format!(
+                    "malformed JSON at line {}, column {}: {e}",
+                    e.line(),
+                    e.column()
+                ),
+            )
+        })?;
+        let (model, _) = spdx2::read_value(&value, file)?;
         let Value::Object(value) = value else {
             return Err(Error::document(file, "", "expected an object"));
         };
@@ -173,11 +182,17 @@ impl InTreeDoc {
         json::to_canonical_string(&Value::Object(self.value.clone())).into_bytes()
     }
 
-    /// Re-reads the model after edits (so checks see what will be written).
-    pub fn refresh(&mut self) -> Result<()> {
-        let bytes = self.to_bytes();
-        let (model, _) = spdx2::read(&bytes, &self.file)?;
-        self.model = model;
-        Ok(())
+    /// Re-reads the model after edits (so checks see what will be written), and returns the
+    /// bytes to write.
+    pub fn refresh(&mut self) -> Result<Vec<u8>> {
+        let value = Value::Object(std::mem::take(&mut self.value));
+        let result = spdx2::read_value(&value, &self.file);
+        let bytes = json::to_canonical_string(&value).into_bytes();
+        let Value::Object(map) = value else {
+            unreachable!("built from an object above")
+        };
+        self.value = map;
+        self.model = result?.0;
+        Ok(bytes)
     }
 }

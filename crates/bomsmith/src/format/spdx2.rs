@@ -174,11 +174,16 @@ pub fn read(bytes: &[u8], file: &str) -> Result<(Document, ReadReport)> {
             ),
         )
     })?;
+    read_value(&value, file)
+}
+
+/// Reads an SPDX 2.3 document already parsed as JSON. `file` names it in errors.
+pub fn read_value(value: &Value, file: &str) -> Result<(Document, ReadReport)> {
     let mut r = Reader {
         file,
         report: ReadReport::default(),
     };
-    let doc = r.document(&value)?;
+    let doc = r.document(value)?;
     Ok((doc, r.report))
 }
 

@@ -257,6 +257,16 @@ pub fn run(root: &Path, config: &Config, options: &Options) -> Result<Outcome> {
             ),
         ));
     }
+    // Start git's listing first: it runs while the documents are read.
+    let all_bases: Vec<String> = managed
+        .iter()
+        .flat_map(|s| component_bases(&s.component))
+        .collect();
+    let mut git = if options.gitignore && !all_bases.is_empty() {
+        tree::GitListing::spawn(root, &all_bases)?
+    } else {
+        None
+    };
     for sbom in managed {
         let rel = sbom.path.get_ref().clone();
         let full = root.join(&rel);
@@ -277,13 +287,12 @@ pub fn run(root: &Path, config: &Config, options: &Options) -> Result<Outcome> {
                 sbom,
                 &mut doc,
                 config,
-                options,
+                git.as_mut(),
                 &mut findings,
             )?)
         };
-        doc.refresh()?;
+        let new = doc.refresh()?;
         check_packages(sbom, &doc, tree.as_ref(), config, &mut findings);
-        let new = doc.to_bytes();
         let changes = describe_changes(&before, &doc);
         if old != new {
             let mut f = Finding::new(
@@ -324,6 +333,19 @@ pub fn run(root: &Path, config: &Config, options: &Options) -> Result<Outcome> {
     Ok(out)
 }
 
+/// The directories the components' includes and version files start from.
+fn component_bases(components: &[VendorComponent]) -> Vec<String> {
+    components
+        .iter()
+        .flat_map(|c| {
+            c.include
+                .iter()
+                .chain(c.version_file.as_ref())
+                .map(|g| tree::glob_base(g.get_ref()))
+        })
+        .collect()
+}
+
 /// A glob and the offset of its text in the configuration.
 type Placed = (Glob, usize);
 
@@ -334,7 +356,7 @@ fn regen_components(
     sbom: &InTreeSbom,
     doc: &mut InTreeDoc,
     config: &Config,
-    options: &Options,
+    git: Option<&mut tree::GitListing>,
     findings: &mut Vec<Finding>,
 ) -> Result<Tree> {
     let origin = &config.origin;
@@ -351,17 +373,7 @@ fn regen_components(
             Ok((globs(&c.include)?, globs(&c.exclude)?))
         })
         .collect::<Result<_>>()?;
-    let mut bases: Vec<String> = compiled
-        .iter()
-        .flat_map(|(inc, _)| inc.iter().map(|(g, _)| g.base().to_owned()))
-        .collect();
-    bases.extend(
-        comps
-            .iter()
-            .filter_map(|c| c.version_file.as_ref())
-            .map(|f| tree::glob_base(f.get_ref())),
-    );
-    let tree = Tree::walk(root, &bases, options.gitignore)?;
+    let tree = Tree::walk_with(root, &component_bases(&sbom.component), git)?;
 
     let mut owner_of: HashMap<String, usize> = HashMap::new();
     let mut listed: Vec<(String, usize)> = Vec::new();
@@ -557,7 +569,8 @@ fn hash_files(tree: &Tree, paths: Vec<&str>) -> Result<Vec<(String, String)>> {
 
 /// CRLF to LF unless the data holds a NUL byte (a rough test for binary files).
 pub fn normalize_line_endings(data: Vec<u8>) -> Vec<u8> {
-    if data.contains(&0) || !data.windows(2).any(|w| w == b"\r\n") {
+    let has_crlf = memchr::memmem::find(&data, b"\r\n").is_some();
+    if !has_crlf || memchr::memchr(0, &data).is_some() {
         return data;
     }
     let mut out = Vec::with_capacity(data.len());

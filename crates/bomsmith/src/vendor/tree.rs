@@ -105,19 +105,17 @@ impl Tree {
     /// left out (tracked files never are), as `git ls-files --cached --others
     /// --exclude-standard` lists them.
     pub fn walk(root: &Path, bases: &[String], gitignore: bool) -> Result<Tree> {
-        let mut bases: Vec<&str> = bases.iter().map(String::as_str).collect();
-        bases.sort_unstable();
-        bases.dedup();
-        // Drop bases inside other bases.
-        let mut outer: Vec<&str> = Vec::new();
-        for b in bases {
-            if !outer
-                .iter()
-                .any(|o| o.is_empty() || b == *o || b.starts_with(&format!("{o}/")))
-            {
-                outer.push(b);
-            }
-        }
+        let mut git = if gitignore {
+            GitListing::spawn(root, bases)?
+        } else {
+            None
+        };
+        Tree::walk_with(root, bases, git.as_mut())
+    }
+
+    /// Like [`Tree::walk`], with git's listing already under way (see [`GitListing::spawn`]).
+    pub fn walk_with(root: &Path, bases: &[String], git: Option<&mut GitListing>) -> Result<Tree> {
+        let outer = outermost(bases);
         let mut tree = Tree {
             root: root.to_owned(),
             files: Vec::new(),
@@ -127,8 +125,8 @@ impl Tree {
         for base in &outer {
             tree.walk_base(base)?;
         }
-        if gitignore && in_git_work_tree(root) {
-            let visible = git_visible(root, &outer)?;
+        if let Some(git) = git {
+            let visible = git.visible()?;
             tree.files.retain(|f| visible.contains(f.as_str()));
             tree.links.retain(|f| visible.contains(f.as_str()));
             tree.gitignore = true;
@@ -234,8 +232,75 @@ impl crate::detect::version::Source for Tree {
     }
 }
 
-/// The paths git does not ignore under `bases`.
-fn git_visible(root: &Path, bases: &[&str]) -> Result<std::collections::HashSet<String>> {
+/// `bases` without those inside another.
+fn outermost(bases: &[String]) -> Vec<&str> {
+    let mut bases: Vec<&str> = bases.iter().map(String::as_str).collect();
+    bases.sort_unstable();
+    bases.dedup();
+    let mut outer: Vec<&str> = Vec::new();
+    for b in bases {
+        if !outer
+            .iter()
+            .any(|o| o.is_empty() || b == *o || b.starts_with(&format!("{o}/")))
+        {
+            outer.push(b);
+        }
+    }
+    outer
+}
+
+/// `git ls-files` of the paths git does not ignore, started early so that it runs while the
+/// caller does other work.
+#[derive(Debug)]
+pub struct GitListing {
+    root: PathBuf,
+    child: Option<std::process::Child>,
+    visible: std::collections::HashSet<String>,
+}
+
+impl GitListing {
+    /// Starts listing `bases` when `root` is in a git work tree; `None` otherwise.
+    pub fn spawn(root: &Path, bases: &[String]) -> Result<Option<GitListing>> {
+        if !in_git_work_tree(root) {
+            return Ok(None);
+        }
+        let outer = outermost(bases);
+        let mut cmd = git_command(root, &outer);
+        let child = cmd
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .map_err(|e| git_missing(root, &e))?;
+        Ok(Some(GitListing {
+            root: root.to_owned(),
+            child: Some(child),
+            visible: Default::default(),
+        }))
+    }
+
+    /// The paths git does not ignore (waits for git the first time).
+    pub fn visible(&mut self) -> Result<&std::collections::HashSet<String>> {
+        if let Some(child) = self.child.take() {
+            let out = child
+                .wait_with_output()
+                .map_err(|e| git_missing(&self.root, &e))?;
+            self.visible = parse_listing(&self.root, &out)?;
+        }
+        Ok(&self.visible)
+    }
+}
+
+fn git_missing(root: &Path, e: &std::io::Error) -> Error {
+    Error::invalid(
+        "git",
+        format!(
+            "{} is in a git work tree, but `git ls-files` could not run ({e}); pass --no-git to list the files without git's ignore rules",
+            root.display()
+        ),
+    )
+}
+
+fn git_command(root: &Path, bases: &[&str]) -> Command {
     let mut cmd = Command::new("git");
     cmd.arg("-C").arg(root).args([
         "ls-files",
@@ -248,15 +313,13 @@ fn git_visible(root: &Path, bases: &[&str]) -> Result<std::collections::HashSet<
     for b in bases {
         cmd.arg(if b.is_empty() { "." } else { b });
     }
-    let out = cmd.output().map_err(|e| {
-        Error::invalid(
-            "git",
-            format!(
-                "{} is in a git work tree, but `git ls-files` could not run ({e}); pass --no-git to list the files without git's ignore rules",
-                root.display()
-            ),
-        )
-    })?;
+    cmd
+}
+
+fn parse_listing(
+    root: &Path,
+    out: &std::process::Output,
+) -> Result<std::collections::HashSet<String>> {
     if !out.status.success() {
         return Err(Error::invalid(
             "git",
