@@ -278,6 +278,11 @@ impl Source<'_> {
     }
 
     fn check_template(&self, t: &Spanned<String>) -> Result<()> {
+        self.check_placeholders(t, PLACEHOLDERS)
+    }
+
+    /// Every `{name}` in `t` must be one of `known`.
+    fn check_placeholders(&self, t: &Spanned<String>, known: &[&str]) -> Result<()> {
         let mut rest = t.get_ref().as_str();
         while let Some(open) = rest.find('{') {
             let after = &rest[open + 1..];
@@ -285,12 +290,12 @@ impl Source<'_> {
                 self.error_at(t.span().start, "template has a `{` without a closing `}`")
             })?;
             let name = &after[..close];
-            if !PLACEHOLDERS.contains(&name) {
+            if !known.contains(&name) {
                 return Err(self.error_at(
                     t.span().start,
                     format!(
                         "unknown placeholder `{{{name}}}` (known: {})",
-                        PLACEHOLDERS
+                        known
                             .iter()
                             .map(|p| format!("{{{p}}}"))
                             .collect::<Vec<_>>()
@@ -411,18 +416,7 @@ impl Config {
             }
             if let Some(x) = &sbom.externals {
                 regex(&x.pattern)?;
-                let mut rest = x.download_location.get_ref().as_str();
-                while let Some(open) = rest.find('{') {
-                    let after = &rest[open + 1..];
-                    let close = after.find('}').unwrap_or(after.len());
-                    if !["tag", "name", "version"].contains(&&after[..close]) {
-                        return Err(src.error_at(
-                            x.download_location.span().start,
-                            format!("unknown placeholder `{{{}}}` (known: {{tag}}, {{name}}, {{version}})", &after[..close]),
-                        ));
-                    }
-                    rest = after.get(close + 1..).unwrap_or("");
-                }
+                src.check_placeholders(&x.download_location, &["tag", "name", "version"])?;
                 if !sbom.component.is_empty() {
                     return Err(src.error_at(
                         sbom.path.span().start,

@@ -220,6 +220,26 @@ mod tests {
     }
 }
 
+/// Parses `name==version` (a pinned requirement without markers or extras).
+pub fn parse_pin(line: &str) -> Option<(&str, &str)> {
+    let (name, version) = line.split_once("==")?;
+    pin_parts(name, version)
+}
+
+/// The trimmed name and version of a pin, if both are well-formed.
+pub fn pin_parts<'a>(name: &'a str, version: &'a str) -> Option<(&'a str, &'a str)> {
+    let (name, version) = (name.trim(), version.trim());
+    let name_ok = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    let version_ok = !version.is_empty()
+        && version
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '!' | '-' | '_'));
+    (name_ok && version_ok).then_some((name, version))
+}
+
 /// A CPE 2.3 formatted string, split into its 13 colon-separated components (escapes kept).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cpe23 {

@@ -722,7 +722,7 @@ impl Assembly<'_> {
             if line.is_empty() {
                 continue;
             }
-            let (name, version) = parse_pin(line).ok_or_else(|| Error::Mismatch {
+            let (name, version) = crate::ident::parse_pin(line).ok_or_else(|| Error::Mismatch {
                 file: format!("{list_where}:{}", lineno + 1),
                 message: format!("expected `name==version`, found `{line}`"),
             })?;
@@ -743,21 +743,6 @@ impl Assembly<'_> {
         }
         Ok(())
     }
-}
-
-/// Parses `name==version` (a pinned requirement without markers or extras).
-fn parse_pin(line: &str) -> Option<(&str, &str)> {
-    let (name, version) = line.split_once("==")?;
-    let (name, version) = (name.trim(), version.trim());
-    let name_ok = !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    let version_ok = !version.is_empty()
-        && version
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '!' | '-' | '_'));
-    (name_ok && version_ok).then_some((name, version))
 }
 
 /// SPDX package verification code: SHA-1 of the sorted, concatenated file SHA-1s (hex).
@@ -800,12 +785,12 @@ mod tests {
     #[test]
     fn pins() {
         assert_eq!(
-            parse_pin("CacheControl==0.14.2"),
+            crate::ident::parse_pin("CacheControl==0.14.2"),
             Some(("CacheControl", "0.14.2"))
         );
-        assert_eq!(parse_pin("a == 1.0"), Some(("a", "1.0")));
-        assert_eq!(parse_pin("a>=1.0"), None);
-        assert_eq!(parse_pin("a==1.0; python_version<'3'"), None);
+        assert_eq!(crate::ident::parse_pin("a == 1.0"), Some(("a", "1.0")));
+        assert_eq!(crate::ident::parse_pin("a>=1.0"), None);
+        assert_eq!(crate::ident::parse_pin("a==1.0; python_version<'3'"), None);
     }
 
     #[test]

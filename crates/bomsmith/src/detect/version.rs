@@ -419,13 +419,12 @@ pub fn wheel_name(file_name: &str) -> Option<(&str, &str)> {
     Some((parts[0], parts[1]))
 }
 
-/// `(project, version)` of a `name==version` line (comments and markers ignored).
+/// `(project, version)` of a `name==version` line, with comments, environment markers and
+/// extras ignored.
 pub fn pin(line: &str) -> Option<(&str, &str)> {
     let line = line.split('#').next()?.split(';').next()?.trim();
     let (project, version) = line.split_once("==")?;
-    let (project, version) = (project.trim(), version.trim());
-    let project = project.split('[').next()?.trim();
-    (!project.is_empty() && !version.is_empty()).then_some((project, version))
+    crate::ident::pin_parts(project.split('[').next()?, version)
 }
 
 #[cfg(test)]

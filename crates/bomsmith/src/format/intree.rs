@@ -38,17 +38,7 @@ pub struct InTreeDoc {
 impl InTreeDoc {
     /// Parses a document; `file` names it in errors.
     pub fn parse(bytes: &[u8], file: &str) -> Result<Self> {
-        let value: Value = serde_json::from_slice(bytes).map_err(|e| {
-            Error::document(
-                file,
-                "",
-                format!(
-                    "malformed JSON at line {}, column {}: {e}",
-                    e.line(),
-                    e.column()
-                ),
-            )
-        })?;
+        let value = spdx2::parse_json(bytes, file)?;
         let (model, _) = spdx2::read_value(&value, file)?;
         let Value::Object(value) = value else {
             return Err(Error::document(file, "", "expected an object"));
@@ -177,13 +167,8 @@ impl InTreeDoc {
         changed && m.remove("checksums").is_some()
     }
 
-    /// The document in CPython's compatibility style.
-    pub fn to_bytes(&self) -> Vec<u8> {
-        json::to_canonical_string(&Value::Object(self.value.clone())).into_bytes()
-    }
-
     /// Re-reads the model after edits (so checks see what will be written), and returns the
-    /// bytes to write.
+    /// bytes to write, in CPython's compatibility style.
     pub fn refresh(&mut self) -> Result<Vec<u8>> {
         let value = Value::Object(std::mem::take(&mut self.value));
         let result = spdx2::read_value(&value, &self.file);

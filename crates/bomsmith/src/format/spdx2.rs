@@ -163,7 +163,12 @@ struct Reader<'a> {
 
 /// Reads an SPDX 2.3 JSON document. `file` names it in errors.
 pub fn read(bytes: &[u8], file: &str) -> Result<(Document, ReadReport)> {
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
+    read_value(&parse_json(bytes, file)?, file)
+}
+
+/// Parses JSON text; a syntax error names `file`, the line and the column.
+pub fn parse_json(bytes: &[u8], file: &str) -> Result<Value> {
+    serde_json::from_slice(bytes).map_err(|e| {
         Error::document(
             file,
             "",
@@ -173,8 +178,7 @@ pub fn read(bytes: &[u8], file: &str) -> Result<(Document, ReadReport)> {
                 e.column()
             ),
         )
-    })?;
-    read_value(&value, file)
+    })
 }
 
 /// Reads an SPDX 2.3 document already parsed as JSON. `file` names it in errors.

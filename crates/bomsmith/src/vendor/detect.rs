@@ -6,6 +6,7 @@
 //! children of directories named like `third_party`, `vendor`, `_vendor`, `external`, `deps`,
 //! version macros in headers next to a license file, and git submodules.
 
+use super::describe_evidence as describe;
 use super::tree::{Glob, Tree};
 use crate::config::Config;
 use crate::detect::version::{self as versions, Evidence, Source};
@@ -97,10 +98,6 @@ fn parent(path: &str) -> &str {
 
 fn is_under(path: &str, dir: &str) -> bool {
     dir.is_empty() || path == dir || path.strip_prefix(dir).is_some_and(|r| r.starts_with('/'))
-}
-
-fn describe(e: &Evidence) -> String {
-    super::describe_evidence(e)
 }
 
 /// Agreed version of a set of evidence: the first one's (disagreements stay in the evidence).

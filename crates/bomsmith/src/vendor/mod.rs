@@ -312,6 +312,9 @@ pub fn run(root: &Path, config: &Config, options: &Options) -> Result<Outcome> {
             f.details = changes.clone();
             findings.push(f);
         }
+        if let Some(verify) = &options.verify {
+            findings.extend(download::verify(&rel, doc.model(), verify));
+        }
         out.documents.push(Regenerated {
             path: rel,
             full_path: full,
@@ -322,13 +325,6 @@ pub fn run(root: &Path, config: &Config, options: &Options) -> Result<Outcome> {
             packages: doc.model().packages.len(),
         });
         out.findings.extend(findings);
-    }
-    if let Some(verify) = &options.verify {
-        for d in &out.documents {
-            let doc = InTreeDoc::parse(&d.new, &d.path)?;
-            out.findings
-                .extend(download::verify(&d.path, doc.model(), verify));
-        }
     }
     Ok(out)
 }

@@ -14,8 +14,6 @@ pub struct Tree {
     pub files: Vec<String>,
     /// Symbolic links met on the way (never followed), sorted.
     pub links: Vec<String>,
-    /// True when git's ignore rules were applied.
-    pub gitignore: bool,
 }
 
 /// A glob as `vendor` uses it: from the tree root, `*` stays within a directory, `**` crosses
@@ -120,7 +118,6 @@ impl Tree {
             root: root.to_owned(),
             files: Vec::new(),
             links: Vec::new(),
-            gitignore: false,
         };
         for base in &outer {
             tree.walk_base(base)?;
@@ -129,7 +126,6 @@ impl Tree {
             let visible = git.visible()?;
             tree.files.retain(|f| visible.contains(f.as_str()));
             tree.links.retain(|f| visible.contains(f.as_str()));
-            tree.gitignore = true;
         }
         tree.files.sort_unstable();
         tree.links.sort_unstable();
