@@ -28,7 +28,7 @@ unset CI
 
 echo "machine: $(nproc) cores, $(uname -m); $runs rounds, median wall time, max peak RSS"
 python3 bench/measure.py "$runs" \
-  "bomsmith vendor regen --preset cpython::$bin vendor regen -q --preset cpython $tree 2>/dev/null" \
+  "bomsmith vendor regen --preset cpython::$bin vendor regen -q --preset cpython $tree" \
   "python3 Tools/build/generate_sbom.py::python3 $tree/Tools/build/generate_sbom.py" \
   > "$work/vendor.tsv"
 

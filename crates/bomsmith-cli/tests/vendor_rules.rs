@@ -613,6 +613,41 @@ fn bad_configuration_and_documents_are_operational_errors() {
         "{err}"
     );
 
+    // Globs stay inside the tree; a bad version pattern is placed at its value.
+    for (edit, want) in [
+        (
+            "include = [\"vendor/../../etc/*\"]",
+            "bomsmith.toml:7:12: invalid glob: `vendor/../../etc/*` has a `..` component",
+        ),
+        (
+            "include = [\"/etc/*\"]",
+            "bomsmith.toml:7:12: invalid glob: `/etc/*` is absolute",
+        ),
+    ] {
+        let p = Project::new(
+            &[],
+            &FOO_CONFIG.replace("include = [\"vendor/foo/**\"]", edit),
+            vec![],
+        );
+        let out = p.run(&["check"]);
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(want), "{err}");
+    }
+    let p = Project::new(
+        &[],
+        &FOO_CONFIG.replace(
+            "detector = \"none\"",
+            "version_file = \"v.h\"\nversion_pattern = \"v(\"",
+        ),
+        vec![],
+    );
+    let err = String::from_utf8_lossy(&p.run(&["check"]).stderr).into_owned();
+    assert!(
+        err.contains("bomsmith.toml:9:19: invalid regular expression"),
+        "{err}"
+    );
+
     let p = Project::new(
         &[("vendor/foo/a.c", b"a")],
         FOO_CONFIG,

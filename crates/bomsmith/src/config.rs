@@ -157,7 +157,26 @@ pub struct VendorComponent {
     pub version_file: Option<Spanned<String>>,
     /// A regular expression run over `version_file`; its capture groups, joined with `.`, are
     /// the version.
-    pub version_pattern: Option<Spanned<String>>,
+    pub version_pattern: Option<Pattern>,
+}
+
+/// A regular expression from the configuration, compiled once as it is read (so a bad one is
+/// an error at its line and column).
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    /// The expression as written.
+    pub source: Spanned<String>,
+    /// The compiled expression.
+    pub regex: regex::Regex,
+}
+
+impl<'de> Deserialize<'de> for Pattern {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let source = Spanned::<String>::deserialize(d)?;
+        let regex = regex::Regex::new(source.get_ref())
+            .map_err(|e| serde::de::Error::custom(format!("invalid regular expression: {e}")))?;
+        Ok(Pattern { source, regex })
+    }
 }
 
 /// `[in_tree_sbom.externals]`: where the list of external dependencies comes from.
@@ -167,7 +186,7 @@ pub struct ExternalsSource {
     /// The script listing them, from the tree root.
     pub file: Spanned<String>,
     /// Regular expression whose first group is one `NAME-VERSION` tag.
-    pub pattern: Spanned<String>,
+    pub pattern: Pattern,
     /// Download URL of a tag (`{tag}`, `{name}`, `{version}` placeholders).
     pub download_location: Spanned<String>,
 }
@@ -355,14 +374,9 @@ impl Config {
 
     fn check_vendor(&self, src: &Source<'_>) -> Result<()> {
         let glob = |p: &Spanned<String>| {
-            crate::vendor::tree::compile_glob(p.get_ref())
+            crate::vendor::tree::Glob::parse(p.get_ref())
                 .map(drop)
                 .map_err(|e| src.error_at(p.span().start, format!("invalid glob: {e}")))
-        };
-        let regex = |p: &Spanned<String>| {
-            regex::Regex::new(p.get_ref()).map(drop).map_err(|e| {
-                src.error_at(p.span().start, format!("invalid regular expression: {e}"))
-            })
         };
         for sbom in &self.in_tree_sbom {
             let mut names = std::collections::HashSet::new();
@@ -397,15 +411,15 @@ impl Config {
                         ),
                     ));
                 }
-                match (&c.version_file, &c.version_pattern) {
-                    (Some(_), Some(p)) => regex(p)?,
-                    (None, None) => {}
-                    (Some(s), None) | (None, Some(s)) => {
-                        return Err(src.error_at(
-                            s.span().start,
-                            "`version_file` and `version_pattern` go together",
-                        ));
-                    }
+                let lone = match (&c.version_file, &c.version_pattern) {
+                    (Some(f), None) => Some(f.span().start),
+                    (None, Some(p)) => Some(p.source.span().start),
+                    _ => None,
+                };
+                if let Some(at) = lone {
+                    return Err(
+                        src.error_at(at, "`version_file` and `version_pattern` go together")
+                    );
                 }
                 if let (Some(d), Some(_)) = (&c.detector, &c.version_file) {
                     return Err(src.error_at(
@@ -415,7 +429,6 @@ impl Config {
                 }
             }
             if let Some(x) = &sbom.externals {
-                regex(&x.pattern)?;
                 src.check_placeholders(&x.download_location, &["tag", "name", "version"])?;
                 if !sbom.component.is_empty() {
                     return Err(src.error_at(

@@ -1,7 +1,7 @@
 //! Built-in version detectors: where well-known projects state their own version.
 //!
-//! A detector is data: marker files that identify the project, and probes (a file and a regular
-//! expression whose capture groups, joined with `.`, are the version). Python distributions
+//! A detector is data: marker files that identify the project, and probes (a file and the
+//! statements in it whose values, joined with `.`, are the version). Python distributions
 //! get extra evidence from wheel names and `vendor.txt` pins, which need the project's name.
 
 use crate::ident::pep503;
@@ -17,14 +17,143 @@ pub struct Marker {
     pub contains: &'static str,
 }
 
-/// Where a version is stated: a path suffix and a pattern whose groups make the version.
+/// Where a version is stated: a path suffix and the statements that make the version.
 #[derive(Debug, Clone, Copy)]
 pub struct Probe {
     /// Path suffix of the file.
     pub suffix: &'static str,
-    /// Regular expressions, all of which must match; their capture groups, joined with `.`,
-    /// give the version (one pattern per part keeps each of them simple and fast).
-    pub parts: &'static [&'static str],
+    /// Statements, all of which must be present; their values, joined with `.`, give the
+    /// version (`XML_MAJOR_VERSION`, `_MINOR_`, `_MICRO_`).
+    pub parts: &'static [Statement],
+}
+
+/// A way source code states a value. Each is read line by line, without regular expressions,
+/// so probing a header costs a scan for a literal. The value is the first word of the stated
+/// text (words end at white space or `,`) and must start with a letter or digit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Statement {
+    /// `#define NAME VALUE` or `#define NAME "VALUE ..."` (C preprocessor; space after `#`
+    /// allowed). With a non-empty lead, the quoted text must start with it, and the value is
+    /// the word after it (`"OpenSSL 3.0.16 11 Feb 2025"`).
+    Define {
+        /// Macro name.
+        name: &'static str,
+        /// Text before the value inside the quotes.
+        lead: &'static str,
+    },
+    /// `NAME=VALUE` or `NAME="VALUE"` at the start of a line (shell variable).
+    Shell(&'static str),
+    /// `Name: VALUE` at the start of a line (package metadata header).
+    Header(&'static str),
+    /// `NAME = 'VALUE'` or with double quotes, at the start of a line (Python).
+    Python(&'static str),
+    /// `AC_INIT([PACKAGE], [VALUE]` (autoconf).
+    AcInit(&'static str),
+    /// A line `WORD VALUE` followed (perhaps on the next line) by ` - ` (libffi's banner).
+    Banner(&'static str),
+}
+
+impl Statement {
+    /// The literal every line stating this holds; lines without it are skipped quickly.
+    fn needle(&self) -> &'static str {
+        match *self {
+            Statement::Define { name, .. }
+            | Statement::Shell(name)
+            | Statement::Header(name)
+            | Statement::Python(name)
+            | Statement::Banner(name) => name,
+            Statement::AcInit(_) => "AC_INIT(",
+        }
+    }
+
+    /// The first statement in `text`: (byte offset of its line, value).
+    pub fn find<'t>(&self, text: &'t str) -> Option<(usize, &'t str)> {
+        let needle = self.needle();
+        let finder = memchr::memmem::Finder::new(needle.as_bytes());
+        let mut from = 0;
+        while let Some(hit) = finder.find(&text.as_bytes()[from..]) {
+            let at = from + hit;
+            let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+            if let Some(value) = self.value(&text[start..end], &text[end..]) {
+                return Some((start, value));
+            }
+            from = end.max(at + 1);
+            if from >= text.len() {
+                break;
+            }
+        }
+        None
+    }
+
+    /// The value `line` states, if it states this; `after` is the text after the line.
+    fn value<'t>(&self, line: &'t str, after: &'t str) -> Option<&'t str> {
+        let value = match *self {
+            Statement::Define { name, lead } => {
+                let rest = line.trim_start().strip_prefix('#')?;
+                let rest = after_word(after_word(rest, "define")?, name)?;
+                match rest.strip_prefix('"') {
+                    Some(quoted) => quoted.split('"').next()?.strip_prefix(lead)?,
+                    None if lead.is_empty() => rest,
+                    None => return None,
+                }
+            }
+            Statement::Shell(name) => {
+                let rest = line.strip_prefix(name)?.strip_prefix('=')?;
+                match rest.strip_prefix('"') {
+                    Some(quoted) => quoted.split('"').next()?,
+                    None => rest,
+                }
+            }
+            Statement::Header(name) => line.strip_prefix(name)?.strip_prefix(':')?,
+            Statement::Python(name) => {
+                let rest = line.strip_prefix(name)?.trim_start().strip_prefix('=')?;
+                let rest = rest.trim_start();
+                let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+                rest[1..].split(quote).next()?
+            }
+            Statement::AcInit(package) => {
+                let rest = line.split_once("AC_INIT(")?.1.trim_start();
+                let rest = rest
+                    .strip_prefix('[')?
+                    .strip_prefix(package)?
+                    .strip_prefix(']')?;
+                let rest = rest.trim_start().strip_prefix(',')?.trim_start();
+                rest.strip_prefix('[')?.split(']').next()?
+            }
+            Statement::Banner(word) => {
+                let rest = after_word(line.trim_start(), word)?;
+                let value = first_word(rest)?;
+                let tail = rest.trim_start()[value.len()..].trim_start();
+                let tail = if tail.is_empty() {
+                    after.trim_start()
+                } else {
+                    tail
+                };
+                return (value.starts_with(|c: char| c.is_ascii_digit()) && tail.starts_with('-'))
+                    .then_some(value);
+            }
+        };
+        first_word(value)
+    }
+}
+
+/// The text after `word` at the start of `s` (after white space), when `word` is followed by
+/// white space.
+fn after_word<'t>(s: &'t str, word: &str) -> Option<&'t str> {
+    let rest = s.trim_start().strip_prefix(word)?;
+    rest.starts_with([' ', '\t']).then(|| rest.trim_start())
+}
+
+/// The first word of `s`: up to white space or `,`; it must start with a letter or digit.
+fn first_word(s: &str) -> Option<&str> {
+    let s = s.trim_start();
+    let end = s
+        .find(|c: char| c.is_whitespace() || c == ',')
+        .unwrap_or(s.len());
+    let word = &s[..end];
+    word.starts_with(|c: char| c.is_ascii_alphanumeric())
+        .then_some(word)
 }
 
 /// A built-in detector.
@@ -43,15 +172,15 @@ pub struct Detector {
 const PYTHON_PROBES: &[Probe] = &[
     Probe {
         suffix: "PKG-INFO",
-        parts: &[r"(?m)^Version:[ \t]*(\S+)"],
+        parts: &[Statement::Header("Version")],
     },
     Probe {
         suffix: "METADATA",
-        parts: &[r"(?m)^Version:[ \t]*(\S+)"],
+        parts: &[Statement::Header("Version")],
     },
     Probe {
         suffix: "__init__.py",
-        parts: &[r#"(?m)^__version__\s*=\s*['"]([^'"]+)['"]"#],
+        parts: &[Statement::Python("__version__")],
     },
 ];
 
@@ -65,7 +194,10 @@ pub const DETECTORS: &[Detector] = &[
         }],
         probes: &[Probe {
             suffix: "bzlib_private.h",
-            parts: &[r#"(?m)^#[ \t]*define[ \t]+BZ_VERSION[ \t]+"([0-9][^,"\s]*)"#],
+            parts: &[Statement::Define {
+                name: "BZ_VERSION",
+                lead: "",
+            }],
         }],
         python: false,
     },
@@ -79,15 +211,24 @@ pub const DETECTORS: &[Detector] = &[
             Probe {
                 suffix: "expat.h",
                 parts: &[
-                    r"(?m)^#[ \t]*define[ \t]+XML_MAJOR_VERSION[ \t]+([0-9]+)",
-                    r"(?m)^#[ \t]*define[ \t]+XML_MINOR_VERSION[ \t]+([0-9]+)",
-                    r"(?m)^#[ \t]*define[ \t]+XML_MICRO_VERSION[ \t]+([0-9]+)",
+                    Statement::Define {
+                        name: "XML_MAJOR_VERSION",
+                        lead: "",
+                    },
+                    Statement::Define {
+                        name: "XML_MINOR_VERSION",
+                        lead: "",
+                    },
+                    Statement::Define {
+                        name: "XML_MICRO_VERSION",
+                        lead: "",
+                    },
                 ],
             },
             // CPython's refresh script pins the release it copies the sources from.
             Probe {
                 suffix: "refresh.sh",
-                parts: &[r#"(?m)^expected_libexpat_version="([^"]+)""#],
+                parts: &[Statement::Shell("expected_libexpat_version")],
             },
         ],
         python: false,
@@ -106,7 +247,7 @@ pub const DETECTORS: &[Detector] = &[
         ],
         probes: &[Probe {
             suffix: "refresh.sh",
-            parts: &[r"(?m)^expected_hacl_star_rev=([0-9a-f]{40})\b"],
+            parts: &[Statement::Shell("expected_hacl_star_rev")],
         }],
         python: false,
     },
@@ -119,7 +260,7 @@ pub const DETECTORS: &[Detector] = &[
         // Upstream states it only in its build files, which vendored copies leave out.
         probes: &[Probe {
             suffix: "configure.ac",
-            parts: &[r"AC_INIT\(\[libb2\],\s*\[([^\]]+)\]"],
+            parts: &[Statement::AcInit("libb2")],
         }],
         python: false,
     },
@@ -138,15 +279,18 @@ pub const DETECTORS: &[Detector] = &[
         probes: &[
             Probe {
                 suffix: "ffi.h",
-                parts: &[r"(?m)^\s*libffi\s+([0-9][0-9A-Za-z.\-]*)\s+-"],
+                parts: &[Statement::Banner("libffi")],
             },
             Probe {
                 suffix: "configure.ac",
-                parts: &[r"AC_INIT\(\[libffi\],\s*\[([^\]]+)\]"],
+                parts: &[Statement::AcInit("libffi")],
             },
             Probe {
                 suffix: "fficonfig.h",
-                parts: &[r#"(?m)^#[ \t]*define[ \t]+PACKAGE_VERSION[ \t]+"([^"]+)""#],
+                parts: &[Statement::Define {
+                    name: "PACKAGE_VERSION",
+                    lead: "",
+                }],
             },
         ],
         python: false,
@@ -168,7 +312,10 @@ pub const DETECTORS: &[Detector] = &[
         }],
         probes: &[Probe {
             suffix: "mpdecimal.h",
-            parts: &[r#"(?m)^#[ \t]*define[ \t]+MPD_VERSION[ \t]+"([^"]+)""#],
+            parts: &[Statement::Define {
+                name: "MPD_VERSION",
+                lead: "",
+            }],
         }],
         python: false,
     },
@@ -180,9 +327,10 @@ pub const DETECTORS: &[Detector] = &[
         }],
         probes: &[Probe {
             suffix: "opensslv.h",
-            parts: &[
-                r#"(?m)^#[ \t]*define[ \t]+OPENSSL_VERSION_TEXT[ \t]+"OpenSSL[ \t]+([0-9][^\s"]*)"#,
-            ],
+            parts: &[Statement::Define {
+                name: "OPENSSL_VERSION_TEXT",
+                lead: "OpenSSL ",
+            }],
         }],
         python: false,
     },
@@ -200,7 +348,10 @@ pub const DETECTORS: &[Detector] = &[
         }],
         probes: &[Probe {
             suffix: "sqlite3.h",
-            parts: &[r#"(?m)^#[ \t]*define[ \t]+SQLITE_VERSION[ \t]+"([^"]+)""#],
+            parts: &[Statement::Define {
+                name: "SQLITE_VERSION",
+                lead: "",
+            }],
         }],
         python: false,
     },
@@ -213,9 +364,18 @@ pub const DETECTORS: &[Detector] = &[
         probes: &[Probe {
             suffix: "lzma/version.h",
             parts: &[
-                r"(?m)^#[ \t]*define[ \t]+LZMA_VERSION_MAJOR[ \t]+([0-9]+)",
-                r"(?m)^#[ \t]*define[ \t]+LZMA_VERSION_MINOR[ \t]+([0-9]+)",
-                r"(?m)^#[ \t]*define[ \t]+LZMA_VERSION_PATCH[ \t]+([0-9]+)",
+                Statement::Define {
+                    name: "LZMA_VERSION_MAJOR",
+                    lead: "",
+                },
+                Statement::Define {
+                    name: "LZMA_VERSION_MINOR",
+                    lead: "",
+                },
+                Statement::Define {
+                    name: "LZMA_VERSION_PATCH",
+                    lead: "",
+                },
             ],
         }],
         python: false,
@@ -228,7 +388,10 @@ pub const DETECTORS: &[Detector] = &[
         }],
         probes: &[Probe {
             suffix: "zlib.h",
-            parts: &[r#"(?m)^#[ \t]*define[ \t]+ZLIB_VERSION[ \t]+"([^"]+)""#],
+            parts: &[Statement::Define {
+                name: "ZLIB_VERSION",
+                lead: "",
+            }],
         }],
         python: false,
     },
@@ -320,22 +483,28 @@ pub fn probe_text(file: &str, text: &str, pattern: &Regex) -> Option<Evidence> {
     })
 }
 
-/// Runs each of `parts` over `text`: the versions they give joined with `.`; the place and
-/// excerpt are the first part's. `None` unless every part matches.
-pub fn probe_parts(file: &str, text: &str, parts: &[Regex]) -> Option<Evidence> {
-    let mut first: Option<Evidence> = None;
+/// Looks for each of `parts` in `text` (from `file`): the values they state joined with `.`;
+/// the place and excerpt are the first part's. `None` unless every part is stated.
+pub fn probe_parts(file: &str, text: &str, parts: &[Statement]) -> Option<Evidence> {
+    let mut first = None;
     let mut version = Vec::with_capacity(parts.len());
-    for re in parts {
-        let e = probe_text(file, text, re)?;
-        version.push(e.version.clone());
-        first.get_or_insert(e);
+    for part in parts {
+        let (start, value) = part.find(text)?;
+        version.push(value);
+        first.get_or_insert(start);
     }
-    let mut e = first?;
+    let start = first?;
+    let line_text = text[start..].lines().next().unwrap_or("").trim();
+    let mut excerpt: String = line_text.chars().take(100).collect();
     if parts.len() > 1 {
-        e.excerpt.push_str(" …");
+        excerpt.push_str(" …");
     }
-    e.version = version.join(".");
-    Some(e)
+    Some(Evidence {
+        file: file.to_owned(),
+        line: memchr::memchr_iter(b'\n', &text.as_bytes()[..start]).count() + 1,
+        version: version.join("."),
+        excerpt,
+    })
 }
 
 /// Reads files for detectors; `None` when a file cannot be read as text.
@@ -348,19 +517,11 @@ pub trait Source {
 pub fn detect(det: &Detector, name: &str, files: &[&str], source: &dyn Source) -> Vec<Evidence> {
     let mut found = Vec::new();
     for probe in det.probes {
-        let mut compiled = None;
         for path in files.iter().filter(|p| has_suffix(p, probe.suffix)) {
-            let Some(text) = source.text(path) else {
-                continue;
-            };
-            let parts = compiled.get_or_insert_with(|| {
-                probe
-                    .parts
-                    .iter()
-                    .filter_map(|p| Regex::new(p).ok())
-                    .collect::<Vec<_>>()
-            });
-            if let Some(e) = probe_parts(path, &text, parts) {
+            if let Some(e) = source
+                .text(path)
+                .and_then(|text| probe_parts(path, &text, probe.parts))
+            {
                 found.push(e);
             }
         }
@@ -595,13 +756,38 @@ mod tests {
     }
 
     #[test]
-    fn every_pattern_compiles() {
+    fn statements_are_read_strictly() {
+        let define = Statement::Define {
+            name: "V",
+            lead: "",
+        };
+        assert_eq!(define.find("#define V 2\n"), Some((0, "2")));
+        assert_eq!(define.find("x\n#  define\tV \"1.2\"\n"), Some((2, "1.2")));
+        assert_eq!(define.find("#define VV 2\n#define V_X 3\n"), None);
+        assert_eq!(define.find("// #define V 2\n"), None);
+        assert_eq!(define.find("#define V \"\"\n"), None);
+        let shell = Statement::Shell("rev");
+        assert_eq!(shell.find("rev=abc\n"), Some((0, "abc")));
+        assert_eq!(shell.find("  rev=abc\nprev=x\n"), None);
+        assert_eq!(shell.find("rev=\"2.7.1\"\n"), Some((0, "2.7.1")));
+        let ac = Statement::AcInit("libb2");
+        assert_eq!(
+            ac.find("AC_INIT([libb2], [0.98.1], [x])\n"),
+            Some((0, "0.98.1"))
+        );
+        assert_eq!(ac.find("AC_INIT([libb2x], [0.98.1])\n"), None);
+        let py = Statement::Python("__version__");
+        assert_eq!(py.find("__version__ = \"1.0\"\n"), Some((0, "1.0")));
+        assert_eq!(py.find("__version__ = VERSION\n"), None);
+        let banner = Statement::Banner("libffi");
+        assert_eq!(banner.find("   libffi 3.4.4 - x\n"), Some((0, "3.4.4")));
+        assert_eq!(banner.find("libffi 3.4.4 is\n"), None);
+        assert_eq!(Statement::Header("Version").find("Version:\n"), None);
+    }
+
+    #[test]
+    fn every_marker_compiles() {
         for d in DETECTORS {
-            for p in d.probes {
-                for part in p.parts {
-                    Regex::new(part).expect("probe pattern");
-                }
-            }
             for m in d.markers {
                 Regex::new(m.contains).expect("marker pattern");
             }

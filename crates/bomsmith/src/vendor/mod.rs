@@ -369,11 +369,99 @@ fn regen_components(
             Ok((globs(&c.include)?, globs(&c.exclude)?))
         })
         .collect::<Result<_>>()?;
-    let tree = Tree::walk_with(root, &component_bases(&sbom.component), git)?;
+    let mut tree = Tree::walk_with(root, &component_bases(&sbom.component), None)?;
+    // Every file an include matches is hashed while git (if used) finishes its listing; the
+    // few it then hides, or an exclude removes, cost less than waiting would.
+    let candidates: Vec<String> = tree
+        .files
+        .iter()
+        .filter(|p| {
+            compiled
+                .iter()
+                .any(|(inc, _)| inc.iter().any(|(g, _)| g.matches(p)))
+        })
+        .cloned()
+        .collect();
+    let (listed, digests) = std::thread::scope(|s| {
+        let hashing = s.spawn(|| hash_files(root, &candidates));
+        let visible = git.map_or(Ok(()), |g| tree.retain_visible(g));
+        let listed = visible.map(|()| attribute(&comps, &compiled, &tree, origin, findings));
+        let digests = hashing
+            .join()
+            .map_err(|_| Error::invalid("hashing", "a hashing thread panicked"))?;
+        Ok::<_, Error>((listed?, digests))
+    })?;
+    let mut digest_of: HashMap<&str, Result<(String, String)>> =
+        candidates.iter().map(String::as_str).zip(digests).collect();
+    let mut ids = IdAllocator::default();
+    let entries: Vec<FileEntry> = listed
+        .iter()
+        .map(|(path, ci)| {
+            let (sha1, sha256) = digest_of.remove(path.as_str()).unwrap_or_else(|| {
+                Err(Error::invalid("hashing", format!("{path} was not hashed")))
+            })?;
+            Ok(FileEntry {
+                name: path.clone(),
+                id: ids.allocate(spdx_id("SPDXRef-FILE-", path)),
+                sha1,
+                sha256,
+                owner: spdx_id("SPDXRef-PACKAGE-", comps[*ci].name.get_ref()),
+            })
+        })
+        .collect::<Result<_>>()?;
+    doc.set_files(&entries);
 
+    // Configured components and the document's packages must name the same set.
+    let declared: Vec<&str> = doc
+        .model()
+        .packages
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    for c in &comps {
+        if !declared.contains(&c.name.get_ref().as_str()) {
+            findings.push(Finding::at_config(
+                &PACKAGE_MISMATCH,
+                origin,
+                c.name.span().start,
+                format!(
+                    "component {} has no package in {}; add one (its files are listed under SPDXRef-PACKAGE-{})",
+                    c.name.get_ref(),
+                    sbom.path.get_ref(),
+                    c.name.get_ref()
+                ),
+            ));
+        }
+    }
+    for (i, p) in doc.model().packages.iter().enumerate() {
+        if !comps.iter().any(|c| c.name.get_ref() == &p.name) {
+            findings.push(Finding::new(
+                &PACKAGE_MISMATCH,
+                sbom.path.get_ref(),
+                Place::Pointer(InTreeDoc::package_pointer(i)),
+                format!(
+                    "package {} is not a configured component, so no files are listed for it",
+                    p.name
+                ),
+            ));
+        }
+    }
+    Ok(tree)
+}
+
+/// Attributes the tree's files to components: each include (in pattern order) adds the files it
+/// matches, each exclude removes some, and a file two components claim stays with the first.
+/// Returns (path, component index) in listing order.
+fn attribute(
+    comps: &[&VendorComponent],
+    compiled: &[(Vec<Placed>, Vec<Placed>)],
+    tree: &Tree,
+    origin: &Origin,
+    findings: &mut Vec<Finding>,
+) -> Vec<(String, usize)> {
     let mut owner_of: HashMap<String, usize> = HashMap::new();
     let mut listed: Vec<(String, usize)> = Vec::new();
-    for (ci, (c, (includes, excludes))) in comps.iter().zip(&compiled).enumerate() {
+    for (ci, (c, (includes, excludes))) in comps.iter().zip(compiled).enumerate() {
         let name = c.name.get_ref();
         let mut sorted_inc: Vec<&(Glob, usize)> = includes.iter().collect();
         sorted_inc.sort_by(|a, b| a.0.pattern.cmp(&b.0.pattern));
@@ -442,57 +530,7 @@ fn regen_components(
         }
     }
 
-    let digests = hash_files(&tree, listed.iter().map(|(p, _)| p.as_str()).collect())?;
-    let mut ids = IdAllocator::default();
-    let entries: Vec<FileEntry> = listed
-        .iter()
-        .zip(digests)
-        .map(|((path, ci), (sha1, sha256))| FileEntry {
-            name: path.clone(),
-            id: ids.allocate(spdx_id("SPDXRef-FILE-", path)),
-            sha1,
-            sha256,
-            owner: spdx_id("SPDXRef-PACKAGE-", comps[*ci].name.get_ref()),
-        })
-        .collect();
-    doc.set_files(&entries);
-
-    // Configured components and the document's packages must name the same set.
-    let declared: Vec<&str> = doc
-        .model()
-        .packages
-        .iter()
-        .map(|p| p.name.as_str())
-        .collect();
-    for c in &comps {
-        if !declared.contains(&c.name.get_ref().as_str()) {
-            findings.push(Finding::at_config(
-                &PACKAGE_MISMATCH,
-                origin,
-                c.name.span().start,
-                format!(
-                    "component {} has no package in {}; add one (its files are listed under SPDXRef-PACKAGE-{})",
-                    c.name.get_ref(),
-                    sbom.path.get_ref(),
-                    c.name.get_ref()
-                ),
-            ));
-        }
-    }
-    for (i, p) in doc.model().packages.iter().enumerate() {
-        if !comps.iter().any(|c| c.name.get_ref() == &p.name) {
-            findings.push(Finding::new(
-                &PACKAGE_MISMATCH,
-                sbom.path.get_ref(),
-                Place::Pointer(InTreeDoc::package_pointer(i)),
-                format!(
-                    "package {} is not a configured component, so no files are listed for it",
-                    p.name
-                ),
-            ));
-        }
-    }
-    Ok(tree)
+    listed
 }
 
 /// A hint when an exclude names a file that does not exist but something close does.
@@ -531,55 +569,75 @@ fn edit_distance(a: &str, b: &str, limit: usize) -> usize {
 
 /// SHA-1 and SHA-256 of each file, line endings normalised as CPython does: a file without NUL
 /// bytes has every CRLF replaced by LF first, so Windows checkouts give the same digests.
-fn hash_files(tree: &Tree, paths: Vec<&str>) -> Result<Vec<(String, String)>> {
-    let digest = |path: &str| -> Result<(String, String)> {
-        let data = tree.read(path)?;
-        let data = normalize_line_endings(data);
-        Ok((
-            crate::digest::hex(&crate::digest::sha1(&data)),
-            crate::digest::hex(&crate::digest::sha256(&data)),
-        ))
+fn hash_files(root: &Path, paths: &[String]) -> Vec<Result<(String, String)>> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    // Workers take the next file from a shared counter, so one large file does not leave the
+    // other workers idle; each reuses its buffers from file to file.
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let (mut data, mut scratch) = (Vec::new(), Vec::new());
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(path) = paths.get(i) else {
+                return done;
+            };
+            let digests = tree::read_into(root, path, &mut data).map(|()| {
+                let text = normalize_line_endings(&data, &mut scratch);
+                (
+                    crate::digest::hex(&crate::digest::sha1(text)),
+                    crate::digest::hex(&crate::digest::sha256(text)),
+                )
+            });
+            done.push((i, digests));
+        }
     };
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-    if workers < 2 || paths.len() < 16 {
-        return paths.into_iter().map(digest).collect();
+    let results = if workers < 2 || paths.len() < 16 {
+        work()
+    } else {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..workers).map(|_| s.spawn(work)).collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        })
+    };
+    let mut ordered: Vec<Option<Result<(String, String)>>> =
+        (0..paths.len()).map(|_| None).collect();
+    for (i, r) in results {
+        ordered[i] = Some(r);
     }
-    let chunk = paths.len().div_ceil(workers);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = paths
-            .chunks(chunk)
-            .map(|part| s.spawn(move || part.iter().map(|p| digest(p)).collect::<Vec<_>>()))
-            .collect();
-        let mut out = Vec::with_capacity(paths.len());
-        for h in handles {
-            let part = h
-                .join()
-                .map_err(|_| Error::invalid("hashing", "a hashing thread panicked"))?;
-            for r in part {
-                out.push(r?);
-            }
-        }
-        Ok(out)
-    })
+    ordered
+        .into_iter()
+        .zip(paths)
+        .map(|(r, path)| {
+            r.unwrap_or_else(|| {
+                Err(Error::invalid(
+                    "hashing",
+                    format!("{path} was not hashed (a hashing thread failed)"),
+                ))
+            })
+        })
+        .collect()
 }
 
-/// CRLF to LF unless the data holds a NUL byte (a rough test for binary files).
-pub fn normalize_line_endings(data: Vec<u8>) -> Vec<u8> {
-    let has_crlf = memchr::memmem::find(&data, b"\r\n").is_some();
-    if !has_crlf || memchr::memchr(0, &data).is_some() {
+/// `data` with CRLF turned into LF (in `scratch`), unless it holds none or holds a NUL byte
+/// (a rough test for binary files).
+pub fn normalize_line_endings<'a>(data: &'a [u8], scratch: &'a mut Vec<u8>) -> &'a [u8] {
+    let has_crlf = memchr::memmem::find(data, b"\r\n").is_some();
+    if !has_crlf || memchr::memchr(0, data).is_some() {
         return data;
     }
-    let mut out = Vec::with_capacity(data.len());
-    let mut i = 0;
-    while i < data.len() {
-        if data[i] == b'\r' && data.get(i + 1) == Some(&b'\n') {
-            i += 1;
-            continue;
-        }
-        out.push(data[i]);
-        i += 1;
+    scratch.clear();
+    let mut rest = data;
+    while let Some(at) = memchr::memmem::find(rest, b"\r\n") {
+        scratch.extend_from_slice(&rest[..at]);
+        rest = &rest[at + 1..];
     }
-    out
+    scratch.extend_from_slice(rest);
+    scratch
 }
 
 /// Updates an externals document from its script: versions, CPE versions, download URLs.
@@ -597,8 +655,7 @@ fn regen_externals(
     let full = root.join(script);
     let text = std::fs::read(&full).map_err(|e| Error::io(full.display().to_string(), e))?;
     let text = String::from_utf8_lossy(&text);
-    let re = regex::Regex::new(x.pattern.get_ref())
-        .map_err(|e| Error::invalid("externals pattern", e.to_string()))?;
+    let re = &x.pattern.regex;
     let mut tags: BTreeMap<String, (String, String)> = BTreeMap::new();
     for caps in re.captures_iter(&text) {
         let Some(tag) = caps.get(1) else { continue };
@@ -610,7 +667,7 @@ fn regen_externals(
         findings.push(Finding::at_config(
             &PACKAGE_MISMATCH,
             origin,
-            x.pattern.span().start,
+            x.pattern.source.span().start,
             format!("the externals pattern matches nothing in {script}"),
         ));
     }
@@ -776,10 +833,7 @@ pub fn version_evidence(c: &VendorComponent, tree: &Tree) -> VersionEvidence {
             .has(path)
             .then(|| crate::detect::version::Source::text(tree, path))
             .flatten()
-            .and_then(|text| {
-                let re = regex::Regex::new(p.get_ref()).ok()?;
-                versions::probe_text(path, &text, &re)
-            });
+            .and_then(|text| versions::probe_text(path, &text, &p.regex));
         return match found {
             Some(e) => VersionEvidence::Found(vec![e]),
             None => VersionEvidence::FileMissing(path.clone()),

@@ -2,7 +2,6 @@
 //! never followed), `.git` skipped, and in a git work tree whatever git ignores left out.
 
 use crate::error::{Error, Result};
-use globset::{GlobBuilder, GlobMatcher};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -16,53 +15,95 @@ pub struct Tree {
     pub links: Vec<String>,
 }
 
-/// A glob as `vendor` uses it: from the tree root, `*` stays within a directory, `**` crosses
-/// directories.
-pub fn compile_glob(pattern: &str) -> std::result::Result<GlobMatcher, globset::Error> {
-    Ok(GlobBuilder::new(pattern)
-        .literal_separator(true)
-        .backslash_escape(true)
-        .build()?
-        .compile_matcher())
-}
-
 /// The directory a glob starts from: its leading components without wildcards.
 pub fn glob_base(pattern: &str) -> String {
-    let mut base = Vec::new();
     let parts: Vec<&str> = pattern.split('/').collect();
-    for (i, part) in parts.iter().enumerate() {
-        if i + 1 == parts.len() || part.contains(['*', '?', '[', '{', '\\']) {
-            break;
-        }
-        base.push(*part);
-    }
-    base.join("/")
+    parts[..parts.len() - 1]
+        .iter()
+        .take_while(|p| !has_magic(p))
+        .copied()
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
-/// An include or exclude glob with Python's `glob` rule for hidden names: a wildcard does not
-/// match a name starting with `.` unless the pattern itself spells a leading `.` there.
+/// Python's test for a wildcard: any of `*`, `?`, `[`.
+fn has_magic(part: &str) -> bool {
+    part.contains(['*', '?', '['])
+}
+
+/// An include or exclude glob, matched as Python's `glob.glob(pattern, recursive=True)` (which
+/// CPython's generator uses) finds a file: paths from the tree root; `*`, `?` and `[...]`
+/// (`[!...]` negated) stay inside one name; a `**` component spans any number of directories,
+/// none of them hidden; a wildcard does not match a name starting with `.` unless its pattern
+/// does. Braces and backslashes are ordinary characters, as in Python.
 #[derive(Debug, Clone)]
 pub struct Glob {
     /// The pattern as written.
     pub pattern: String,
-    matcher: GlobMatcher,
+    parts: Vec<Part>,
     base: String,
-    hidden_ok: bool,
+}
+
+#[derive(Debug, Clone)]
+enum Part {
+    /// `**`.
+    Deep,
+    /// A name without wildcards.
+    Literal(String),
+    /// A name pattern; `hidden` when it starts with `.` (and so may match hidden names).
+    Wild { tokens: Vec<Token>, hidden: bool },
+}
+
+#[derive(Debug, Clone)]
+enum Token {
+    Char(char),
+    One,
+    Star,
+    Class {
+        negated: bool,
+        ranges: Vec<(char, char)>,
+    },
 }
 
 impl Glob {
-    /// Compiles `pattern` (already checked when the configuration was read).
-    pub fn new(pattern: &str) -> Result<Self> {
-        let matcher = compile_glob(pattern)
-            .map_err(|e| Error::invalid("glob", format!("`{pattern}`: {e}")))?;
-        let base = glob_base(pattern);
-        let hidden_ok = pattern.starts_with('.') || pattern.contains("/.");
+    /// Parses `pattern`. It must be relative and stay inside the tree: no leading `/`, no
+    /// empty, `.` or `..` component. The error is a message for the caller to place.
+    pub fn parse(pattern: &str) -> std::result::Result<Self, String> {
+        if pattern.is_empty() {
+            return Err("a glob cannot be empty".into());
+        }
+        if pattern.starts_with('/') {
+            return Err(format!(
+                "`{pattern}` is absolute; globs are relative to the tree root"
+            ));
+        }
+        let mut parts = Vec::new();
+        for name in pattern.split('/') {
+            match name {
+                "" => return Err(format!("`{pattern}` has an empty path component")),
+                "." | ".." => {
+                    return Err(format!(
+                        "`{pattern}` has a `{name}` component; globs stay inside the tree"
+                    ));
+                }
+                "**" => parts.push(Part::Deep),
+                _ if has_magic(name) => parts.push(Part::Wild {
+                    tokens: tokenize(name),
+                    hidden: name.starts_with('.'),
+                }),
+                _ => parts.push(Part::Literal(name.to_owned())),
+            }
+        }
         Ok(Glob {
             pattern: pattern.to_owned(),
-            matcher,
-            base,
-            hidden_ok,
+            parts,
+            base: glob_base(pattern),
         })
+    }
+
+    /// Like [`Glob::parse`], the error naming the glob.
+    pub fn new(pattern: &str) -> Result<Self> {
+        Glob::parse(pattern).map_err(|e| Error::invalid("glob", e))
     }
 
     /// The directory the glob starts from (`""` for the root).
@@ -70,23 +111,114 @@ impl Glob {
         &self.base
     }
 
-    /// True when the glob matches `path`.
+    /// True when the glob matches the file `path`.
     pub fn matches(&self, path: &str) -> bool {
-        if !self.matcher.is_match(path) {
+        let names: Vec<&str> = path.split('/').collect();
+        match_parts(&self.parts, &names)
+    }
+}
+
+fn match_parts(parts: &[Part], names: &[&str]) -> bool {
+    let Some((part, rest)) = parts.split_first() else {
+        return names.is_empty();
+    };
+    match part {
+        Part::Deep => {
+            // Zero or more directories (last in the pattern: at least the file itself), none
+            // of them hidden.
+            let least = usize::from(rest.is_empty());
+            (0..=names.len())
+                .take_while(|&k| k == 0 || !names[k - 1].starts_with('.'))
+                .any(|k| k >= least && match_parts(rest, &names[k..]))
+        }
+        Part::Literal(lit) => {
+            names.first().is_some_and(|n| n == lit) && match_parts(rest, &names[1..])
+        }
+        Part::Wild { tokens, hidden } => names.first().is_some_and(|n| {
+            (*hidden || !n.starts_with('.'))
+                && match_name(tokens, n)
+                && match_parts(rest, &names[1..])
+        }),
+    }
+}
+
+/// Splits one name pattern into tokens as Python's `fnmatch` reads it: an unclosed `[` is an
+/// ordinary character, and a `]` right after `[` or `[!` belongs to the class.
+fn tokenize(pattern: &str) -> Vec<Token> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let (token, next) = match chars[i] {
+            '*' => (Token::Star, i + 1),
+            '?' => (Token::One, i + 1),
+            '[' => class(&chars, i + 1).unwrap_or((Token::Char('['), i + 1)),
+            c => (Token::Char(c), i + 1),
+        };
+        if !(matches!(token, Token::Star) && matches!(tokens.last(), Some(Token::Star))) {
+            tokens.push(token);
+        }
+        i = next;
+    }
+    tokens
+}
+
+/// The class whose `[` is just before `start`, and the index after its `]`.
+fn class(chars: &[char], start: usize) -> Option<(Token, usize)> {
+    let negated = chars.get(start) == Some(&'!');
+    let first = start + usize::from(negated);
+    let mut i = first;
+    let mut ranges = Vec::new();
+    loop {
+        let c = *chars.get(i)?;
+        if c == ']' && i > first {
+            return Some((Token::Class { negated, ranges }, i + 1));
+        }
+        if chars.get(i + 1) == Some(&'-') && chars.get(i + 2).is_some_and(|&d| d != ']') {
+            ranges.push((c, chars[i + 2]));
+            i += 3;
+        } else {
+            ranges.push((c, c));
+            i += 1;
+        }
+    }
+}
+
+/// Matches one name against tokens. On a mismatch only the last star backtracks, which is
+/// enough because every other token takes exactly one character.
+fn match_name(tokens: &[Token], name: &str) -> bool {
+    let chars: Vec<char> = name.chars().collect();
+    let (mut t, mut c) = (0, 0);
+    let mut resume: Option<(usize, usize)> = None;
+    while c < chars.len() {
+        let step = match tokens.get(t) {
+            Some(Token::Star) => {
+                resume = Some((t, c));
+                t += 1;
+                continue;
+            }
+            Some(Token::One) => true,
+            Some(Token::Char(x)) => *x == chars[c],
+            Some(Token::Class { negated, ranges }) => {
+                ranges
+                    .iter()
+                    .any(|&(lo, hi)| lo <= chars[c] && chars[c] <= hi)
+                    != *negated
+            }
+            None => false,
+        };
+        if step {
+            t += 1;
+            c += 1;
+        } else if let Some((star, at)) = resume {
+            resume = Some((star, at + 1));
+            t = star + 1;
+            c = at + 1;
+        } else {
             return false;
         }
-        if self.hidden_ok {
-            return true;
-        }
-        let below = if self.base.is_empty() {
-            path
-        } else {
-            path.strip_prefix(&self.base)
-                .and_then(|r| r.strip_prefix('/'))
-                .unwrap_or(path)
-        };
-        !below.split('/').any(|c| c.starts_with('.'))
     }
+    tokens[t..].iter().all(|tok| matches!(tok, Token::Star))
 }
 
 /// True when `root` is inside a git work tree (a `.git` in it or one of its ancestors).
@@ -122,14 +254,20 @@ impl Tree {
         for base in &outer {
             tree.walk_base(base)?;
         }
-        if let Some(git) = git {
-            let visible = git.visible()?;
-            tree.files.retain(|f| visible.contains(f.as_str()));
-            tree.links.retain(|f| visible.contains(f.as_str()));
-        }
         tree.files.sort_unstable();
         tree.links.sort_unstable();
+        if let Some(git) = git {
+            tree.retain_visible(git)?;
+        }
         Ok(tree)
+    }
+
+    /// Leaves out what git ignores, waiting for its listing if need be.
+    pub fn retain_visible(&mut self, git: &mut GitListing) -> Result<()> {
+        let visible = git.visible()?;
+        self.files.retain(|f| visible.contains(f.as_str()));
+        self.links.retain(|f| visible.contains(f.as_str()));
+        Ok(())
     }
 
     fn walk_base(&mut self, base: &str) -> Result<()> {
@@ -214,9 +352,26 @@ impl Tree {
 
     /// The bytes of a file (path from the root).
     pub fn read(&self, path: &str) -> Result<Vec<u8>> {
-        let full = self.root.join(path);
-        std::fs::read(&full).map_err(|e| Error::io(full.display().to_string(), e))
+        let mut data = Vec::new();
+        self.read_into(path, &mut data)?;
+        Ok(data)
     }
+
+    /// Reads a file (path from the root) into `buf`, replacing what it held.
+    pub fn read_into(&self, path: &str, buf: &mut Vec<u8>) -> Result<()> {
+        read_into(&self.root, path, buf)
+    }
+}
+
+/// Reads the file `path` (from `root`) into `buf`, replacing what it held.
+pub fn read_into(root: &Path, path: &str, buf: &mut Vec<u8>) -> Result<()> {
+    use std::io::Read;
+    let full = root.join(path);
+    buf.clear();
+    std::fs::File::open(&full)
+        .and_then(|mut f| f.read_to_end(buf))
+        .map(drop)
+        .map_err(|e| Error::io(full.display().to_string(), e))
 }
 
 impl crate::detect::version::Source for Tree {
@@ -355,5 +510,45 @@ mod tests {
         assert_eq!(glob_base("a/b/*.c"), "a/b");
         assert_eq!(glob_base("**"), "");
         assert_eq!(glob_base("a/exact.h"), "a");
+        assert_eq!(glob_base("a/[bc]/x/*.h"), "a");
+    }
+
+    /// Cases checked against Python 3.11's `glob.glob(recursive=True)` / `fnmatch`.
+    #[test]
+    fn globs_match_as_python_does() {
+        let cases: &[(&str, &str, bool)] = &[
+            ("a/**/x.c", "a/x.c", true),
+            ("a/**/x.c", "a/b/c/x.c", true),
+            ("a/**/x.c", "a/.b/x.c", false),
+            ("a/**", "a", false),
+            ("a/**/*", "a/b", true),
+            ("**/*.h", "x.h", true),
+            ("**/*.h", "d/e/x.h", true),
+            ("a/*", "a/.x", false),
+            ("a/.*", "a/.x", true),
+            ("a/.x", "a/.x", true),
+            ("a/x?.c", "a/x1.c", true),
+            ("a/x?.c", "a/x.c", false),
+            ("a/[ab].c", "a/b.c", true),
+            ("a/[!ab].c", "a/b.c", false),
+            ("a/[!ab].c", "a/c.c", true),
+            ("a/[a-c]*", "a/cat", true),
+            ("a/[a-c]*", "a/dog", false),
+            ("a/[]x].c", "a/].c", true),
+            ("a/[x.c", "a/[x.c", true),
+            ("a/{b,c}.c", "a/b.c", false),
+            ("a/{b,c}.c", "a/{b,c}.c", true),
+            ("a/*x*y", "a/xxyxy", true),
+            ("a/*x*y", "a/xxyx", false),
+            ("a/**/b/*.c", "a/b/b/z.c", true),
+            ("a/*.c", "a/b/z.c", false),
+        ];
+        for (pattern, path, want) in cases {
+            let g = Glob::new(pattern).expect("glob");
+            assert_eq!(g.matches(path), *want, "{pattern} vs {path}");
+        }
+        for bad in ["", "/abs/*", "a/../b", "a//b", "./a"] {
+            assert!(Glob::parse(bad).is_err(), "{bad:?} should be refused");
+        }
     }
 }
