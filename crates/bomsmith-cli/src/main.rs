@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+mod validate;
 mod vendor;
 
 #[derive(Debug, Parser)]
@@ -35,6 +36,8 @@ enum Command {
     /// Keep the in-tree SBOM of vendored code true: regen, check, detect.
     #[command(subcommand)]
     Vendor(vendor::VendorCommand),
+    /// Check SPDX 2.3 and CycloneDX 1.6 documents: schema, semantics, NTIA and BSI profiles.
+    Validate(validate::ValidateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -110,6 +113,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Scan(args) => run_scan(args),
         Command::Vendor(cmd) => vendor::run(cmd),
+        Command::Validate(args) => validate::run(args),
     };
     match result {
         Ok(code) => code,

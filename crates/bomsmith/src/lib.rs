@@ -8,6 +8,7 @@ pub mod error;
 pub mod input;
 pub mod json;
 pub mod model;
+pub mod rules;
 
 pub use error::{Error, Result};
 pub mod config;
@@ -15,4 +16,5 @@ pub mod detect;
 pub mod format;
 pub mod ident;
 pub mod scan;
+pub mod validate;
 pub mod vendor;

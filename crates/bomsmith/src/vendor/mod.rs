@@ -20,58 +20,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use tree::{Glob, Tree};
 
-/// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Severity {
-    /// The check fails.
-    Error,
-    /// Worth a look; the check passes.
-    Warning,
-    /// For the record.
-    Info,
-}
+pub use crate::rules::{Rule, Severity};
 
-impl Severity {
-    /// Lower-case name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        }
-    }
-}
-
-/// A rule `vendor check` applies.
-#[derive(Debug, Clone, Copy)]
-pub struct Rule {
-    /// Stable code (`V002`).
-    pub code: &'static str,
-    /// Stable short name (`version-drift`).
-    pub name: &'static str,
-    /// Severity of its findings.
-    pub severity: Severity,
-    /// One line on what it means.
-    pub explanation: &'static str,
-}
-
-macro_rules! rules {
-    ($($id:ident = $code:literal, $name:literal, $sev:ident, $text:literal;)*) => {
-        $(
-            #[doc = $text]
-            pub const $id: Rule = Rule {
-                code: $code,
-                name: $name,
-                severity: Severity::$sev,
-                explanation: $text,
-            };
-        )*
-        /// Every rule, by code.
-        pub const RULES: &[Rule] = &[$($id),*];
-    };
-}
-
-rules! {
+crate::rules! {
+    RULES;
     STALE = "V001", "stale-sbom", Error,
         "The committed SBOM differs from what `vendor regen` makes of the tree.";
     VERSION_DRIFT = "V002", "version-drift", Error,

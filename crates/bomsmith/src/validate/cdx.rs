@@ -1,0 +1,202 @@
+//! CycloneDX 1.6 JSON: the semantic rules the schema does not say.
+
+use super::{Sink, array_at, child, item, str_at};
+use serde_json::Value;
+use std::collections::HashMap;
+
+crate::rules! {
+    RULES;
+    SCHEMA = "CDX001", "cyclonedx-schema", Error,
+        "The BOM breaks the official CycloneDX 1.6 JSON schema.";
+    SPEC_VERSION = "CDX002", "spec-version", Error,
+        "`specVersion` must be `1.6` for a CycloneDX 1.6 BOM.";
+    DUPLICATE_BOM_REF = "CDX003", "duplicate-bom-ref", Error,
+        "Two objects have the same `bom-ref`; it must be unique in the BOM.";
+    DANGLING_DEPENDENCY = "CDX004", "dangling-dependency", Error,
+        "A `dependencies` entry names a `bom-ref` that is not in the BOM.";
+    SERIAL_NUMBER = "CDX005", "serial-number", Error,
+        "`serialNumber` must be `urn:uuid:` followed by an RFC 4122 UUID.";
+    PURL = "CDX006", "purl-malformed", Error,
+        "A component's `purl` must be a well-formed package URL.";
+    PURL_VERSION = "CDX007", "purl-version-mismatch", Warning,
+        "The version in a component's `purl` differs from its `version`.";
+    HASH_LENGTH = "CDX008", "hash-length", Error,
+        "A hash's `content` must be hex of the length its `alg` gives.";
+    LICENSE_EXPRESSION = "CDX009", "license-expression", Error,
+        "A license `expression` must be a valid SPDX license expression.";
+}
+
+/// Hex length of a CycloneDX hash algorithm's digest, where fixed.
+pub fn hash_length(alg: &str) -> Option<usize> {
+    Some(match alg {
+        "MD5" => 32,
+        "SHA-1" => 40,
+        "SHA-256" | "SHA3-256" | "BLAKE2b-256" => 64,
+        "SHA-384" | "SHA3-384" | "BLAKE2b-384" => 96,
+        "SHA-512" | "SHA3-512" | "BLAKE2b-512" => 128,
+        _ => return None,
+    })
+}
+
+/// Checks `doc` (a CycloneDX BOM) and reports to `sink`.
+pub fn check(doc: &Value, sink: &mut Sink) {
+    if let Some(v) = str_at(doc, "specVersion")
+        && v != "1.6"
+    {
+        sink.report(
+            &SPEC_VERSION,
+            "/specVersion",
+            format!("specVersion is `{v}`; this checks CycloneDX 1.6"),
+        );
+    }
+    if let Some(sn) = str_at(doc, "serialNumber")
+        && !serial_number(sn)
+    {
+        sink.report(
+            &SERIAL_NUMBER,
+            "/serialNumber",
+            format!("serialNumber `{sn}` is not `urn:uuid:` and an RFC 4122 UUID"),
+        );
+    }
+    let mut refs: HashMap<&str, String> = HashMap::new();
+    let mut path = String::new();
+    walk(doc, &mut path, &mut refs, sink);
+    for (i, d) in array_at(doc, "dependencies").iter().enumerate() {
+        let at = item("/dependencies", i);
+        if let Some(r) = str_at(d, "ref")
+            && !refs.contains_key(r)
+        {
+            sink.report(
+                &DANGLING_DEPENDENCY,
+                child(&at, "ref"),
+                format!("dependency entry for `{r}`, which is no bom-ref in the BOM"),
+            );
+        }
+        for key in ["dependsOn", "provides"] {
+            for (j, r) in array_at(d, key).iter().enumerate() {
+                if let Some(r) = r.as_str()
+                    && !refs.contains_key(r)
+                {
+                    sink.report(
+                        &DANGLING_DEPENDENCY,
+                        item(&child(&at, key), j),
+                        format!("{key} names `{r}`, which is no bom-ref in the BOM"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Visits every object: collects bom-refs, checks hashes, PURLs and license expressions.
+fn walk<'v>(v: &'v Value, path: &mut String, refs: &mut HashMap<&'v str, String>, sink: &mut Sink) {
+    match v {
+        Value::Object(m) => {
+            if let Some(r) = m.get("bom-ref").and_then(Value::as_str) {
+                let at = child(path, "bom-ref");
+                match refs.get(r) {
+                    Some(first) => sink.report(
+                        &DUPLICATE_BOM_REF,
+                        at,
+                        format!("bom-ref `{r}` is already used at {first}"),
+                    ),
+                    None => {
+                        refs.insert(r, path.clone());
+                    }
+                }
+            }
+            if let Some(Value::Array(hashes)) = m.get("hashes") {
+                check_hashes(hashes, path, sink);
+            }
+            if let Some(purl) = m.get("purl").and_then(Value::as_str) {
+                check_purl(purl, m.get("version").and_then(Value::as_str), path, sink);
+            }
+            if let Some(e) = m.get("expression").and_then(Value::as_str)
+                && path.contains("/licenses/")
+                && let Err(why) = super::spdx::license_expression(e)
+            {
+                sink.report(
+                    &LICENSE_EXPRESSION,
+                    child(path, "expression"),
+                    format!("license expression `{e}` is not valid: {why}"),
+                );
+            }
+            for (k, child_value) in m {
+                if matches!(child_value, Value::Object(_) | Value::Array(_)) {
+                    let len = path.len();
+                    path.push('/');
+                    super::locate::push_escaped(path, k);
+                    walk(child_value, path, refs, sink);
+                    path.truncate(len);
+                }
+            }
+        }
+        Value::Array(list) => {
+            for (i, e) in list.iter().enumerate() {
+                if matches!(e, Value::Object(_) | Value::Array(_)) {
+                    let len = path.len();
+                    path.push('/');
+                    path.push_str(&i.to_string());
+                    walk(e, path, refs, sink);
+                    path.truncate(len);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn check_hashes(hashes: &[Value], at: &str, sink: &mut Sink) {
+    for (i, h) in hashes.iter().enumerate() {
+        let (Some(alg), Some(content)) = (str_at(h, "alg"), str_at(h, "content")) else {
+            continue;
+        };
+        let Some(len) = hash_length(alg) else {
+            continue;
+        };
+        if content.len() != len || !content.bytes().all(|b| b.is_ascii_hexdigit()) {
+            sink.report(
+                &HASH_LENGTH,
+                child(&item(&child(at, "hashes"), i), "content"),
+                format!(
+                    "{alg} hash `{content}` is {} characters, {alg} gives {len} hex digits",
+                    content.len()
+                ),
+            );
+        }
+    }
+}
+
+fn check_purl(purl: &str, version: Option<&str>, at: &str, sink: &mut Sink) {
+    match crate::ident::parse_purl(purl) {
+        Err(why) => sink.report(
+            &PURL,
+            child(at, "purl"),
+            format!("purl `{purl}` is malformed: {why}"),
+        ),
+        Ok(p) => {
+            if let (Some(found), Some(v)) = (p.version.as_deref(), version)
+                && found != v
+            {
+                sink.report(
+                    &PURL_VERSION,
+                    child(at, "purl"),
+                    format!("purl `{purl}` names version {found}, the component is {v}"),
+                );
+            }
+        }
+    }
+}
+
+/// `urn:uuid:` and 8-4-4-4-12 hex digits.
+pub fn serial_number(s: &str) -> bool {
+    let Some(uuid) = s.strip_prefix("urn:uuid:") else {
+        return false;
+    };
+    let groups: Vec<&str> = uuid.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+}

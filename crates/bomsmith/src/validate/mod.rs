@@ -1,0 +1,298 @@
+//! `validate`: checks SPDX 2.3 and CycloneDX 1.6 JSON documents against the official schemas
+//! (bundled), the specifications' semantic rules, and the NTIA and BSI TR-03183-2 profiles.
+//!
+//! Every diagnostic has a stable rule code, a JSON pointer, and a line and column. Documents
+//! are parsed once into `serde_json::Value`; positions are found afterwards, and only for what
+//! is reported (see [`locate`]), so a clean document costs one parse and linear checks.
+
+pub mod bsi;
+pub mod cdx;
+pub mod locate;
+pub mod ntia;
+pub mod schema;
+pub mod spdx;
+
+pub use crate::rules::{Rule, Severity};
+use serde_json::Value;
+
+crate::rules! {
+    GENERAL_RULES;
+    MALFORMED_JSON = "JSON001", "malformed-json", Error,
+        "The file is not well-formed JSON (or not UTF-8).";
+    UNKNOWN_FORMAT = "JSON002", "unknown-format", Error,
+        "The document is neither SPDX (`spdxVersion`) nor CycloneDX (`bomFormat`/`specVersion`), or not the format the chosen profile checks.";
+}
+
+/// Every rule of every profile, in code order within each group.
+pub fn all_rules() -> impl Iterator<Item = &'static Rule> {
+    GENERAL_RULES
+        .iter()
+        .chain(spdx::RULES)
+        .chain(cdx::RULES)
+        .chain(ntia::RULES)
+        .chain(bsi::RULES)
+}
+
+/// The rule with `code` (case-insensitive).
+pub fn rule(code: &str) -> Option<&'static Rule> {
+    all_rules().find(|r| r.code.eq_ignore_ascii_case(code))
+}
+
+/// A set of rules to apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Profile {
+    /// SPDX 2.3: schema and semantics.
+    Spdx,
+    /// CycloneDX 1.6: schema and semantics.
+    CycloneDx,
+    /// NTIA minimum elements, on either format.
+    Ntia,
+    /// BSI TR-03183-2 v2.0.0 fields, on either format.
+    Bsi,
+}
+
+impl Profile {
+    /// Every profile.
+    pub const ALL: [Profile; 4] = [
+        Profile::Spdx,
+        Profile::CycloneDx,
+        Profile::Ntia,
+        Profile::Bsi,
+    ];
+
+    /// Name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Profile::Spdx => "spdx",
+            Profile::CycloneDx => "cyclonedx",
+            Profile::Ntia => "ntia",
+            Profile::Bsi => "bsi",
+        }
+    }
+
+    /// The profile called `name`.
+    pub fn from_name(name: &str) -> Option<Profile> {
+        Profile::ALL.into_iter().find(|p| p.name() == name)
+    }
+}
+
+/// The format of a document, by its content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// SPDX (2.x JSON).
+    Spdx,
+    /// CycloneDX JSON.
+    CycloneDx,
+}
+
+impl Kind {
+    /// Name for people.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Spdx => "SPDX",
+            Kind::CycloneDx => "CycloneDX",
+        }
+    }
+
+    /// The format `doc` is, by its top-level members.
+    pub fn of(doc: &Value) -> Option<Kind> {
+        let m = doc.as_object()?;
+        if m.contains_key("spdxVersion") || m.contains_key("SPDXID") {
+            Some(Kind::Spdx)
+        } else if m.contains_key("bomFormat") || m.contains_key("specVersion") {
+            Some(Kind::CycloneDx)
+        } else {
+            None
+        }
+    }
+}
+
+/// One problem found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The rule broken.
+    pub rule: &'static Rule,
+    /// JSON pointer of the offending value (`""` for the whole document).
+    pub pointer: String,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// 1-based line and column of the pointer's value (or its nearest present ancestor).
+    pub line: usize,
+    /// See `line`.
+    pub column: usize,
+}
+
+/// Collects diagnostics while a document is checked; positions come later.
+#[derive(Debug, Default)]
+pub struct Sink {
+    diagnostics: Vec<Diagnostic>,
+    pointers: std::collections::HashSet<String>,
+}
+
+impl Sink {
+    /// Records a problem at `pointer`.
+    pub fn report(&mut self, rule: &'static Rule, pointer: impl Into<String>, message: String) {
+        let pointer = pointer.into();
+        self.pointers.insert(pointer.clone());
+        self.diagnostics.push(Diagnostic {
+            rule,
+            pointer,
+            message,
+            line: 0,
+            column: 0,
+        });
+    }
+
+    /// True when a diagnostic is already at `pointer` or at one of its ancestors (the
+    /// document root aside): a schema error there is the same problem, said less precisely.
+    fn covers(&self, pointer: &str) -> bool {
+        let mut p = pointer;
+        while !p.is_empty() {
+            if self.pointers.contains(p) {
+                return true;
+            }
+            p = p.rfind('/').map_or("", |i| &p[..i]);
+        }
+        false
+    }
+}
+
+/// What checking one document found.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The file, as named by the caller.
+    pub file: String,
+    /// Its format, when it could be told.
+    pub kind: Option<Kind>,
+    /// Its format version (`SPDX-2.3`, `1.6`), when stated.
+    pub version: Option<String>,
+    /// The problems, in document order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Report {
+    /// Number of diagnostics of `severity`.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.rule.severity == severity)
+            .count()
+    }
+}
+
+/// Checks the document `text` (named `file`) under `profiles`. With no format profile among
+/// them, the format's own is chosen by content; NTIA and BSI add to it.
+pub fn validate(file: &str, text: &[u8], profiles: &[Profile]) -> Report {
+    let mut report = Report {
+        file: file.to_owned(),
+        kind: None,
+        version: None,
+        diagnostics: Vec::new(),
+    };
+    let doc: Value = match serde_json::from_slice(text) {
+        Ok(v) => v,
+        Err(e) => {
+            report.diagnostics.push(Diagnostic {
+                rule: &MALFORMED_JSON,
+                pointer: String::new(),
+                message: format!("malformed JSON: {e}"),
+                line: e.line().max(1),
+                column: e.column().max(1),
+            });
+            return report;
+        }
+    };
+    let mut sink = Sink::default();
+    let kind = Kind::of(&doc);
+    report.kind = kind;
+    let wants = |p: Profile| profiles.contains(&p);
+    match kind {
+        None => sink.report(
+            &UNKNOWN_FORMAT,
+            "",
+            "neither an SPDX document (no `spdxVersion`) nor a CycloneDX BOM (no `bomFormat`)"
+                .into(),
+        ),
+        Some(kind) => {
+            let asked = [(Profile::Spdx, Kind::Spdx), (Profile::CycloneDx, Kind::CycloneDx)]
+                .into_iter()
+                .find(|(p, k)| wants(*p) && *k != kind);
+            if let Some((p, _)) = asked {
+                sink.report(
+                    &UNKNOWN_FORMAT,
+                    "",
+                    format!(
+                        "profile `{}` checks {} documents, and this is a {} document",
+                        p.name(),
+                        if p == Profile::Spdx { "SPDX" } else { "CycloneDX" },
+                        kind.name()
+                    ),
+                );
+            }
+            match kind {
+                Kind::Spdx => {
+                    report.version = doc["spdxVersion"].as_str().map(str::to_owned);
+                    spdx::check(&doc, &mut sink);
+                    schema::check(schema::Schema::Spdx23, &doc, &spdx::SCHEMA, &mut sink);
+                }
+                Kind::CycloneDx => {
+                    report.version = doc["specVersion"].as_str().map(str::to_owned);
+                    cdx::check(&doc, &mut sink);
+                    schema::check(schema::Schema::CycloneDx16, &doc, &cdx::SCHEMA, &mut sink);
+                }
+            }
+            if wants(Profile::Ntia) {
+                ntia::check(kind, &doc, &mut sink);
+            }
+            if wants(Profile::Bsi) {
+                bsi::check(kind, &doc, &mut sink);
+            }
+        }
+    }
+    let mut diagnostics = sink.diagnostics;
+    if !diagnostics.is_empty() {
+        let pointers: Vec<&str> = diagnostics.iter().map(|d| d.pointer.as_str()).collect();
+        let places = locate::locate(text, &pointers);
+        for d in &mut diagnostics {
+            let (line, column) = places.get(&d.pointer).copied().unwrap_or((1, 1));
+            d.line = line;
+            d.column = column;
+        }
+        diagnostics.sort_by(|a, b| {
+            (a.line, a.column, a.rule.code, &a.message).cmp(&(
+                b.line,
+                b.column,
+                b.rule.code,
+                &b.message,
+            ))
+        });
+    }
+    report.diagnostics = diagnostics;
+    report
+}
+
+/// `/a/b` + `c` → `/a/b/c`, escaped.
+pub fn child(pointer: &str, key: &str) -> String {
+    let mut p = String::with_capacity(pointer.len() + key.len() + 1);
+    p.push_str(pointer);
+    p.push('/');
+    locate::push_escaped(&mut p, key);
+    p
+}
+
+/// `/a/b` + 3 → `/a/b/3`.
+pub fn item(pointer: &str, index: usize) -> String {
+    format!("{pointer}/{index}")
+}
+
+/// The string members of an object, or nothing.
+pub(crate) fn str_at<'v>(v: &'v Value, key: &str) -> Option<&'v str> {
+    v.get(key).and_then(Value::as_str)
+}
+
+/// The elements of an array member, or none.
+pub(crate) fn array_at<'v>(v: &'v Value, key: &str) -> &'v [Value] {
+    v.get(key)
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
+}
