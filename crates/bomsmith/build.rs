@@ -8,7 +8,10 @@ const SCHEMAS: &[(&str, &str)] = &[
     ("spdx-2.3.schema.json", "spec/spdx-2.3/spdx-schema.json"),
     ("bom-1.6.schema.json", "spec/cyclonedx/bom-1.6.schema.json"),
     ("spdx.schema.json", "spec/cyclonedx/spdx.schema.json"),
-    ("jsf-0.82.schema.json", "spec/cyclonedx/jsf-0.82.schema.json"),
+    (
+        "jsf-0.82.schema.json",
+        "spec/cyclonedx/jsf-0.82.schema.json",
+    ),
 ];
 
 fn main() {

@@ -51,7 +51,13 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode> {
         let Some(r) = validate::rule(code) else {
             bail!("no rule `{code}`; `bomsmith validate --rules` lists them");
         };
-        println!("{} {} ({}): {}", r.code, r.name, r.severity.name(), r.explanation);
+        println!(
+            "{} {} ({}): {}",
+            r.code,
+            r.name,
+            r.severity.name(),
+            r.explanation
+        );
         return Ok(ExitCode::SUCCESS);
     }
     if args.rules {
@@ -163,7 +169,11 @@ fn human(reports: &[Report]) -> String {
             describe(r),
             plural(e, "error"),
             plural(w, "warning"),
-            if i > 0 { format!(", {}", plural(i, "note")) } else { String::new() }
+            if i > 0 {
+                format!(", {}", plural(i, "note"))
+            } else {
+                String::new()
+            }
         ));
     }
     out.push_str(&format!(
@@ -172,7 +182,11 @@ fn human(reports: &[Report]) -> String {
         failing,
         plural(errors, "error"),
         plural(warnings, "warning"),
-        if infos > 0 { format!(", {}", plural(infos, "note")) } else { String::new() }
+        if infos > 0 {
+            format!(", {}", plural(infos, "note"))
+        } else {
+            String::new()
+        }
     ));
     out
 }
@@ -233,7 +247,10 @@ fn sarif(reports: &[Report]) -> Value {
     let mut results = Vec::new();
     for r in reports {
         for d in &r.diagnostics {
-            let index = rules.iter().position(|x| x.code == d.rule.code).unwrap_or(0);
+            let index = rules
+                .iter()
+                .position(|x| x.code == d.rule.code)
+                .unwrap_or(0);
             results.push(json!({
                 "ruleId": d.rule.code,
                 "ruleIndex": index,

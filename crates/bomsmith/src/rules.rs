@@ -53,4 +53,3 @@ macro_rules! rules {
         pub const $table: &[$crate::rules::Rule] = &[$($id),*];
     };
 }
-

@@ -125,7 +125,11 @@ pub fn check(kind: Kind, doc: &Value, sink: &mut Sink) {
             );
         }
         if c.name.is_none() {
-            sink.report(&COMPONENT_NAME, at(), format!("component {label} has no name"));
+            sink.report(
+                &COMPONENT_NAME,
+                at(),
+                format!("component {label} has no name"),
+            );
         }
         let (version_key, file, hash, licence) = match kind {
             Kind::Spdx => (
@@ -149,10 +153,18 @@ pub fn check(kind: Kind, doc: &Value, sink: &mut Sink) {
             ),
         };
         if str_at(v, version_key).is_none() {
-            sink.report(&COMPONENT_VERSION, at(), format!("component {label} has no version"));
+            sink.report(
+                &COMPONENT_VERSION,
+                at(),
+                format!("component {label} has no version"),
+            );
         }
         if !file {
-            sink.report(&FILENAME, at(), format!("component {label} has no file name"));
+            sink.report(
+                &FILENAME,
+                at(),
+                format!("component {label} has no file name"),
+            );
         }
         if !c.related {
             sink.report(
@@ -165,7 +177,11 @@ pub fn check(kind: Kind, doc: &Value, sink: &mut Sink) {
             sink.report(&LICENCE, at(), format!("component {label} has no licence"));
         }
         if !hash {
-            sink.report(&HASH, at(), format!("component {label} has no SHA-512 hash"));
+            sink.report(
+                &HASH,
+                at(),
+                format!("component {label} has no SHA-512 hash"),
+            );
         }
         if kind == Kind::CycloneDx {
             let missing: Vec<&str> = ["executable", "archive", "structured"]

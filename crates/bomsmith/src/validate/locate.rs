@@ -281,7 +281,14 @@ mod tests {
 
     #[test]
     fn survives_truncated_and_garbage_input() {
-        for text in [&b"{\"a\": [1, "[..], b"[[[[", b"\"abc", b"{\"a\"", b"}}}", b""] {
+        for text in [
+            &b"{\"a\": [1, "[..],
+            b"[[[[",
+            b"\"abc",
+            b"{\"a\"",
+            b"}}}",
+            b"",
+        ] {
             let _ = locate(text, &["/a/0", "/0/0/0"]);
         }
     }

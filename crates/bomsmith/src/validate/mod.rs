@@ -214,9 +214,12 @@ pub fn validate(file: &str, text: &[u8], profiles: &[Profile]) -> Report {
                 .into(),
         ),
         Some(kind) => {
-            let asked = [(Profile::Spdx, Kind::Spdx), (Profile::CycloneDx, Kind::CycloneDx)]
-                .into_iter()
-                .find(|(p, k)| wants(*p) && *k != kind);
+            let asked = [
+                (Profile::Spdx, Kind::Spdx),
+                (Profile::CycloneDx, Kind::CycloneDx),
+            ]
+            .into_iter()
+            .find(|(p, k)| wants(*p) && *k != kind);
             if let Some((p, _)) = asked {
                 sink.report(
                     &UNKNOWN_FORMAT,
@@ -224,7 +227,11 @@ pub fn validate(file: &str, text: &[u8], profiles: &[Profile]) -> Report {
                     format!(
                         "profile `{}` checks {} documents, and this is a {} document",
                         p.name(),
-                        if p == Profile::Spdx { "SPDX" } else { "CycloneDX" },
+                        if p == Profile::Spdx {
+                            "SPDX"
+                        } else {
+                            "CycloneDX"
+                        },
                         kind.name()
                     ),
                 );

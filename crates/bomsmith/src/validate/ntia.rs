@@ -38,7 +38,8 @@ pub struct Component<'v> {
 impl Component<'_> {
     /// The name for messages.
     pub fn label(&self) -> String {
-        self.name.map_or_else(|| format!("at {}", self.pointer), |n| format!("`{n}`"))
+        self.name
+            .map_or_else(|| format!("at {}", self.pointer), |n| format!("`{n}`"))
     }
 }
 
@@ -53,7 +54,11 @@ pub fn components<'v>(kind: Kind, doc: &'v Value) -> Vec<Component<'v>> {
                 related.extend(str_at(r, "spdxElementId"));
                 related.extend(str_at(r, "relatedSpdxElement"));
             }
-            related.extend(array_at(doc, "documentDescribes").iter().filter_map(Value::as_str));
+            related.extend(
+                array_at(doc, "documentDescribes")
+                    .iter()
+                    .filter_map(Value::as_str),
+            );
             for (i, p) in array_at(doc, "packages").iter().enumerate() {
                 out.push(Component {
                     pointer: item("/packages", i),
@@ -88,7 +93,13 @@ fn push_cdx<'v>(
     out: &mut Vec<Component<'v>>,
 ) {
     for (i, sub) in array_at(c, "components").iter().enumerate() {
-        push_cdx(sub, item(&child(&pointer, "components"), i), related, false, out);
+        push_cdx(
+            sub,
+            item(&child(&pointer, "components"), i),
+            related,
+            false,
+            out,
+        );
     }
     out.push(Component {
         related: root || str_at(c, "bom-ref").is_some_and(|r| related.contains(r)),
@@ -128,7 +139,11 @@ pub fn check(kind: Kind, doc: &Value, sink: &mut Sink) {
             );
         }
         if !present(v, "name") {
-            sink.report(&NAME, c.pointer.clone(), format!("component {} has no name", c.label()));
+            sink.report(
+                &NAME,
+                c.pointer.clone(),
+                format!("component {} has no name", c.label()),
+            );
         }
         if !present(v, version) {
             sink.report(
@@ -156,7 +171,13 @@ pub fn check(kind: Kind, doc: &Value, sink: &mut Sink) {
         Kind::Spdx => ("/creationInfo", &["creators"], "created"),
         Kind::CycloneDx => (
             "/metadata",
-            &["authors", "manufacturer", "manufacture", "supplier", "tools"],
+            &[
+                "authors",
+                "manufacturer",
+                "manufacture",
+                "supplier",
+                "tools",
+            ],
             "timestamp",
         ),
     };

@@ -68,7 +68,11 @@ pub fn check(schema: Schema, doc: &Value, rule: &'static Rule, sink: &mut Sink) 
     let validator = match schema.validator() {
         Ok(v) => v,
         Err(e) => {
-            sink.report(rule, "", format!("the bundled schema does not compile: {e}"));
+            sink.report(
+                rule,
+                "",
+                format!("the bundled schema does not compile: {e}"),
+            );
             return;
         }
     };

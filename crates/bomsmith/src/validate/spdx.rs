@@ -210,7 +210,14 @@ pub fn check(doc: &Value, sink: &mut Sink) {
         }
     }
     for (i, p) in array_at(doc, "packages").iter().enumerate() {
-        check_package(p, &item("/packages", i), &contains, &file_sha1, &known, sink);
+        check_package(
+            p,
+            &item("/packages", i),
+            &contains,
+            &file_sha1,
+            &known,
+            sink,
+        );
     }
     check_license_refs(doc, sink);
 }
@@ -234,9 +241,10 @@ fn check_creation_info(doc: &Value, sink: &mut Sink) {
         Some(Value::Array(list)) if !list.is_empty() => {
             for (i, c) in list.iter().enumerate() {
                 let ok = c.as_str().is_some_and(|c| {
-                    ["Tool:", "Person:", "Organization:"]
-                        .iter()
-                        .any(|p| c.strip_prefix(p).is_some_and(|rest| !rest.trim().is_empty()))
+                    ["Tool:", "Person:", "Organization:"].iter().any(|p| {
+                        c.strip_prefix(p)
+                            .is_some_and(|rest| !rest.trim().is_empty())
+                    })
                 });
                 if !ok {
                     sink.report(
@@ -323,7 +331,10 @@ fn check_package(
             );
         }
     }
-    let analyzed = p.get("filesAnalyzed").and_then(Value::as_bool).unwrap_or(true);
+    let analyzed = p
+        .get("filesAnalyzed")
+        .and_then(Value::as_bool)
+        .unwrap_or(true);
     let code = p.get("packageVerificationCode");
     match (analyzed, code) {
         (true, None) => sink.report(
@@ -331,7 +342,11 @@ fn check_package(
             at.to_owned(),
             format!(
                 "package {name} has filesAnalyzed {} but no packageVerificationCode",
-                if p.get("filesAnalyzed").is_some() { "true" } else { "absent (true)" }
+                if p.get("filesAnalyzed").is_some() {
+                    "true"
+                } else {
+                    "absent (true)"
+                }
             ),
         ),
         (false, Some(_)) => sink.report(
@@ -397,9 +412,8 @@ fn check_package(
             Some("cpe23Type") => (
                 "CPE",
                 &CPE,
-                crate::ident::parse_cpe23(locator).map(|c| {
-                    Some(c.version().replace('\\', "")).filter(|v| v != "*" && v != "-")
-                }),
+                crate::ident::parse_cpe23(locator)
+                    .map(|c| Some(c.version().replace('\\', "")).filter(|v| v != "*" && v != "-")),
             ),
             _ => continue,
         };
@@ -434,9 +448,7 @@ fn check_checksums(sums: &[Value], at: &str, sink: &mut Sink) {
             sink.report(
                 &CHECKSUM_FORM,
                 child(&item(&child(at, "checksums"), i), "checksumValue"),
-                format!(
-                    "{alg} checksum `{value}` is not {len} lower-case hex digits"
-                ),
+                format!("{alg} checksum `{value}` is not {len} lower-case hex digits"),
             );
         }
     }

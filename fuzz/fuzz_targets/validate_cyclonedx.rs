@@ -1,0 +1,17 @@
+//! Any bytes through the CycloneDX path of `validate` (reader, semantics, schema, profiles,
+//! position finder). Nothing may panic or hang.
+#![no_main]
+
+use bomsmith::validate::{Profile, validate};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let report = validate(
+        "fuzz.cdx.json",
+        data,
+        &[Profile::CycloneDx, Profile::Ntia, Profile::Bsi],
+    );
+    for d in &report.diagnostics {
+        assert!(d.line >= 1 && d.column >= 1, "a diagnostic without a position");
+    }
+});

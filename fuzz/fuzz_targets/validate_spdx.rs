@@ -1,0 +1,15 @@
+//! Any bytes through the SPDX path of `validate`: the JSON reader, the semantic rules, the
+//! schema, NTIA and BSI, and the position finder. Nothing may panic or hang.
+#![no_main]
+
+use bomsmith::validate::{Profile, validate};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let report = validate("fuzz.spdx.json", data, &[Profile::Spdx, Profile::Ntia, Profile::Bsi]);
+    for d in &report.diagnostics {
+        assert!(d.line >= 1 && d.column >= 1, "a diagnostic without a position");
+    }
+    // The position finder on its own, with pointers that may or may not exist.
+    let _ = bomsmith::validate::locate::locate(data, &["/packages/0/name", "/a~1b/3", ""]);
+});
