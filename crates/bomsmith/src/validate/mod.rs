@@ -256,6 +256,13 @@ pub fn validate(file: &str, text: &[u8], profiles: &[Profile]) -> Report {
             }
         }
     }
+    // Freeing a large document's tree takes a good part of the time; another thread does it
+    // while the diagnostics are placed and printed.
+    if text.len() > 1 << 20 {
+        std::thread::spawn(move || drop(doc));
+    } else {
+        drop(doc);
+    }
     let mut diagnostics = sink.diagnostics;
     if !diagnostics.is_empty() {
         let pointers: Vec<&str> = diagnostics.iter().map(|d| d.pointer.as_str()).collect();
