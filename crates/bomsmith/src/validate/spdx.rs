@@ -186,9 +186,7 @@ pub fn check(doc: &Value, sink: &mut Sink) {
                 format!("file {name} has no checksums, and SHA1 is required"),
             ),
         }
-        for key in ["licenseConcluded"] {
-            license_field(f, key, &at, sink);
-        }
+        license_field(f, "licenseConcluded", &at, sink);
         for (j, e) in array_at(f, "licenseInfoInFiles").iter().enumerate() {
             license_value(e, &item(&child(&at, "licenseInfoInFiles"), j), sink);
         }
