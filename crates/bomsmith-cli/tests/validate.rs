@@ -498,6 +498,24 @@ fn what_bomsmith_writes_validates_clean() {
     let (code, report) = check(&out.stdout, &["--profile", "ntia"]);
     assert_eq!(code, 0, "{report:#}");
     assert!(codes(&report).is_empty(), "{report:#}");
+    // Every shared wheel: its own METADATA names the supplier.
+    let Some(bin_dir) = shared_file("binaries") else {
+        return;
+    };
+    let mut wheels = 0;
+    for entry in std::fs::read_dir(bin_dir).expect("read dir") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|e| e != "whl") {
+            continue;
+        }
+        wheels += 1;
+        let out = bomsmith().arg("scan").arg(&path).output().expect("scan");
+        assert!(out.status.success(), "{}", path.display());
+        let (code, report) = check(&out.stdout, &["--profile", "ntia"]);
+        assert_eq!(code, 0, "{}: {report:#}", path.display());
+        assert!(codes(&report).is_empty(), "{}: {report:#}", path.display());
+    }
+    assert!(wheels >= 6, "{wheels} wheels");
 }
 
 #[test]

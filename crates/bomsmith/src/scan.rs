@@ -132,14 +132,69 @@ struct Scanned<'a> {
     digests: &'a Digests,
 }
 
+/// Top-level Python distribution metadata (a wheel's own).
+const DIST_METADATA: &str = "*.dist-info/METADATA";
+
+/// The supplier a distribution's core metadata states for project `name`: its maintainer, or
+/// else its author, as `Person: name (email)`. Only the header block is read.
+fn dist_supplier(metadata: &[u8], name: &str) -> Option<String> {
+    let text = String::from_utf8_lossy(metadata);
+    let mut fields: HashMap<String, String> = HashMap::new();
+    for line in text.lines() {
+        if line.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = line.split_once(':')
+            && !k.starts_with([' ', '\t'])
+        {
+            fields
+                .entry(k.trim().to_ascii_lowercase())
+                .or_insert_with(|| v.trim().to_owned());
+        }
+    }
+    if fields.get("name").map(|n| crate::ident::pep503(n)) != Some(crate::ident::pep503(name)) {
+        return None;
+    }
+    let person = |who: &str| -> Option<String> {
+        let plain = fields.get(who).filter(|v| !v.is_empty() && *v != "UNKNOWN");
+        let email = fields
+            .get(&format!("{who}-email"))
+            .filter(|v| !v.is_empty());
+        // `Name <address>, ...`: the first entry.
+        let (email_name, address) = match email.and_then(|e| e.split(',').next()) {
+            Some(e) => match e.split_once('<') {
+                Some((n, a)) => (
+                    Some(n.trim().trim_matches('"').to_owned()).filter(|n| !n.is_empty()),
+                    Some(a.trim_end_matches(['>', ' ']).trim().to_owned()),
+                ),
+                None => (None, Some(e.trim().to_owned())),
+            },
+            None => (None, None),
+        };
+        let shown = plain.cloned().or(email_name)?;
+        Some(match address {
+            Some(a) if !a.is_empty() => format!("Person: {shown} ({a})"),
+            _ => format!("Person: {shown}"),
+        })
+    };
+    person("maintainer").or_else(|| person("author"))
+}
+
 fn capture_globs(config: &Config) -> Result<GlobSet> {
     let mut b = GlobSetBuilder::new();
     let patterns = config
         .in_tree_sbom
         .iter()
         .filter(|s| s.externals.is_none())
-        .map(|s| s.path.get_ref())
-        .chain(config.bundled_wheel.iter().map(|w| w.path.get_ref()));
+        .map(|s| s.path.get_ref().as_str())
+        .chain(
+            config
+                .bundled_wheel
+                .iter()
+                .map(|w| w.path.get_ref().as_str()),
+        )
+        // A wheel's own metadata names who supplies it.
+        .chain(std::iter::once(DIST_METADATA));
     for p in patterns {
         let glob = GlobBuilder::new(p)
             .literal_separator(true)
@@ -430,6 +485,18 @@ impl Assembly<'_> {
                 .and_then(|p| Purpose::from_name(p.get_ref())),
             ..Package::default()
         };
+        if root.supplier.is_none() {
+            root.supplier = self
+                .captured
+                .iter()
+                .filter(|(path, c)| {
+                    !c.overflowed
+                        && path.ends_with(".dist-info/METADATA")
+                        && path.matches('/').count() == 1
+                })
+                .filter_map(|(_, c)| dist_supplier(&c.bytes, &name))
+                .min();
+        }
         if let Some(a) = &artifact {
             root.file_name = Some(artifact_name.to_owned());
             if let Some(s) = a.sha256 {
@@ -780,6 +847,25 @@ impl EntrySink for MemberGrab<'_> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn wheel_supplier_from_core_metadata() {
+        let meta = b"Metadata-Version: 2.4\nName: Pillow\nVersion: 13.0.0\nAuthor-email: Jeffrey 'Alex' Clark <aclark@aclark.net>, Other <o@x.org>\n\nBody: not a header\n";
+        assert_eq!(
+            super::dist_supplier(meta, "pillow").as_deref(),
+            Some("Person: Jeffrey 'Alex' Clark (aclark@aclark.net)")
+        );
+        let meta = b"Name: x\nAuthor: A\nAuthor-email: a@x.org\nMaintainer: M Team\n";
+        assert_eq!(
+            super::dist_supplier(meta, "X").as_deref(),
+            Some("Person: M Team")
+        );
+        assert_eq!(super::dist_supplier(meta, "y"), None);
+        assert_eq!(
+            super::dist_supplier(b"Name: x\nAuthor: UNKNOWN\n", "x"),
+            None
+        );
+    }
+
     use super::*;
 
     #[test]
