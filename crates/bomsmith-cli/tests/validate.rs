@@ -498,6 +498,23 @@ fn what_bomsmith_writes_validates_clean() {
     let (code, report) = check(&out.stdout, &["--profile", "ntia"]);
     assert_eq!(code, 0, "{report:#}");
     assert!(codes(&report).is_empty(), "{report:#}");
+    // Without that configuration the scan says what NTIA will miss rather than invent it.
+    std::fs::remove_file(src.join("bomsmith.toml")).expect("rm");
+    let out = bomsmith().arg("scan").arg(&src).output().expect("scan");
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(
+            "warning: nothing states the version or supplier of `src`, so the SBOM lacks NTIA minimum elements"
+        ),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (code, report) = check(&out.stdout, &["--profile", "ntia"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        codes(&report),
+        ["NTIA001", "NTIA003"].map(str::to_owned).into()
+    );
     // Every shared wheel: its own METADATA names the supplier.
     let Some(bin_dir) = shared_file("binaries") else {
         return;

@@ -497,6 +497,19 @@ impl Assembly<'_> {
                 .filter_map(|(_, c)| dist_supplier(&c.bytes, &name))
                 .min();
         }
+        let missing: Vec<&str> = [
+            ("version", root.version.is_none()),
+            ("supplier", root.supplier.is_none()),
+        ]
+        .into_iter()
+        .filter_map(|(field, absent)| absent.then_some(field))
+        .collect();
+        if !missing.is_empty() {
+            self.warnings.push(format!(
+                "nothing states the {} of `{name}`, so the SBOM lacks NTIA minimum elements; set them under [root] in bomsmith.toml",
+                missing.join(" or ")
+            ));
+        }
         if let Some(a) = &artifact {
             root.file_name = Some(artifact_name.to_owned());
             if let Some(s) = a.sha256 {
