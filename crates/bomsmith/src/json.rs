@@ -1,4 +1,4 @@
-//! Canonical JSON output.
+//! Canonical JSON output, and small helpers for JSON pointers and messages.
 //!
 //! Documents are written the way Python's `json.dumps(value, indent=2, sort_keys=True)` writes
 //! them: two-space indent, `": "` between key and value, non-ASCII escaped as `\uXXXX`, no
@@ -191,5 +191,37 @@ mod tests {
         let mut v = json!([{"k": [3, 1, 2]}, {"a": 1}]);
         sort_arrays(&mut v);
         assert_eq!(v, json!([{"a": 1}, {"k": [1, 2, 3]}]));
+    }
+}
+
+/// Appends `/key` to a JSON pointer, escaped as RFC 6901 says (`~` → `~0`, `/` → `~1`).
+pub fn push_pointer_token(pointer: &mut String, key: &str) {
+    pointer.push('/');
+    for c in key.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
+        }
+    }
+}
+
+/// `pointer` + `/key`, escaped.
+pub fn pointer_child(pointer: &str, key: &str) -> String {
+    let mut p = String::with_capacity(pointer.len() + key.len() + 1);
+    p.push_str(pointer);
+    push_pointer_token(&mut p, key);
+    p
+}
+
+/// What kind of JSON value `v` is, for messages: `a string`, `an array`, ...
+pub fn kind_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
     }
 }

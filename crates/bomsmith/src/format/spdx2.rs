@@ -4,7 +4,7 @@
 //! its elements (as CPython's tooling normalises its SBOMs), Python-compatible formatting.
 
 use crate::error::{Error, Result};
-use crate::json;
+use crate::json::{self, kind_name as kind_of, pointer_child as child};
 use crate::model::{
     Algorithm, Checksum, Document, ExternalRef, File, Package, Purpose, RefKind, Relationship,
 };
@@ -220,10 +220,6 @@ const UNMODELED_FILE: &[&str] = &[
     "licenseInfoInFiles",
     "noticeText",
 ];
-
-fn child(pointer: &str, key: &str) -> String {
-    format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"))
-}
 
 impl Reader<'_> {
     fn err(&self, pointer: &str, message: impl Into<String>) -> Error {
@@ -552,17 +548,6 @@ impl Reader<'_> {
             copyright_text: self.opt_str(m, "copyrightText", pointer)?,
             comment: self.opt_str(m, "comment", pointer)?,
         })
-    }
-}
-
-fn kind_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 

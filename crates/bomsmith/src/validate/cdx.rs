@@ -124,8 +124,7 @@ fn walk<'v>(v: &'v Value, path: &mut String, refs: &mut HashMap<&'v str, String>
             for (k, child_value) in m {
                 if matches!(child_value, Value::Object(_) | Value::Array(_)) {
                     let len = path.len();
-                    path.push('/');
-                    super::locate::push_escaped(path, k);
+                    crate::json::push_pointer_token(path, k);
                     walk(child_value, path, refs, sink);
                     path.truncate(len);
                 }

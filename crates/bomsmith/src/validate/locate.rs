@@ -64,16 +64,6 @@ pub fn locate(text: &[u8], wanted: &[&str]) -> HashMap<String, (usize, usize)> {
     out
 }
 
-/// 1-based line and column (in characters) of byte `offset`.
-pub fn line_col(text: &[u8], offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..offset];
-    let line = memchr::memchr_iter(b'\n', before).count() + 1;
-    let start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
-    let column = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
-    (line, column)
-}
-
 const MAX_DEPTH: usize = 512;
 
 struct Scanner<'a> {
@@ -128,8 +118,7 @@ impl Scanner<'_> {
                     }
                     self.skip_ws();
                     let len = path.len();
-                    path.push('/');
-                    push_escaped(path, &key);
+                    crate::json::push_pointer_token(path, &key);
                     self.value(path, depth + 1);
                     path.truncate(len);
                     self.skip_ws();
@@ -248,17 +237,6 @@ impl Scanner<'_> {
                 _ => {}
             }
             self.pos += 1;
-        }
-    }
-}
-
-/// Appends a member name to a JSON pointer (RFC 6901 escapes).
-pub fn push_escaped(path: &mut String, key: &str) {
-    for c in key.chars() {
-        match c {
-            '~' => path.push_str("~0"),
-            '/' => path.push_str("~1"),
-            c => path.push(c),
         }
     }
 }

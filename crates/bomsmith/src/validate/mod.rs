@@ -12,6 +12,7 @@ pub mod ntia;
 pub mod schema;
 pub mod spdx;
 
+pub use crate::json::pointer_child as child;
 pub use crate::rules::{Rule, Severity};
 use serde_json::Value;
 
@@ -283,15 +284,6 @@ pub fn validate(file: &str, text: &[u8], profiles: &[Profile]) -> Report {
     }
     report.diagnostics = diagnostics;
     report
-}
-
-/// `/a/b` + `c` → `/a/b/c`, escaped.
-pub fn child(pointer: &str, key: &str) -> String {
-    let mut p = String::with_capacity(pointer.len() + key.len() + 1);
-    p.push_str(pointer);
-    p.push('/');
-    locate::push_escaped(&mut p, key);
-    p
 }
 
 /// `/a/b` + 3 → `/a/b/3`.

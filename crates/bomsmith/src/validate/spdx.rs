@@ -260,7 +260,7 @@ fn check_creation_info(doc: &Value, sink: &mut Sink) {
             "/creationInfo/creators",
             format!(
                 "creators is {}, it must be a non-empty array of strings",
-                describe(other)
+                crate::json::kind_name(other)
             ),
         ),
     }
@@ -574,16 +574,4 @@ pub fn utc_timestamp(s: &str) -> bool {
         && num(11..13) < 24
         && num(14..16) < 60
         && num(17..19) < 61
-}
-
-/// `a string`, `a number`, ... for messages.
-pub(crate) fn describe(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
