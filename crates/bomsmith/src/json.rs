@@ -162,38 +162,6 @@ fn write_string(out: &mut String, s: &str) {
     out.push('"');
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn matches_python_indent_and_escapes() {
-        let v = json!({"b": [1, {"z": "é\u{1F600}\n", "a": []}], "a": {}, "c": null});
-        let s = to_canonical_string(&v);
-        let expected = "{\n  \"a\": {},\n  \"b\": [\n    1,\n    {\n      \"a\": [],\n      \"z\": \"\\u00e9\\ud83d\\ude00\\n\"\n    }\n  ],\n  \"c\": null\n}";
-        assert_eq!(s, expected);
-    }
-
-    #[test]
-    fn delete_char_is_not_escaped() {
-        assert_eq!(to_canonical_string(&json!("a\u{7f}")), "\"a\u{7f}\"");
-    }
-
-    #[test]
-    fn compact_uses_python_default_separators() {
-        let v = json!({"b": 1, "a": [true, "x"]});
-        assert_eq!(to_compact_string(&v), "{\"a\": [true, \"x\"], \"b\": 1}");
-    }
-
-    #[test]
-    fn arrays_are_sorted_depth_first() {
-        let mut v = json!([{"k": [3, 1, 2]}, {"a": 1}]);
-        sort_arrays(&mut v);
-        assert_eq!(v, json!([{"a": 1}, {"k": [1, 2, 3]}]));
-    }
-}
-
 /// Appends `/key` to a JSON pointer, escaped as RFC 6901 says (`~` → `~0`, `/` → `~1`).
 pub fn push_pointer_token(pointer: &mut String, key: &str) {
     pointer.push('/');
@@ -223,5 +191,37 @@ pub fn kind_name(v: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn matches_python_indent_and_escapes() {
+        let v = json!({"b": [1, {"z": "é\u{1F600}\n", "a": []}], "a": {}, "c": null});
+        let s = to_canonical_string(&v);
+        let expected = "{\n  \"a\": {},\n  \"b\": [\n    1,\n    {\n      \"a\": [],\n      \"z\": \"\\u00e9\\ud83d\\ude00\\n\"\n    }\n  ],\n  \"c\": null\n}";
+        assert_eq!(s, expected);
+    }
+
+    #[test]
+    fn delete_char_is_not_escaped() {
+        assert_eq!(to_canonical_string(&json!("a\u{7f}")), "\"a\u{7f}\"");
+    }
+
+    #[test]
+    fn compact_uses_python_default_separators() {
+        let v = json!({"b": 1, "a": [true, "x"]});
+        assert_eq!(to_compact_string(&v), "{\"a\": [true, \"x\"], \"b\": 1}");
+    }
+
+    #[test]
+    fn arrays_are_sorted_depth_first() {
+        let mut v = json!([{"k": [3, 1, 2]}, {"a": 1}]);
+        sort_arrays(&mut v);
+        assert_eq!(v, json!([{"a": 1}, {"k": [1, 2, 3]}]));
     }
 }
