@@ -1,6 +1,7 @@
 //! CycloneDX 1.6 JSON: the semantic rules the schema does not say.
 
 use super::{Sink, array_at, child, item, str_at};
+use crate::model::Algorithm;
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -26,16 +27,13 @@ crate::rules! {
         "A license `expression` must be a valid SPDX license expression.";
 }
 
-/// Hex length of a CycloneDX hash algorithm's digest, where fixed.
+/// Hex length of a CycloneDX hash algorithm's digest, where fixed: CycloneDX spells the SHA-2
+/// family `SHA-256` where SPDX (and [`Algorithm`]) spell it `SHA256`.
 pub fn hash_length(alg: &str) -> Option<usize> {
-    Some(match alg {
-        "MD5" => 32,
-        "SHA-1" => 40,
-        "SHA-256" | "SHA3-256" | "BLAKE2b-256" => 64,
-        "SHA-384" | "SHA3-384" | "BLAKE2b-384" => 96,
-        "SHA-512" | "SHA3-512" | "BLAKE2b-512" => 128,
-        _ => return None,
-    })
+    let name = alg
+        .strip_prefix("SHA-")
+        .map_or_else(|| alg.to_owned(), |rest| format!("SHA{rest}"));
+    Algorithm::from_name(&name).and_then(Algorithm::hex_len)
 }
 
 /// Checks `doc` (a CycloneDX BOM) and reports to `sink`.
@@ -113,7 +111,7 @@ fn walk<'v>(v: &'v Value, path: &mut String, refs: &mut HashMap<&'v str, String>
             }
             if let Some(e) = m.get("expression").and_then(Value::as_str)
                 && path.contains("/licenses/")
-                && let Err(why) = super::spdx::license_expression(e)
+                && let Err(why) = super::spdx::license_expression(e).map(drop)
             {
                 sink.report(
                     &LICENSE_EXPRESSION,

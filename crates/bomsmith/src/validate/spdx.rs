@@ -1,6 +1,7 @@
 //! SPDX 2.3 JSON: the semantic rules of the specification that its JSON schema does not say.
 
 use super::{Sink, array_at, child, item, str_at};
+use crate::model::Algorithm;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
@@ -48,20 +49,6 @@ crate::rules! {
         "The version in a package's PURL or CPE differs from its `versionInfo` (a CPE version `*` or `-` says nothing).";
 }
 
-/// SHA1, SHA256, ... → hex length.
-pub fn checksum_length(algorithm: &str) -> Option<usize> {
-    Some(match algorithm {
-        "MD2" | "MD4" | "MD5" => 32,
-        "ADLER32" => 8,
-        "SHA1" => 40,
-        "SHA224" | "SHA3-224" => 56,
-        "SHA256" | "SHA3-256" | "BLAKE2b-256" | "BLAKE3" => 64,
-        "SHA384" | "SHA3-384" | "BLAKE2b-384" => 96,
-        "SHA512" | "SHA3-512" | "BLAKE2b-512" => 128,
-        _ => return None,
-    })
-}
-
 /// Checks `doc` (an SPDX document) and reports to `sink`.
 pub fn check(doc: &Value, sink: &mut Sink) {
     if let Some(v) = str_at(doc, "spdxVersion")
@@ -92,6 +79,7 @@ pub fn check(doc: &Value, sink: &mut Sink) {
         );
     }
     check_creation_info(doc, sink);
+    let licenses = Licenses::of(doc);
 
     let ids = check_ids(doc, sink);
     let external: HashSet<&str> = array_at(doc, "externalDocumentRefs")
@@ -186,10 +174,8 @@ pub fn check(doc: &Value, sink: &mut Sink) {
                 format!("file {name} has no checksums, and SHA1 is required"),
             ),
         }
-        license_field(f, "licenseConcluded", &at, sink);
-        for (j, e) in array_at(f, "licenseInfoInFiles").iter().enumerate() {
-            license_value(e, &item(&child(&at, "licenseInfoInFiles"), j), sink);
-        }
+        licenses.field(f, "licenseConcluded", &at, sink);
+        licenses.list(f, "licenseInfoInFiles", &at, sink);
     }
     for (i, s) in array_at(doc, "snippets").iter().enumerate() {
         let at = item("/snippets", i);
@@ -202,22 +188,18 @@ pub fn check(doc: &Value, sink: &mut Sink) {
                 format!("snippet from {from}, which is not in the document"),
             );
         }
-        license_field(s, "licenseConcluded", &at, sink);
-        for (j, e) in array_at(s, "licenseInfoInSnippets").iter().enumerate() {
-            license_value(e, &item(&child(&at, "licenseInfoInSnippets"), j), sink);
-        }
+        licenses.field(s, "licenseConcluded", &at, sink);
+        licenses.list(s, "licenseInfoInSnippets", &at, sink);
     }
+    let cx = Context {
+        contains: &contains,
+        file_sha1: &file_sha1,
+        known: &known,
+        licenses: &licenses,
+    };
     for (i, p) in array_at(doc, "packages").iter().enumerate() {
-        check_package(
-            p,
-            &item("/packages", i),
-            &contains,
-            &file_sha1,
-            &known,
-            sink,
-        );
+        check_package(p, &item("/packages", i), &cx, sink);
     }
-    check_license_refs(doc, sink);
 }
 
 fn check_creation_info(doc: &Value, sink: &mut Sink) {
@@ -307,14 +289,23 @@ fn check_ids<'v>(doc: &'v Value, sink: &mut Sink) -> HashMap<&'v str, String> {
     ids
 }
 
-fn check_package(
-    p: &Value,
-    at: &str,
-    contains: &HashMap<&str, Vec<&str>>,
-    file_sha1: &HashMap<&str, (&str, &str)>,
-    known: &dyn Fn(&str) -> bool,
-    sink: &mut Sink,
-) {
+/// What the package checks need from the rest of the document.
+struct Context<'a, 'v> {
+    /// Package ID → the files CONTAINS relationships give it.
+    contains: &'a HashMap<&'v str, Vec<&'v str>>,
+    /// File ID → (file name, SHA1).
+    file_sha1: &'a HashMap<&'v str, (&'v str, &'v str)>,
+    known: &'a dyn Fn(&str) -> bool,
+    licenses: &'a Licenses<'v>,
+}
+
+fn check_package(p: &Value, at: &str, cx: &Context<'_, '_>, sink: &mut Sink) {
+    let Context {
+        contains,
+        file_sha1,
+        known,
+        licenses,
+    } = *cx;
     let name = str_at(p, "name").unwrap_or("(unnamed)");
     let id = str_at(p, "SPDXID").unwrap_or("");
     check_checksums(array_at(p, "checksums"), at, sink);
@@ -390,11 +381,9 @@ fn check_package(
         (false, None) => {}
     }
     for key in ["licenseConcluded", "licenseDeclared"] {
-        license_field(p, key, at, sink);
+        licenses.field(p, key, at, sink);
     }
-    for (j, e) in array_at(p, "licenseInfoFromFiles").iter().enumerate() {
-        license_value(e, &item(&child(at, "licenseInfoFromFiles"), j), sink);
-    }
+    licenses.list(p, "licenseInfoFromFiles", at, sink);
     let version = str_at(p, "versionInfo");
     for (i, r) in array_at(p, "externalRefs").iter().enumerate() {
         let ref_at = child(&item(&child(at, "externalRefs"), i), "referenceLocator");
@@ -436,7 +425,7 @@ fn check_checksums(sums: &[Value], at: &str, sink: &mut Sink) {
         let (Some(alg), Some(value)) = (str_at(c, "algorithm"), str_at(c, "checksumValue")) else {
             continue;
         };
-        let Some(len) = checksum_length(alg) else {
+        let Some(len) = Algorithm::from_name(alg).and_then(Algorithm::hex_len) else {
             continue;
         };
         let hex = value
@@ -452,22 +441,64 @@ fn check_checksums(sums: &[Value], at: &str, sink: &mut Sink) {
     }
 }
 
-fn license_field(v: &Value, key: &str, at: &str, sink: &mut Sink) {
-    if let Some(e) = v.get(key) {
-        license_value(e, &child(at, key), sink);
-    }
+/// The license fields' checker: each expression is parsed once, for its syntax and for the
+/// `LicenseRef-`s it uses, which `hasExtractedLicensingInfos` must declare.
+struct Licenses<'v> {
+    declared: HashSet<&'v str>,
 }
 
-fn license_value(e: &Value, at: &str, sink: &mut Sink) {
-    let Some(text) = e.as_str() else {
-        return;
-    };
-    if let Err(why) = license_expression(text) {
-        sink.report(
-            &LICENSE_EXPRESSION,
-            at.to_owned(),
-            format!("license `{text}` is not a valid SPDX license expression: {why}"),
-        );
+impl<'v> Licenses<'v> {
+    fn of(doc: &'v Value) -> Self {
+        Licenses {
+            declared: array_at(doc, "hasExtractedLicensingInfos")
+                .iter()
+                .filter_map(|l| str_at(l, "licenseId"))
+                .collect(),
+        }
+    }
+
+    fn field(&self, v: &Value, key: &str, at: &str, sink: &mut Sink) {
+        if let Some(e) = v.get(key) {
+            self.value(e, &child(at, key), sink);
+        }
+    }
+
+    fn list(&self, v: &Value, key: &str, at: &str, sink: &mut Sink) {
+        for (j, e) in array_at(v, key).iter().enumerate() {
+            self.value(e, &item(&child(at, key), j), sink);
+        }
+    }
+
+    fn value(&self, e: &Value, at: &str, sink: &mut Sink) {
+        let Some(text) = e.as_str() else {
+            return;
+        };
+        let expr = match license_expression(text) {
+            Ok(Some(expr)) => expr,
+            Ok(None) => return,
+            Err(why) => {
+                sink.report(
+                    &LICENSE_EXPRESSION,
+                    at.to_owned(),
+                    format!("license `{text}` is not a valid SPDX license expression: {why}"),
+                );
+                return;
+            }
+        };
+        for req in expr.requirements() {
+            if let spdx::LicenseItem::Other(r) = &req.req.license
+                && r.doc_ref.is_none()
+            {
+                let id = format!("LicenseRef-{}", r.lic_ref);
+                if !self.declared.contains(id.as_str()) {
+                    sink.report(
+                        &LICENSE_REF_UNDECLARED,
+                        at.to_owned(),
+                        format!("{id} is used but not declared in hasExtractedLicensingInfos"),
+                    );
+                }
+            }
+        }
     }
 }
 
@@ -478,54 +509,15 @@ const PARSE_MODE: spdx::ParseMode = spdx::ParseMode {
     ..spdx::ParseMode::STRICT
 };
 
-/// Checks an SPDX license expression (or NONE / NOASSERTION) against the license list.
-pub fn license_expression(text: &str) -> Result<(), String> {
+/// Parses an SPDX license expression against the license list; `None` for NONE and
+/// NOASSERTION.
+pub fn license_expression(text: &str) -> Result<Option<spdx::Expression>, String> {
     if matches!(text, "NONE" | "NOASSERTION") {
-        return Ok(());
+        return Ok(None);
     }
     spdx::Expression::parse_mode(text, PARSE_MODE)
-        .map(drop)
+        .map(Some)
         .map_err(|e| e.reason.to_string())
-}
-
-/// LicenseRef-s used anywhere must be declared in hasExtractedLicensingInfos.
-fn check_license_refs(doc: &Value, sink: &mut Sink) {
-    let declared: HashSet<&str> = array_at(doc, "hasExtractedLicensingInfos")
-        .iter()
-        .filter_map(|l| str_at(l, "licenseId"))
-        .collect();
-    let check = |text: &str, at: String, sink: &mut Sink| {
-        let Ok(expr) = spdx::Expression::parse_mode(text, PARSE_MODE) else {
-            return;
-        };
-        for req in expr.requirements() {
-            if let spdx::LicenseItem::Other(r) = &req.req.license
-                && r.doc_ref.is_none()
-            {
-                let id = format!("LicenseRef-{}", r.lic_ref);
-                if !declared.contains(id.as_str()) {
-                    sink.report(
-                        &LICENSE_REF_UNDECLARED,
-                        at.clone(),
-                        format!("{id} is used but not declared in hasExtractedLicensingInfos"),
-                    );
-                }
-            }
-        }
-    };
-    for (key, fields) in [
-        ("packages", &["licenseConcluded", "licenseDeclared"][..]),
-        ("files", &["licenseConcluded"][..]),
-        ("snippets", &["licenseConcluded"][..]),
-    ] {
-        for (i, e) in array_at(doc, key).iter().enumerate() {
-            for f in fields {
-                if let Some(t) = str_at(e, f) {
-                    check(t, child(&item(&format!("/{key}"), i), f), sink);
-                }
-            }
-        }
-    }
 }
 
 /// `Ok` for an absolute URI (scheme, then `:`, then something) with no fragment.
