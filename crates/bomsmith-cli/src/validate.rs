@@ -51,24 +51,12 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode> {
         let Some(r) = validate::rule(code) else {
             bail!("no rule `{code}`; `bomsmith validate --rules` lists them");
         };
-        println!(
-            "{} {} ({}): {}",
-            r.code,
-            r.name,
-            r.severity.name(),
-            r.explanation
-        );
+        println!("{}", r.explained());
         return Ok(ExitCode::SUCCESS);
     }
     if args.rules {
         for r in validate::all_rules() {
-            println!(
-                "{:8} {:30} {:7} {}",
-                r.code,
-                r.name,
-                r.severity.name(),
-                r.explanation
-            );
+            println!("{}", r.row());
         }
         return Ok(ExitCode::SUCCESS);
     }

@@ -378,23 +378,11 @@ fn rules(args: RulesArgs) -> Result<ExitCode> {
             let Some(r) = vendor::rule(&code) else {
                 bail!("no rule `{code}`; `bomsmith vendor rules` lists them");
             };
-            println!(
-                "{} {} ({}): {}",
-                r.code,
-                r.name,
-                r.severity.name(),
-                r.explanation
-            );
+            println!("{}", r.explained());
         }
         None => {
             for r in vendor::RULES {
-                println!(
-                    "{} {:34} {:7} {}",
-                    r.code,
-                    r.name,
-                    r.severity.name(),
-                    r.explanation
-                );
+                println!("{}", r.row());
             }
             println!();
             println!("Version detectors (`detector = \"...\"`):");

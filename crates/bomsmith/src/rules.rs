@@ -35,6 +35,30 @@ pub struct Rule {
     pub explanation: &'static str,
 }
 
+impl Rule {
+    /// `CODE name (severity): explanation`, as `--explain` prints it.
+    pub fn explained(&self) -> String {
+        format!(
+            "{} {} ({}): {}",
+            self.code,
+            self.name,
+            self.severity.name(),
+            self.explanation
+        )
+    }
+
+    /// One aligned row of a rule listing.
+    pub fn row(&self) -> String {
+        format!(
+            "{:8} {:34} {:7} {}",
+            self.code,
+            self.name,
+            self.severity.name(),
+            self.explanation
+        )
+    }
+}
+
 /// Declares rules as constants, and `$table`, every one of them in order.
 #[macro_export]
 #[doc(hidden)]
