@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+mod convert;
+mod diff;
 mod validate;
 mod vendor;
 
@@ -38,6 +40,10 @@ enum Command {
     Vendor(vendor::VendorCommand),
     /// Check SPDX 2.3 and CycloneDX 1.6 documents: schema, semantics, NTIA and BSI profiles.
     Validate(validate::ValidateArgs),
+    /// Convert an SBOM between SPDX 2.3 JSON and CycloneDX 1.6 JSON; losses go to stderr.
+    Convert(convert::ConvertArgs),
+    /// Show what changed between two SBOMs (either format): components and files.
+    Diff(diff::DiffArgs),
 }
 
 #[derive(Debug, Args)]
@@ -76,13 +82,45 @@ struct ScanArgs {
     quiet: bool,
 }
 
-fn parse_format(s: &str) -> Result<Format, String> {
+pub(crate) fn parse_format(s: &str) -> Result<Format, String> {
     Format::from_name(s).ok_or_else(|| {
         format!(
             "unknown format `{s}` (known: {})",
             Format::ALL.map(|f| f.name()).join(", ")
         )
     })
+}
+
+/// Reads an SBOM file (`-` for standard input) into the model; returns the name to show, its
+/// format, the document and what the read could not carry.
+pub(crate) fn read_document(
+    path: &Path,
+) -> Result<(
+    String,
+    bomsmith::format::Kind,
+    bomsmith::model::Document,
+    bomsmith::format::ReadReport,
+)> {
+    let (name, bytes) = if path.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut buf)
+            .context("reading standard input")?;
+        ("<stdin>".to_owned(), buf)
+    } else {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).with_context(|| format!("reading {name}"))?;
+        (name, bytes)
+    };
+    let (kind, doc, report) = bomsmith::format::read(&bytes, &name)?;
+    Ok((name, kind, doc, report))
+}
+
+/// Writes `text` to `path` atomically, or to standard output.
+pub(crate) fn write_output(path: Option<&Path>, text: &str) -> Result<()> {
+    match path {
+        Some(p) => Ok(write_atomically(p, text.as_bytes())?),
+        None => write_stdout(text),
+    }
 }
 
 fn parse_size(s: &str) -> Result<u64, String> {
@@ -114,6 +152,8 @@ fn main() -> ExitCode {
         Command::Scan(args) => run_scan(args),
         Command::Vendor(cmd) => vendor::run(cmd),
         Command::Validate(args) => validate::run(args),
+        Command::Convert(args) => convert::run(args),
+        Command::Diff(args) => diff::run(args),
     };
     match result {
         Ok(code) => code,
@@ -165,10 +205,7 @@ fn run_scan(args: ScanArgs) -> Result<ExitCode> {
     }
     let outcome = scan(&args.input, &options)?;
     let text = args.format.write(&outcome.document);
-    match &args.output {
-        Some(path) => write_atomically(path, text.as_bytes())?,
-        None => write_stdout(&text)?,
-    }
+    write_output(args.output.as_deref(), &text)?;
     for w in &outcome.warnings {
         eprintln!("bomsmith: warning: {w}");
     }

@@ -135,6 +135,128 @@ pub fn format_timestamp(epoch: i64) -> String {
     )
 }
 
+/// Parses an RFC 3339 date-time (`2024-05-01T12:00:00Z`, `...T12:00:00.5+02:00`) into seconds
+/// since the Unix epoch (UTC) and whether a fraction of a second was dropped.
+pub fn parse_timestamp(s: &str) -> Option<(i64, bool)> {
+    let b = s.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let part = b.get(r)?;
+        if part.is_empty() || !part.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        std::str::from_utf8(part).ok()?.parse().ok()
+    };
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't') {
+        return None;
+    }
+    if b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    let mut rest = &s[19..];
+    let mut fraction = false;
+    if let Some(f) = rest.strip_prefix('.') {
+        let digits = f.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return None;
+        }
+        fraction = f[..digits].bytes().any(|d| d != b'0');
+        rest = &f[digits..];
+    }
+    let offset = match rest {
+        "Z" | "z" => 0,
+        _ => {
+            let sign = match rest.as_bytes().first()? {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return None,
+            };
+            let o = rest.as_bytes();
+            if o.len() != 6 || o[3] != b':' {
+                return None;
+            }
+            let hh: i64 = rest[1..3].parse().ok()?;
+            let mm: i64 = rest[4..6].parse().ok()?;
+            if hh > 23 || mm > 59 {
+                return None;
+            }
+            sign * (hh * 3600 + mm * 60)
+        }
+    };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let month_days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    if !(1..=12).contains(&month) || day < 1 || day > month_days[(month - 1) as usize] {
+        return None;
+    }
+    if hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    // Day count from the civil date (proleptic Gregorian), the inverse of `format_timestamp`.
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some((
+        days * 86_400 + hour * 3600 + minute * 60 + second.min(59) - offset,
+        fraction,
+    ))
+}
+
+/// A name-based (version 5, SHA-1) UUID for `name` in the URL namespace of RFC 4122, as
+/// `8-4-4-4-12` lower-case hex: the same name always gives the same UUID.
+pub fn uuid_v5_url(name: &str) -> String {
+    use sha1::Digest;
+    // The RFC 4122 namespace ID for URLs, 6ba7b811-9dad-11d1-80b4-00c04fd430c8.
+    const URL_NAMESPACE: [u8; 16] = [
+        0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0x11, 0xd1, 0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30,
+        0xc8,
+    ];
+    let mut h = sha1::Sha1::new();
+    h.update(URL_NAMESPACE);
+    h.update(name.as_bytes());
+    let d = h.finalize();
+    let mut u = [0u8; 16];
+    u.copy_from_slice(&d[..16]);
+    u[6] = (u[6] & 0x0f) | 0x50;
+    u[8] = (u[8] & 0x3f) | 0x80;
+    let hex = crate::digest::hex(&u);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
+/// True for `8-4-4-4-12` lower-case hex digits.
+pub fn is_uuid(s: &str) -> bool {
+    let groups: Vec<&str> = s.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')))
+}
+
 /// The creation time to record: `SOURCE_DATE_EPOCH` when given, else now.
 pub fn creation_time(source_date_epoch: Option<&str>) -> crate::Result<String> {
     match source_date_epoch {
@@ -165,6 +287,41 @@ pub fn creation_time(source_date_epoch: Option<&str>) -> crate::Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timestamps_parse_back_to_what_format_writes() {
+        for epoch in [0, 951_782_400, 1_700_000_000, 253_402_300_799] {
+            let text = format_timestamp(epoch);
+            assert_eq!(parse_timestamp(&text), Some((epoch, false)), "{text}");
+        }
+        assert_eq!(
+            parse_timestamp("2023-11-14T23:13:20+01:00"),
+            Some((1_700_000_000, false))
+        );
+        assert_eq!(
+            parse_timestamp("2023-11-14T22:13:20.250Z"),
+            Some((1_700_000_000, true))
+        );
+        for bad in [
+            "2023-02-29T00:00:00Z",
+            "2023-11-14 22:13:20Z",
+            "2023-11-14T22:13:20",
+            "",
+        ] {
+            assert_eq!(parse_timestamp(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn uuid_v5_matches_rfc_4122() {
+        // Python: uuid.uuid5(uuid.NAMESPACE_URL, "https://www.python.org/")
+        assert_eq!(
+            uuid_v5_url("https://www.python.org/"),
+            "5406f80d-92e9-51cd-a176-77445955e733"
+        );
+        assert!(is_uuid(&uuid_v5_url("x")));
+        assert!(!is_uuid("3E671687-395b-41f5-a30f-a58921a69b79"));
+    }
 
     #[test]
     fn spdx_ids() {

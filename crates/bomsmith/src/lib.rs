@@ -13,6 +13,7 @@ pub mod rules;
 pub use error::{Error, Result};
 pub mod config;
 pub mod detect;
+pub mod diff;
 pub mod format;
 pub mod ident;
 pub mod scan;

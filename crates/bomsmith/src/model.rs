@@ -27,6 +27,74 @@ pub struct Document {
     pub files: Vec<File>,
     /// Relationships between the document, packages and files.
     pub relationships: Vec<Relationship>,
+    /// Licenses outside the SPDX list that license expressions name as `LicenseRef-...`.
+    pub extracted_licenses: Vec<ExtractedLicense>,
+    /// Other SPDX documents that relationships name as `DocumentRef-...:SPDXRef-...`.
+    pub external_documents: Vec<ExternalDocument>,
+}
+
+/// Another SPDX document this one refers to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExternalDocument {
+    /// `DocumentRef-...` identifier used in this document.
+    pub id: String,
+    /// The other document's namespace URI.
+    pub namespace: String,
+    /// Checksum of the other document.
+    pub checksum: Checksum,
+}
+
+impl Document {
+    /// Puts every collection whose order carries no meaning into one fixed order, so that two
+    /// documents saying the same thing compare equal whatever order their source listed it in.
+    pub fn canonicalize(&mut self) {
+        self.creators.sort();
+        self.creators.dedup();
+        for p in &mut self.packages {
+            p.checksums.sort();
+            p.checksums.dedup();
+            p.external_refs.sort();
+            p.external_refs.dedup();
+        }
+        self.packages.sort_by(|a, b| a.id.cmp(&b.id));
+        for f in &mut self.files {
+            f.checksums.sort();
+            f.checksums.dedup();
+        }
+        self.files.sort_by(|a, b| a.id.cmp(&b.id));
+        self.relationships.sort();
+        self.relationships.dedup();
+        for l in &mut self.extracted_licenses {
+            l.see_also.sort();
+            l.see_also.dedup();
+        }
+        self.extracted_licenses.sort_by(|a, b| a.id.cmp(&b.id));
+        self.external_documents.sort_by(|a, b| a.id.cmp(&b.id));
+    }
+
+    /// The root packages: those the document describes, in document order.
+    pub fn described(&self) -> impl Iterator<Item = &str> {
+        self.relationships
+            .iter()
+            .filter(|r| r.from == DOCUMENT_ID && r.kind == "DESCRIBES")
+            .map(|r| r.to.as_str())
+    }
+}
+
+/// A license that is not on the SPDX license list, declared once and named by its
+/// `LicenseRef-` identifier in license expressions.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExtractedLicense {
+    /// `LicenseRef-...` identifier.
+    pub id: String,
+    /// The license text as found.
+    pub text: String,
+    /// A human-readable name.
+    pub name: Option<String>,
+    /// Free-text comment.
+    pub comment: Option<String>,
+    /// URLs where the license can be read.
+    pub see_also: Vec<String>,
 }
 
 /// Identifier of the document itself, as a relationship endpoint.

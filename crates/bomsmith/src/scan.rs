@@ -618,6 +618,8 @@ impl Assembly<'_> {
             packages: std::mem::take(&mut self.packages),
             files: doc_files,
             relationships: std::mem::take(&mut self.relationships),
+            extracted_licenses: Vec::new(),
+            external_documents: Vec::new(),
         })
     }
 

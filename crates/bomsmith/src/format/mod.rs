@@ -1,26 +1,119 @@
 //! Serialisations of the model. Only this module knows format field names.
 
+pub mod cyclonedx;
 pub mod intree;
 pub mod spdx2;
 
 use crate::error::{Error, Result};
+use crate::model::Document;
+use std::collections::BTreeMap;
 use std::path::Path;
+
+/// What a read could not carry into the model, counted by field path
+/// (`packages[].annotations`, `components[].evidence`), so that no loss is silent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadReport {
+    /// Dropped fields and how often each occurred.
+    pub dropped: BTreeMap<String, usize>,
+}
+
+impl ReadReport {
+    /// Counts one dropped occurrence of `field`.
+    pub fn drop(&mut self, field: impl Into<String>) {
+        *self.dropped.entry(field.into()).or_default() += 1;
+    }
+
+    /// Total number of dropped occurrences.
+    pub fn total(&self) -> usize {
+        self.dropped.values().sum()
+    }
+}
+
+/// Fills in what an SPDX document requires and a CycloneDX BOM may leave out: the creation
+/// time (`created`, e.g. from `SOURCE_DATE_EPOCH`) and a creator (this tool). Returns a note
+/// for each value supplied.
+pub fn complete(doc: &mut Document, created: &str) -> Vec<String> {
+    let mut notes = Vec::new();
+    if doc.created.is_empty() {
+        doc.created = created.to_owned();
+        notes.push(format!(
+            "the input gives no creation time; recorded {created}"
+        ));
+    }
+    if doc.creators.is_empty() {
+        let tool = format!("Tool: bomsmith-{}", env!("CARGO_PKG_VERSION"));
+        notes.push(format!("the input names no creator; recorded `{tool}`"));
+        doc.creators.push(tool);
+    }
+    notes
+}
+
+/// Document formats bomsmith reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// SPDX 2.3 JSON.
+    Spdx,
+    /// CycloneDX JSON.
+    CycloneDx,
+}
+
+impl Kind {
+    /// Recognises a parsed document by its top-level members.
+    pub fn of(doc: &serde_json::Value) -> Option<Kind> {
+        let m = doc.as_object()?;
+        if m.contains_key("spdxVersion") || m.contains_key("SPDXID") {
+            Some(Kind::Spdx)
+        } else if m.contains_key("bomFormat") || m.contains_key("specVersion") {
+            Some(Kind::CycloneDx)
+        } else {
+            None
+        }
+    }
+
+    /// The format's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Spdx => "SPDX",
+            Kind::CycloneDx => "CycloneDX",
+        }
+    }
+}
+
+/// Reads an SPDX 2.3 or CycloneDX 1.6 JSON document, recognised by content, into the model.
+/// `file` names it in errors.
+pub fn read(bytes: &[u8], file: &str) -> Result<(Kind, Document, ReadReport)> {
+    let value = spdx2::parse_json(bytes, file)?;
+    match Kind::of(&value) {
+        Some(Kind::Spdx) => spdx2::read_value(&value, file).map(|(d, r)| (Kind::Spdx, d, r)),
+        Some(Kind::CycloneDx) => {
+            cyclonedx::read_value(&value, file).map(|(d, r)| (Kind::CycloneDx, d, r))
+        }
+        None => Err(Error::document(
+            file,
+            "",
+            "neither SPDX (no `spdxVersion`) nor CycloneDX (no `bomFormat`)",
+        )),
+    }
+}
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// SPDX 2.3 JSON.
     SpdxJson,
+    /// CycloneDX 1.6 JSON.
+    CycloneDxJson,
 }
 
 impl Format {
     /// Every format, in a fixed order.
-    pub const ALL: [Format; 1] = [Format::SpdxJson];
+    pub const ALL: [Format; 2] = [Format::SpdxJson, Format::CycloneDxJson];
 
     /// The command-line name (`spdx-json`).
     pub fn name(self) -> &'static str {
         match self {
             Format::SpdxJson => "spdx-json",
+            Format::CycloneDxJson => "cyclonedx-json",
         }
     }
 
@@ -30,9 +123,10 @@ impl Format {
     }
 
     /// Serialises `doc` in this format.
-    pub fn write(self, doc: &crate::model::Document) -> String {
+    pub fn write(self, doc: &Document) -> String {
         match self {
             Format::SpdxJson => spdx2::write(doc),
+            Format::CycloneDxJson => cyclonedx::write(doc),
         }
     }
 }

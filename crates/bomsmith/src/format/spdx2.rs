@@ -6,10 +6,10 @@
 use crate::error::{Error, Result};
 use crate::json::{self, kind_name as kind_of, pointer_child as child};
 use crate::model::{
-    Algorithm, Checksum, Document, ExternalRef, File, Package, Purpose, RefKind, Relationship,
+    Algorithm, Checksum, Document, ExternalDocument, ExternalRef, ExtractedLicense, File, Package,
+    Purpose, RefKind, Relationship,
 };
 use serde_json::{Map, Value, json};
-use std::collections::BTreeMap;
 
 /// The `spdxVersion` this module reads and writes.
 pub const SPDX_VERSION: &str = "SPDX-2.3";
@@ -37,7 +37,8 @@ fn checksums_value(list: &[Checksum]) -> Value {
     )
 }
 
-fn external_ref_value(r: &ExternalRef) -> Value {
+/// An external reference as SPDX 2.3 JSON writes it.
+pub fn external_ref_value(r: &ExternalRef) -> Value {
     let (category, kind) = match &r.kind {
         RefKind::Purl => ("PACKAGE_MANAGER", "purl"),
         RefKind::Cpe23 => ("SECURITY", "cpe23Type"),
@@ -108,6 +109,28 @@ fn file_value(f: &File) -> Value {
     Value::Object(m)
 }
 
+/// A license outside the SPDX list as SPDX 2.3 JSON writes it.
+pub fn extracted_license_value(l: &ExtractedLicense) -> Value {
+    let mut m = Map::new();
+    m.insert("licenseId".into(), json!(l.id));
+    m.insert("extractedText".into(), json!(l.text));
+    put(&mut m, "name", &l.name);
+    put(&mut m, "comment", &l.comment);
+    if !l.see_also.is_empty() {
+        m.insert("seeAlsos".into(), json!(l.see_also));
+    }
+    Value::Object(m)
+}
+
+/// A reference to another SPDX document as SPDX 2.3 JSON writes it.
+pub fn external_document_value(d: &ExternalDocument) -> Value {
+    json!({
+        "externalDocumentId": d.id,
+        "spdxDocument": d.namespace,
+        "checksum": {"algorithm": d.checksum.algorithm.name(), "checksumValue": d.checksum.value},
+    })
+}
+
 /// The document as a JSON value (keys unsorted until written).
 pub fn to_value(doc: &Document) -> Value {
     let mut m = Map::new();
@@ -130,6 +153,28 @@ pub fn to_value(doc: &Document) -> Value {
         "files".into(),
         Value::Array(doc.files.iter().map(file_value).collect()),
     );
+    if !doc.external_documents.is_empty() {
+        m.insert(
+            "externalDocumentRefs".into(),
+            Value::Array(
+                doc.external_documents
+                    .iter()
+                    .map(external_document_value)
+                    .collect(),
+            ),
+        );
+    }
+    if !doc.extracted_licenses.is_empty() {
+        m.insert(
+            "hasExtractedLicensingInfos".into(),
+            Value::Array(
+                doc.extracted_licenses
+                    .iter()
+                    .map(extracted_license_value)
+                    .collect(),
+            ),
+        );
+    }
     m.insert(
         "relationships".into(),
         Value::Array(
@@ -148,13 +193,7 @@ pub fn to_value(doc: &Document) -> Value {
     Value::Object(m)
 }
 
-/// What a read could not carry into the model: SPDX fields the model does not hold, counted
-/// by field path (`packages[].annotations`), so that no loss is silent.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ReadReport {
-    /// Dropped fields and how often each occurred.
-    pub dropped: BTreeMap<String, usize>,
-}
+pub use super::ReadReport;
 
 struct Reader<'a> {
     file: &'a str,
@@ -191,20 +230,39 @@ pub fn read_value(value: &Value, file: &str) -> Result<(Document, ReadReport)> {
     Ok((doc, r.report))
 }
 
+/// Reads one external reference object, as [`external_ref_value`] writes it.
+pub fn read_external_ref(v: &Value, file: &str, pointer: &str) -> Result<ExternalRef> {
+    Reader {
+        file,
+        report: ReadReport::default(),
+    }
+    .external_ref(v, pointer)
+}
+
+/// Reads one external document reference, as [`external_document_value`] writes it.
+pub fn read_external_document(v: &Value, file: &str, pointer: &str) -> Result<ExternalDocument> {
+    Reader {
+        file,
+        report: ReadReport::default(),
+    }
+    .external_document(v, pointer)
+}
+
+/// Reads one extracted license object, as [`extracted_license_value`] writes it.
+pub fn read_extracted_license(v: &Value, file: &str, pointer: &str) -> Result<ExtractedLicense> {
+    Reader {
+        file,
+        report: ReadReport::default(),
+    }
+    .extracted_license(v, pointer)
+}
+
 /// Fields valid in SPDX 2.3 that the model does not hold, per object kind.
-const UNMODELED_DOCUMENT: &[&str] = &[
-    "$schema",
-    "annotations",
-    "externalDocumentRefs",
-    "hasExtractedLicensingInfos",
-    "revieweds",
-    "snippets",
-];
+const UNMODELED_DOCUMENT: &[&str] = &["$schema", "annotations", "revieweds", "snippets"];
 const UNMODELED_PACKAGE: &[&str] = &[
     "annotations",
     "attributionTexts",
     "builtDate",
-    "hasFiles",
     "licenseComments",
     "licenseInfoFromFiles",
     "validUntilDate",
@@ -276,11 +334,7 @@ impl Reader<'_> {
                 continue;
             }
             if unmodeled.contains(&key.as_str()) {
-                *self
-                    .report
-                    .dropped
-                    .entry(format!("{kind}{key}"))
-                    .or_default() += 1;
+                self.report.drop(format!("{kind}{key}"));
                 continue;
             }
             return Err(self.err(
@@ -309,6 +363,8 @@ impl Reader<'_> {
                 "files",
                 "relationships",
                 "documentDescribes",
+                "hasExtractedLicensingInfos",
+                "externalDocumentRefs",
             ],
             UNMODELED_DOCUMENT,
         )?;
@@ -352,9 +408,35 @@ impl Reader<'_> {
                 doc.creators.push(s.to_owned());
             }
         }
+        let mut has_files = Vec::new();
         for (i, p) in self.array(m, "packages", "")?.iter().enumerate() {
-            let pkg = self.package(p, &format!("/packages/{i}"))?;
+            let pointer = format!("/packages/{i}");
+            let pkg = self.package(p, &pointer)?;
+            // `hasFiles` is another spelling of CONTAINS relationships.
+            let pm = self.object(p, &pointer)?;
+            for (j, f) in self.array(pm, "hasFiles", &pointer)?.iter().enumerate() {
+                let id = f.as_str().ok_or_else(|| {
+                    self.err(&format!("{pointer}/hasFiles/{j}"), "expected a string")
+                })?;
+                has_files.push(Relationship::new(&pkg.id, "CONTAINS", id));
+            }
             doc.packages.push(pkg);
+        }
+        for (i, d) in self
+            .array(m, "externalDocumentRefs", "")?
+            .iter()
+            .enumerate()
+        {
+            let reference = self.external_document(d, &format!("/externalDocumentRefs/{i}"))?;
+            doc.external_documents.push(reference);
+        }
+        for (i, l) in self
+            .array(m, "hasExtractedLicensingInfos", "")?
+            .iter()
+            .enumerate()
+        {
+            let license = self.extracted_license(l, &format!("/hasExtractedLicensingInfos/{i}"))?;
+            doc.extracted_licenses.push(license);
         }
         for (i, f) in self.array(m, "files", "")?.iter().enumerate() {
             let file = self.file(f, &format!("/files/{i}"))?;
@@ -376,6 +458,11 @@ impl Reader<'_> {
                 to: self.req_str(rm, "relatedSpdxElement", &pointer)?,
             });
         }
+        for rel in has_files {
+            if !doc.relationships.contains(&rel) {
+                doc.relationships.push(rel);
+            }
+        }
         // `documentDescribes` is the older spelling of DESCRIBES relationships.
         for (i, d) in self.array(m, "documentDescribes", "")?.iter().enumerate() {
             let id = d
@@ -394,17 +481,21 @@ impl Reader<'_> {
         for (i, c) in self.array(m, "checksums", pointer)?.iter().enumerate() {
             let p = format!("{pointer}/checksums/{i}");
             let cm = self.object(c, &p)?;
-            let alg = self.req_str(cm, "algorithm", &p)?;
-            let algorithm = Algorithm::from_name(&alg).ok_or_else(|| {
-                self.err(
-                    &child(&p, "algorithm"),
-                    format!("unknown checksum algorithm `{alg}`"),
-                )
-            })?;
-            let value = self.req_str(cm, "checksumValue", &p)?.to_ascii_lowercase();
-            out.push(Checksum { algorithm, value });
+            out.push(self.checksum(cm, &p)?);
         }
         Ok(out)
+    }
+
+    fn checksum(&self, cm: &Map<String, Value>, p: &str) -> Result<Checksum> {
+        let alg = self.req_str(cm, "algorithm", p)?;
+        let algorithm = Algorithm::from_name(&alg).ok_or_else(|| {
+            self.err(
+                &child(p, "algorithm"),
+                format!("unknown checksum algorithm `{alg}`"),
+            )
+        })?;
+        let value = self.req_str(cm, "checksumValue", p)?.to_ascii_lowercase();
+        Ok(Checksum { algorithm, value })
     }
 
     fn package(&mut self, v: &Value, pointer: &str) -> Result<Package> {
@@ -435,6 +526,7 @@ impl Reader<'_> {
                 "externalRefs",
                 "primaryPackagePurpose",
                 "releaseDate",
+                "hasFiles",
             ],
             UNMODELED_PACKAGE,
         )?;
@@ -469,35 +561,7 @@ impl Reader<'_> {
         };
         let mut external_refs = Vec::new();
         for (i, r) in self.array(m, "externalRefs", pointer)?.iter().enumerate() {
-            let p = format!("{pointer}/externalRefs/{i}");
-            let rm = self.object(r, &p)?;
-            self.check_keys(
-                rm,
-                &p,
-                "packages[].externalRefs[].",
-                &[
-                    "referenceCategory",
-                    "referenceType",
-                    "referenceLocator",
-                    "comment",
-                ],
-                &[],
-            )?;
-            let category = self.req_str(rm, "referenceCategory", &p)?;
-            let kind = self.req_str(rm, "referenceType", &p)?;
-            let kind = match (category.replace('_', "-").as_str(), kind.as_str()) {
-                ("PACKAGE-MANAGER", "purl") => RefKind::Purl,
-                ("SECURITY", "cpe23Type") => RefKind::Cpe23,
-                ("SECURITY", "cpe22Type") => RefKind::Cpe22,
-                ("PERSISTENT-ID", "swh") => RefKind::Swhid,
-                ("PERSISTENT-ID", "gitoid") => RefKind::Gitoid,
-                _ => RefKind::Other { category, kind },
-            };
-            external_refs.push(ExternalRef {
-                kind,
-                locator: self.req_str(rm, "referenceLocator", &p)?,
-                comment: self.opt_str(rm, "comment", &p)?,
-            });
+            external_refs.push(self.external_ref(r, &format!("{pointer}/externalRefs/{i}"))?);
         }
         Ok(Package {
             id: self.req_str(m, "SPDXID", pointer)?,
@@ -521,6 +585,84 @@ impl Reader<'_> {
             external_refs,
             purpose,
             release_date: self.opt_str(m, "releaseDate", pointer)?,
+        })
+    }
+
+    fn external_document(&mut self, v: &Value, pointer: &str) -> Result<ExternalDocument> {
+        let m = self.object(v, pointer)?;
+        self.check_keys(
+            m,
+            pointer,
+            "externalDocumentRefs[].",
+            &["externalDocumentId", "spdxDocument", "checksum"],
+            &[],
+        )?;
+        let cp = child(pointer, "checksum");
+        let c = match m.get("checksum") {
+            Some(c) => self.object(c, &cp)?,
+            None => return Err(self.err(pointer, "required field `checksum` is missing")),
+        };
+        let checksum = self.checksum(c, &cp)?;
+        Ok(ExternalDocument {
+            id: self.req_str(m, "externalDocumentId", pointer)?,
+            namespace: self.req_str(m, "spdxDocument", pointer)?,
+            checksum,
+        })
+    }
+
+    fn external_ref(&mut self, r: &Value, p: &str) -> Result<ExternalRef> {
+        let rm = self.object(r, p)?;
+        self.check_keys(
+            rm,
+            p,
+            "packages[].externalRefs[].",
+            &[
+                "referenceCategory",
+                "referenceType",
+                "referenceLocator",
+                "comment",
+            ],
+            &[],
+        )?;
+        let category = self.req_str(rm, "referenceCategory", p)?;
+        let kind = self.req_str(rm, "referenceType", p)?;
+        let kind = match (category.replace('_', "-").as_str(), kind.as_str()) {
+            ("PACKAGE-MANAGER", "purl") => RefKind::Purl,
+            ("SECURITY", "cpe23Type") => RefKind::Cpe23,
+            ("SECURITY", "cpe22Type") => RefKind::Cpe22,
+            ("PERSISTENT-ID", "swh") => RefKind::Swhid,
+            ("PERSISTENT-ID", "gitoid") => RefKind::Gitoid,
+            _ => RefKind::Other { category, kind },
+        };
+        Ok(ExternalRef {
+            kind,
+            locator: self.req_str(rm, "referenceLocator", p)?,
+            comment: self.opt_str(rm, "comment", p)?,
+        })
+    }
+
+    fn extracted_license(&mut self, v: &Value, pointer: &str) -> Result<ExtractedLicense> {
+        let m = self.object(v, pointer)?;
+        self.check_keys(
+            m,
+            pointer,
+            "hasExtractedLicensingInfos[].",
+            &["licenseId", "extractedText", "name", "comment", "seeAlsos"],
+            &["crossRefs"],
+        )?;
+        let mut see_also = Vec::new();
+        for (i, s) in self.array(m, "seeAlsos", pointer)?.iter().enumerate() {
+            let s = s
+                .as_str()
+                .ok_or_else(|| self.err(&format!("{pointer}/seeAlsos/{i}"), "expected a string"))?;
+            see_also.push(s.to_owned());
+        }
+        Ok(ExtractedLicense {
+            id: self.req_str(m, "licenseId", pointer)?,
+            text: self.req_str(m, "extractedText", pointer)?,
+            name: self.opt_str(m, "name", pointer)?,
+            comment: self.opt_str(m, "comment", pointer)?,
+            see_also,
         })
     }
 

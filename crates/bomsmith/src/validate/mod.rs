@@ -77,36 +77,7 @@ impl Profile {
     }
 }
 
-/// The format of a document, by its content.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// SPDX (2.x JSON).
-    Spdx,
-    /// CycloneDX JSON.
-    CycloneDx,
-}
-
-impl Kind {
-    /// Name for people.
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Spdx => "SPDX",
-            Kind::CycloneDx => "CycloneDX",
-        }
-    }
-
-    /// The format `doc` is, by its top-level members.
-    pub fn of(doc: &Value) -> Option<Kind> {
-        let m = doc.as_object()?;
-        if m.contains_key("spdxVersion") || m.contains_key("SPDXID") {
-            Some(Kind::Spdx)
-        } else if m.contains_key("bomFormat") || m.contains_key("specVersion") {
-            Some(Kind::CycloneDx)
-        } else {
-            None
-        }
-    }
-}
+pub use crate::format::Kind;
 
 /// One problem found.
 #[derive(Debug, Clone, PartialEq, Eq)]

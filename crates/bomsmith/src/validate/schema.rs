@@ -11,6 +11,30 @@ const CDX_16: &str = include_str!(concat!(env!("OUT_DIR"), "/bom-1.6.schema.json
 const CDX_SPDX: &str = include_str!(concat!(env!("OUT_DIR"), "/spdx.schema.json"));
 const CDX_JSF: &str = include_str!(concat!(env!("OUT_DIR"), "/jsf-0.82.schema.json"));
 
+/// The bundled CycloneDX 1.6 schema, parsed once.
+pub fn cyclonedx_schema() -> &'static Value {
+    static SCHEMA: OnceLock<Value> = OnceLock::new();
+    SCHEMA.get_or_init(|| serde_json::from_str(CDX_16).unwrap_or(Value::Null))
+}
+
+/// The license identifiers a CycloneDX 1.6 `license.id` may hold (the bundled
+/// `spdx.schema.json` enumeration).
+pub fn cyclonedx_license_ids() -> &'static std::collections::HashSet<String> {
+    static IDS: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
+    IDS.get_or_init(|| {
+        let v: Value = serde_json::from_str(CDX_SPDX).unwrap_or(Value::Null);
+        v.get("enum")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    })
+}
+
 /// At most this many schema errors are reported per document; one more diagnostic says so.
 pub const MAX_ERRORS: usize = 1000;
 
