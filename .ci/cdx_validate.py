@@ -15,11 +15,16 @@ def main(paths):
     for path in paths:
         with open(path, encoding="utf-8") as f:
             error = validator.validate_str(f.read())
-        if error is None:
-            print(f"{path}: valid (cyclonedx-python-lib strict, CycloneDX 1.6)")
-        else:
+        if error is not None:
             failed += 1
-            print(f"{path}: INVALID: {error}")
+            detail = getattr(error, "data", None)
+            where = getattr(detail, "json_path", "")
+            message = getattr(detail, "message", None) or str(error).splitlines()[0]
+            print(f"{path}: INVALID at {where}: {message}")
+    print(
+        f"cyclonedx-python-lib strict validation, CycloneDX 1.6: "
+        f"{len(paths) - failed} of {len(paths)} files valid"
+    )
     return 1 if failed else 0
 
 

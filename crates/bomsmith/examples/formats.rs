@@ -1,0 +1,72 @@
+//! Times reading and writing one SBOM in each format, in process (no start-up or file I/O):
+//! the median of N rounds per step, as `label<TAB>seconds` lines. Used by `bench/formats.sh`.
+//!
+//! Usage: cargo run --release --example formats -- SBOM.json [ROUNDS]
+
+use bomsmith::format::{cyclonedx, spdx2};
+use std::time::Instant;
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn time<T>(rounds: usize, mut f: impl FnMut() -> T) -> f64 {
+    median(
+        (0..rounds)
+            .map(|_| {
+                let start = Instant::now();
+                std::hint::black_box(f());
+                start.elapsed().as_secs_f64()
+            })
+            .collect(),
+    )
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let path = args.next().ok_or("usage: formats SBOM.json [ROUNDS]")?;
+    let rounds: usize = args.next().map_or(Ok(10), |r| r.parse())?;
+    let bytes = std::fs::read(&path)?;
+    let (_, doc, _) = bomsmith::format::read(&bytes, &path)?;
+    let spdx = spdx2::write(&doc);
+    let cdx = cyclonedx::write(&doc);
+    let rows = [
+        (
+            "read SPDX 2.3 JSON",
+            time(rounds, || {
+                spdx2::read(spdx.as_bytes(), "spdx").map(|r| r.0.files.len())
+            }),
+        ),
+        (
+            "write SPDX 2.3 JSON",
+            time(rounds, || spdx2::write(&doc).len()),
+        ),
+        (
+            "read CycloneDX 1.6 JSON",
+            time(rounds, || {
+                cyclonedx::read(cdx.as_bytes(), "cdx").map(|r| r.0.files.len())
+            }),
+        ),
+        (
+            "write CycloneDX 1.6 JSON",
+            time(rounds, || cyclonedx::write(&doc).len()),
+        ),
+        (
+            "convert SPDX -> CycloneDX",
+            time(rounds, || {
+                spdx2::read(spdx.as_bytes(), "spdx").map(|(d, _)| cyclonedx::write(&d).len())
+            }),
+        ),
+        (
+            "convert CycloneDX -> SPDX",
+            time(rounds, || {
+                cyclonedx::read(cdx.as_bytes(), "cdx").map(|(d, _)| spdx2::write(&d).len())
+            }),
+        ),
+    ];
+    for (label, secs) in rows {
+        println!("{label}\t{secs:.5}");
+    }
+    Ok(())
+}
