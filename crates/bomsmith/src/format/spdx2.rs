@@ -547,6 +547,13 @@ impl Reader<'_> {
             Some(vc) => {
                 let p = child(pointer, "packageVerificationCode");
                 let vm = self.object(vc, &p)?;
+                self.check_keys(
+                    vm,
+                    &p,
+                    "packages[].packageVerificationCode.",
+                    &["packageVerificationCodeValue"],
+                    &["packageVerificationCodeExcludedFiles"],
+                )?;
                 Some(self.req_str(vm, "packageVerificationCodeValue", &p)?)
             }
         };
