@@ -19,6 +19,17 @@ pub fn spdx_id(prefix: &str, value: &str) -> String {
     out
 }
 
+/// True for a well-formed SPDX element ID: `SPDXRef-` and then letters, digits, `.` or `-`
+/// (and not the document's own ID).
+pub fn is_element_id(s: &str) -> bool {
+    s.strip_prefix("SPDXRef-").is_some_and(|rest| {
+        !rest.is_empty()
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+    }) && s != crate::model::DOCUMENT_ID
+}
+
 /// Hands out document-unique IDs: the first claim of an ID gets it as is, later colliding
 /// claims get `-2`, `-3`, ... (the first suffix not yet taken). Deterministic for a given order.
 #[derive(Debug, Default)]

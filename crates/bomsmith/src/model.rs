@@ -34,7 +34,7 @@ pub struct Document {
 }
 
 /// Another SPDX document this one refers to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ExternalDocument {
     /// `DocumentRef-...` identifier used in this document.
     pub id: String,
@@ -56,20 +56,21 @@ impl Document {
             p.external_refs.sort();
             p.external_refs.dedup();
         }
-        self.packages.sort_by(|a, b| a.id.cmp(&b.id));
+        // By ID first (the first field), then by everything else.
+        self.packages.sort();
         for f in &mut self.files {
             f.checksums.sort();
             f.checksums.dedup();
         }
-        self.files.sort_by(|a, b| a.id.cmp(&b.id));
+        self.files.sort();
         self.relationships.sort();
         self.relationships.dedup();
         for l in &mut self.extracted_licenses {
             l.see_also.sort();
             l.see_also.dedup();
         }
-        self.extracted_licenses.sort_by(|a, b| a.id.cmp(&b.id));
-        self.external_documents.sort_by(|a, b| a.id.cmp(&b.id));
+        self.extracted_licenses.sort();
+        self.external_documents.sort();
     }
 
     /// The root packages: those the document describes, in document order.
@@ -83,7 +84,7 @@ impl Document {
 
 /// A license that is not on the SPDX license list, declared once and named by its
 /// `LicenseRef-` identifier in license expressions.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ExtractedLicense {
     /// `LicenseRef-...` identifier.
     pub id: String,
@@ -101,7 +102,7 @@ pub struct ExtractedLicense {
 pub const DOCUMENT_ID: &str = "SPDXRef-DOCUMENT";
 
 /// A package: the artifact itself, a vendored component, a dependency.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Package {
     /// Document-unique identifier (`SPDXRef-...`).
     pub id: String,
@@ -166,7 +167,7 @@ impl Package {
 }
 
 /// A file inside the described artifact or tree.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct File {
     /// Document-unique identifier (`SPDXRef-...`).
     pub id: String,

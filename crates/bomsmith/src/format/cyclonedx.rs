@@ -411,6 +411,11 @@ impl<'a> Writer<'a> {
         if let Some(root) = self.root {
             meta.insert("component".into(), self.component(&root.id));
         }
+        if doc.described().next().is_none() {
+            // Not valid SPDX, but kept as is: the reader would otherwise make the top-level
+            // components the described ones.
+            meta_props.add("describesNothing", "true");
+        }
         let dependencies = self.relationships(&mut meta_props);
         meta_props.put_into(&mut meta);
         m.insert("metadata".into(), Value::Object(meta));
@@ -823,12 +828,7 @@ struct Reader<'a> {
 }
 
 fn valid_spdx_id(s: &str) -> bool {
-    s.strip_prefix("SPDXRef-").is_some_and(|rest| {
-        !rest.is_empty()
-            && rest
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
-    }) && s != DOCUMENT_ID
+    crate::ident::is_element_id(s)
 }
 
 /// Field names the CycloneDX 1.6 schema allows on definition `def` (top level for `""`).
@@ -1761,7 +1761,7 @@ impl Reader<'_> {
         // A BOM without a metadata component describes its top-level components (or, with
         // none, nothing), unless the properties say what the SPDX document described.
         let describes = |r: &Relationship| r.from == DOCUMENT_ID && r.kind == "DESCRIBES";
-        if !self.doc.relationships.iter().any(describes) {
+        if !self.doc.relationships.iter().any(describes) && !carried.has("describesNothing") {
             if self.top.is_empty() {
                 self.doc
                     .relationships
@@ -1773,14 +1773,20 @@ impl Reader<'_> {
                     .push(Relationship::new(DOCUMENT_ID, "DESCRIBES", id));
             }
         }
+        let mut stated = Vec::new();
         for l in carried.all("extractedLicense") {
             let v = super::spdx2::parse_json(l.as_bytes(), self.file)?;
-            let license =
-                super::spdx2::read_extracted_license(&v, self.file, "/metadata/properties")?;
-            // A property states the license exactly; it replaces one made up from a name.
-            self.doc.extracted_licenses.retain(|x| x.id != license.id);
-            self.doc.extracted_licenses.push(license);
+            stated.push(super::spdx2::read_extracted_license(
+                &v,
+                self.file,
+                "/metadata/properties",
+            )?);
         }
+        // A property states a license exactly; it replaces one made up from a license name.
+        self.doc
+            .extracted_licenses
+            .retain(|x| !stated.iter().any(|s| s.id == x.id));
+        self.doc.extracted_licenses.extend(stated);
         Ok(())
     }
 }

@@ -442,6 +442,36 @@ impl Reader<'_> {
             let file = self.file(f, &format!("/files/{i}"))?;
             doc.files.push(file);
         }
+        // An element ID names one element; with two, relationships would be ambiguous.
+        let mut seen: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
+        let ids = doc
+            .packages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.as_str(), format!("/packages/{i}")))
+            .chain(
+                doc.files
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| (f.id.as_str(), format!("/files/{i}"))),
+            );
+        for (id, pointer) in ids {
+            if !crate::ident::is_element_id(id) {
+                return Err(self.err(
+                    &child(&pointer, "SPDXID"),
+                    format!(
+                        "`{id}` is not an element ID (`SPDXRef-` then letters, digits, `.` or `-`)"
+                    ),
+                ));
+            }
+            if let Some(first) = seen.get(id) {
+                return Err(self.err(
+                    &child(&pointer, "SPDXID"),
+                    format!("duplicate SPDXID `{id}` (first at {first})"),
+                ));
+            }
+            seen.insert(id, pointer);
+        }
         for (i, r) in self.array(m, "relationships", "")?.iter().enumerate() {
             let pointer = format!("/relationships/{i}");
             let rm = self.object(r, &pointer)?;
@@ -764,6 +794,13 @@ mod tests {
             e.to_string()
                 .starts_with("y.json: /spdxVersion: expected a string"),
             "{e}"
+        );
+        let mut doc = sample();
+        doc.files.push(doc.files[0].clone());
+        let e = read(write(&doc).as_bytes(), "d.json").expect_err("duplicate");
+        assert_eq!(
+            e.to_string(),
+            "d.json: /files/1/SPDXID: duplicate SPDXID `SPDXRef-FILE-a` (first at /files/0)"
         );
         let e = read(b"{", "z.json").expect_err("malformed");
         assert!(e.to_string().contains("malformed JSON at line 1"), "{e}");
