@@ -523,7 +523,14 @@ impl<'a> Writer<'a> {
             }
         }
         for r in other {
-            props.add("relationship", format!("{} {} {}", r.from, r.kind, r.to));
+            props.add(
+                "relationship",
+                json::to_compact_string(&json!({
+                    "spdxElementId": r.from,
+                    "relationshipType": r.kind,
+                    "relatedSpdxElement": r.to,
+                })),
+            );
         }
         deps.into_iter()
             .map(|(from, to)| {
@@ -1737,17 +1744,20 @@ impl Reader<'_> {
         self.doc.license_list_version = carried.one("licenseListVersion");
         self.doc.comment = carried.one("comment");
         for (i, r) in carried.all("relationship").iter().enumerate() {
-            let mut parts = r.splitn(3, ' ');
-            match (parts.next(), parts.next(), parts.next()) {
-                (Some(from), Some(kind), Some(to)) if !from.is_empty() && !to.is_empty() => {
-                    self.doc
-                        .relationships
-                        .push(Relationship::new(from, kind, to));
+            let v = super::spdx2::parse_json(r.as_bytes(), self.file)?;
+            let field = |key: &str| v.get(key).and_then(Value::as_str).map(str::to_owned);
+            match (
+                field("spdxElementId"),
+                field("relationshipType"),
+                field("relatedSpdxElement"),
+            ) {
+                (Some(from), Some(kind), Some(to)) => {
+                    self.doc.relationships.push(Relationship { from, kind, to })
                 }
                 _ => {
                     return Err(self.err(
                         "/metadata/properties",
-                        format!("{PROPERTY_PREFIX}relationship #{i}: `{r}` is not `FROM TYPE TO`"),
+                        format!("{PROPERTY_PREFIX}relationship #{i}: `{r}` is not an SPDX relationship object"),
                     ));
                 }
             }
