@@ -22,12 +22,18 @@ pub fn spdx_id(prefix: &str, value: &str) -> String {
 /// True for a well-formed SPDX element ID: `SPDXRef-` and then letters, digits, `.` or `-`
 /// (and not the document's own ID).
 pub fn is_element_id(s: &str) -> bool {
-    s.strip_prefix("SPDXRef-").is_some_and(|rest| {
+    is_ref_id(s, "SPDXRef-") && s != crate::model::DOCUMENT_ID
+}
+
+/// True for `prefix` followed by one or more letters, digits, `.` or `-`: the shape of SPDX
+/// element IDs (`SPDXRef-`) and license references (`LicenseRef-`).
+pub fn is_ref_id(s: &str, prefix: &str) -> bool {
+    s.strip_prefix(prefix).is_some_and(|rest| {
         !rest.is_empty()
             && rest
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
-    }) && s != crate::model::DOCUMENT_ID
+    })
 }
 
 /// Hands out document-unique IDs: the first claim of an ID gets it as is, later colliding

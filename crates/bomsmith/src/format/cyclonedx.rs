@@ -11,8 +11,8 @@
 //! it (`components` of the container; the described root is `metadata.component`).
 //! `DEPENDS_ON` is the `dependencies` graph. Other relationships are metadata properties.
 
-use super::ReadReport;
-use crate::error::{Error, Result};
+use super::{Fields, ReadReport};
+use crate::error::Result;
 use crate::ident::{IdAllocator, format_timestamp, is_uuid, parse_timestamp, uuid_v5_url};
 use crate::json::{self, kind_name, pointer_child as child};
 use crate::model::{
@@ -701,7 +701,7 @@ fn package_fields(p: &Package) -> Map<String, Value> {
                     purl = true;
                     true
                 }
-                RefKind::Cpe23 | RefKind::Cpe22 if !cpe && cpe_reads_as(&r.locator, &r.kind) => {
+                RefKind::Cpe23 | RefKind::Cpe22 if !cpe && cpe_kind(&r.locator) == r.kind => {
                     m.insert("cpe".into(), json!(r.locator));
                     cpe = true;
                     true
@@ -731,11 +731,6 @@ fn package_fields(p: &Package) -> Map<String, Value> {
     }
     props.put_into(&mut m);
     m
-}
-
-/// A CPE string reads back as the kind it was written as.
-fn cpe_reads_as(locator: &str, kind: &RefKind) -> bool {
-    cpe_kind(locator) == *kind
 }
 
 fn cpe_kind(locator: &str) -> RefKind {
@@ -834,10 +829,6 @@ struct Reader<'a> {
     doc: Document,
 }
 
-fn valid_spdx_id(s: &str) -> bool {
-    crate::ident::is_element_id(s)
-}
-
 /// Field names the CycloneDX 1.6 schema allows on definition `def` (top level for `""`).
 fn schema_fields(def: &str) -> Vec<&'static str> {
     let schema = cyclonedx_schema();
@@ -855,52 +846,13 @@ fn schema_fields(def: &str) -> Vec<&'static str> {
         .unwrap_or_default()
 }
 
+impl super::Fields for Reader<'_> {
+    fn file(&self) -> &str {
+        self.file
+    }
+}
+
 impl Reader<'_> {
-    fn err(&self, pointer: &str, message: impl Into<String>) -> Error {
-        Error::document(self.file, pointer, message)
-    }
-
-    fn object<'v>(&self, v: &'v Value, pointer: &str) -> Result<&'v Map<String, Value>> {
-        v.as_object().ok_or_else(|| {
-            self.err(
-                pointer,
-                format!("expected an object, found {}", kind_name(v)),
-            )
-        })
-    }
-
-    fn array<'v>(
-        &self,
-        m: &'v Map<String, Value>,
-        key: &str,
-        pointer: &str,
-    ) -> Result<&'v [Value]> {
-        match m.get(key) {
-            None => Ok(&[]),
-            Some(Value::Array(a)) => Ok(a),
-            Some(other) => Err(self.err(
-                &child(pointer, key),
-                format!("expected an array, found {}", kind_name(other)),
-            )),
-        }
-    }
-
-    fn opt_str(&self, m: &Map<String, Value>, key: &str, pointer: &str) -> Result<Option<String>> {
-        match m.get(key) {
-            None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(other) => Err(self.err(
-                &child(pointer, key),
-                format!("expected a string, found {}", kind_name(other)),
-            )),
-        }
-    }
-
-    fn req_str(&self, m: &Map<String, Value>, key: &str, pointer: &str) -> Result<String> {
-        self.opt_str(m, key, pointer)?
-            .ok_or_else(|| self.err(pointer, format!("required field `{key}` is missing")))
-    }
-
     /// Rejects fields CycloneDX 1.6 does not have on `def`; counts those it has but the model
     /// does not hold under `path` (`components[].`).
     fn check_keys(
@@ -1073,7 +1025,7 @@ impl Reader<'_> {
         let mut kept = vec![false; order.len()];
         for (i, (bom_ref, _)) in order.iter().enumerate() {
             if let Some(r) = bom_ref
-                && valid_spdx_id(r)
+                && crate::ident::is_element_id(r)
                 && alloc.reserve(r)
             {
                 kept[i] = true;
@@ -1297,7 +1249,7 @@ impl Reader<'_> {
         inner: &Map<String, Value>,
         pointer: &str,
     ) -> Result<String> {
-        let id = if valid_license_ref(name) {
+        let id = if crate::ident::is_ref_id(name, "LicenseRef-") {
             name.to_owned()
         } else {
             crate::ident::spdx_id("LicenseRef-", name)
@@ -1874,13 +1826,4 @@ fn modern_license_ids(expression: &str) -> (String, bool) {
         return (inner.to_owned(), true);
     }
     (out, true)
-}
-
-fn valid_license_ref(s: &str) -> bool {
-    s.strip_prefix("LicenseRef-").is_some_and(|rest| {
-        !rest.is_empty()
-            && rest
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
-    })
 }

@@ -41,11 +41,77 @@ pub fn complete(doc: &mut Document, created: &str) -> Vec<String> {
         ));
     }
     if doc.creators.is_empty() {
-        let tool = format!("Tool: bomsmith-{}", env!("CARGO_PKG_VERSION"));
+        let tool = crate::scan::TOOL_CREATOR;
         notes.push(format!("the input names no creator; recorded `{tool}`"));
-        doc.creators.push(tool);
+        doc.creators.push(tool.to_owned());
     }
     notes
+}
+
+/// Typed access to the fields of a JSON document being read, with errors that name the file
+/// and the JSON pointer. Shared by the SPDX and CycloneDX readers.
+pub(crate) trait Fields {
+    /// The document's name in errors.
+    fn file(&self) -> &str;
+
+    fn err(&self, pointer: &str, message: impl Into<String>) -> Error {
+        Error::document(self.file(), pointer, message)
+    }
+
+    fn object<'v>(
+        &self,
+        v: &'v serde_json::Value,
+        pointer: &str,
+    ) -> Result<&'v serde_json::Map<String, serde_json::Value>> {
+        v.as_object().ok_or_else(|| {
+            self.err(
+                pointer,
+                format!("expected an object, found {}", crate::json::kind_name(v)),
+            )
+        })
+    }
+
+    fn array<'v>(
+        &self,
+        m: &'v serde_json::Map<String, serde_json::Value>,
+        key: &str,
+        pointer: &str,
+    ) -> Result<&'v [serde_json::Value]> {
+        match m.get(key) {
+            None => Ok(&[]),
+            Some(serde_json::Value::Array(a)) => Ok(a),
+            Some(other) => Err(self.err(
+                &crate::json::pointer_child(pointer, key),
+                format!("expected an array, found {}", crate::json::kind_name(other)),
+            )),
+        }
+    }
+
+    fn opt_str(
+        &self,
+        m: &serde_json::Map<String, serde_json::Value>,
+        key: &str,
+        pointer: &str,
+    ) -> Result<Option<String>> {
+        match m.get(key) {
+            None => Ok(None),
+            Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
+            Some(other) => Err(self.err(
+                &crate::json::pointer_child(pointer, key),
+                format!("expected a string, found {}", crate::json::kind_name(other)),
+            )),
+        }
+    }
+
+    fn req_str(
+        &self,
+        m: &serde_json::Map<String, serde_json::Value>,
+        key: &str,
+        pointer: &str,
+    ) -> Result<String> {
+        self.opt_str(m, key, pointer)?
+            .ok_or_else(|| self.err(pointer, format!("required field `{key}` is missing")))
+    }
 }
 
 /// Document formats bomsmith reads.

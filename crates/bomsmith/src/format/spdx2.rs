@@ -3,6 +3,7 @@
 //! The writer's output is canonical: keys sorted, every array sorted by the compact JSON form of
 //! its elements (as CPython's tooling normalises its SBOMs), Python-compatible formatting.
 
+use super::Fields;
 use crate::error::{Error, Result};
 use crate::json::{self, kind_name as kind_of, pointer_child as child};
 use crate::model::{
@@ -279,48 +280,13 @@ const UNMODELED_FILE: &[&str] = &[
     "noticeText",
 ];
 
+impl super::Fields for Reader<'_> {
+    fn file(&self) -> &str {
+        self.file
+    }
+}
+
 impl Reader<'_> {
-    fn err(&self, pointer: &str, message: impl Into<String>) -> Error {
-        Error::document(self.file, pointer, message)
-    }
-
-    fn object<'v>(&self, v: &'v Value, pointer: &str) -> Result<&'v Map<String, Value>> {
-        v.as_object()
-            .ok_or_else(|| self.err(pointer, format!("expected an object, found {}", kind_of(v))))
-    }
-
-    fn array<'v>(
-        &self,
-        m: &'v Map<String, Value>,
-        key: &str,
-        pointer: &str,
-    ) -> Result<&'v [Value]> {
-        match m.get(key) {
-            None => Ok(&[]),
-            Some(Value::Array(a)) => Ok(a),
-            Some(other) => Err(self.err(
-                &child(pointer, key),
-                format!("expected an array, found {}", kind_of(other)),
-            )),
-        }
-    }
-
-    fn opt_str(&self, m: &Map<String, Value>, key: &str, pointer: &str) -> Result<Option<String>> {
-        match m.get(key) {
-            None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(other) => Err(self.err(
-                &child(pointer, key),
-                format!("expected a string, found {}", kind_of(other)),
-            )),
-        }
-    }
-
-    fn req_str(&self, m: &Map<String, Value>, key: &str, pointer: &str) -> Result<String> {
-        self.opt_str(m, key, pointer)?
-            .ok_or_else(|| self.err(pointer, format!("required field `{key}` is missing")))
-    }
-
     fn check_keys(
         &mut self,
         m: &Map<String, Value>,

@@ -185,15 +185,8 @@ fn check_purl(purl: &str, version: Option<&str>, at: &str, sink: &mut Sink) {
     }
 }
 
-/// `urn:uuid:` and 8-4-4-4-12 hex digits.
+/// `urn:uuid:` and 8-4-4-4-12 hex digits (either case).
 pub fn serial_number(s: &str) -> bool {
-    let Some(uuid) = s.strip_prefix("urn:uuid:") else {
-        return false;
-    };
-    let groups: Vec<&str> = uuid.split('-').collect();
-    groups.len() == 5
-        && groups
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+    s.strip_prefix("urn:uuid:")
+        .is_some_and(|u| crate::ident::is_uuid(&u.to_ascii_lowercase()))
 }
