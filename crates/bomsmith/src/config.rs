@@ -109,7 +109,8 @@ pub struct RootConfig {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScanConfig {
-    /// Paths to leave out (globs; see `--exclude`).
+    /// Paths to leave out (globs: without `/` a name at any depth, with `/` a path from the
+    /// root; a directory left out takes its contents with it).
     #[serde(default)]
     pub exclude: Vec<String>,
     /// Drop the single top-level directory of an archive from file names (default: when every
@@ -350,7 +351,7 @@ impl Config {
             if let Some(t) = &w.cpe {
                 src.check_template(t)?;
             }
-            globset::Glob::new(w.path.get_ref())
+            crate::glob::PathGlob::new(w.path.get_ref())
                 .map_err(|e| src.error_at(w.path.span().start, format!("invalid glob: {e}")))?;
         }
         if let Some(p) = &config.root.purpose
@@ -365,7 +366,7 @@ impl Config {
                 ),
             ));
         }
-        crate::input::Excludes::new(&config.scan.exclude, &format!("{name}: [scan] exclude"))?;
+        crate::glob::Excludes::new(&config.scan.exclude, &format!("{name}: [scan] exclude"))?;
         let mut config = config;
         config.origin = Origin::new(name, text);
         config.check_vendor(&src)?;
@@ -374,7 +375,7 @@ impl Config {
 
     fn check_vendor(&self, src: &Source<'_>) -> Result<()> {
         let glob = |p: &Spanned<String>| {
-            crate::vendor::tree::Glob::parse(p.get_ref())
+            crate::glob::Glob::parse(p.get_ref())
                 .map(drop)
                 .map_err(|e| src.error_at(p.span().start, format!("invalid glob: {e}")))
         };
@@ -450,19 +451,14 @@ impl Config {
 
     /// A bundled preset by name.
     pub fn preset(name: &str) -> Result<Self> {
-        let (_, text) = PRESETS.iter().find(|(n, _)| *n == name).ok_or_else(|| {
-            Error::invalid(
-                "--preset",
-                format!(
-                    "unknown preset `{name}` (known: {})",
-                    PRESETS
-                        .iter()
-                        .map(|(n, _)| *n)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            )
-        })?;
+        let (_, text) =
+            PRESETS
+                .iter()
+                .find(|(n, _)| *n == name)
+                .ok_or_else(|| Error::UnknownPreset {
+                    name: name.to_owned(),
+                    known: PRESETS.iter().map(|(n, _)| *n).collect(),
+                })?;
         Self::parse(text, &format!("preset:{name}"))
     }
 }

@@ -1,4 +1,7 @@
-//! Digests: SHA-1 and SHA-256 (SHA-512 on request) of every file, in one pass over its bytes.
+//! Digests: SHA-1 and SHA-256 (SHA-512 on request) of every file, in one pass over its bytes;
+//! the one hashing engine of bomsmith. On request, text files are digested as if their CRLF
+//! line endings were LF (the rule of CPython's in-tree SBOM, so a Windows checkout gives the
+//! same digests as a Unix one).
 //!
 //! [`HashPool`] overlaps reading with hashing: the thread that decompresses and parses the input
 //! fills pooled buffers and hands them to worker threads (all cores but one), each of which
@@ -28,19 +31,107 @@ pub struct Digests {
     pub size: u64,
 }
 
-/// Which digests to compute beyond the always-present SHA-1 and SHA-256.
+/// Which digests to compute beyond the always-present SHA-1 and SHA-256, and of what.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DigestSet {
     /// Also compute SHA-512.
     pub sha512: bool,
+    /// How line endings count.
+    pub line_endings: LineEndings,
+}
+
+/// How line endings count in a file's digests.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum LineEndings {
+    /// The bytes as they are.
+    #[default]
+    AsIs,
+    /// A file without NUL bytes (a rough test for text) is digested with every CRLF as LF;
+    /// any other file as it is.
+    CrlfAsLf,
+}
+
+/// The algorithms of one digest pass.
+#[derive(Debug, Clone)]
+struct Hashers {
+    sha1: Sha1,
+    sha256: Sha256,
+    sha512: Option<Sha512>,
+}
+
+impl Hashers {
+    fn new(sha512: bool) -> Self {
+        Hashers {
+            sha1: Sha1::new(),
+            sha256: Sha256::new(),
+            sha512: sha512.then(Sha512::new),
+        }
+    }
+
+    fn update(&mut self, data: &[u8]) {
+        self.sha1.update(data);
+        self.sha256.update(data);
+        if let Some(h) = &mut self.sha512 {
+            h.update(data);
+        }
+    }
+
+    fn finish(self, size: u64) -> Digests {
+        Digests {
+            sha1: self.sha1.finalize().into(),
+            sha256: self.sha256.finalize().into(),
+            sha512: self.sha512.map(|h| Box::new(h.finalize().into())),
+            size,
+        }
+    }
+}
+
+/// The CRLF-as-LF digests of a stream, kept beside the plain ones until the end says which
+/// apply.
+#[derive(Debug, Clone)]
+struct CrlfAsLf {
+    hashers: Hashers,
+    /// The previous block ended with a CR whose fate depends on the next byte.
+    pending_cr: bool,
+    saw_crlf: bool,
+    saw_nul: bool,
+}
+
+impl CrlfAsLf {
+    fn update(&mut self, data: &[u8]) {
+        if data.is_empty() {
+            return;
+        }
+        self.saw_nul |= memchr::memchr(0, data).is_some();
+        let mut rest = data;
+        if std::mem::take(&mut self.pending_cr) {
+            if rest[0] == b'\n' {
+                self.saw_crlf = true;
+            } else {
+                self.hashers.update(b"\r");
+            }
+        }
+        while let Some(i) = memchr::memchr(b'\r', rest) {
+            self.hashers.update(&rest[..i]);
+            match rest.get(i + 1) {
+                None => {
+                    self.pending_cr = true;
+                    return;
+                }
+                Some(b'\n') => self.saw_crlf = true,
+                Some(_) => self.hashers.update(b"\r"),
+            }
+            rest = &rest[i + 1..];
+        }
+        self.hashers.update(rest);
+    }
 }
 
 /// Hashes a byte stream with all requested algorithms at once.
 #[derive(Debug, Clone)]
 pub struct MultiHasher {
-    sha1: Sha1,
-    sha256: Sha256,
-    sha512: Option<Sha512>,
+    plain: Hashers,
+    crlf_as_lf: Option<Box<CrlfAsLf>>,
     size: u64,
 }
 
@@ -48,30 +139,38 @@ impl MultiHasher {
     /// A fresh hasher for `set`.
     pub fn new(set: DigestSet) -> Self {
         MultiHasher {
-            sha1: Sha1::new(),
-            sha256: Sha256::new(),
-            sha512: set.sha512.then(Sha512::new),
+            plain: Hashers::new(set.sha512),
+            crlf_as_lf: (set.line_endings == LineEndings::CrlfAsLf).then(|| {
+                Box::new(CrlfAsLf {
+                    hashers: Hashers::new(set.sha512),
+                    pending_cr: false,
+                    saw_crlf: false,
+                    saw_nul: false,
+                })
+            }),
             size: 0,
         }
     }
 
     /// Feeds bytes.
     pub fn update(&mut self, data: &[u8]) {
-        self.sha1.update(data);
-        self.sha256.update(data);
-        if let Some(h) = &mut self.sha512 {
-            h.update(data);
+        self.plain.update(data);
+        if let Some(n) = &mut self.crlf_as_lf {
+            n.update(data);
         }
         self.size += data.len() as u64;
     }
 
     /// The digests of everything fed so far.
     pub fn finish(self) -> Digests {
-        Digests {
-            sha1: self.sha1.finalize().into(),
-            sha256: self.sha256.finalize().into(),
-            sha512: self.sha512.map(|h| Box::new(h.finalize().into())),
-            size: self.size,
+        match self.crlf_as_lf {
+            Some(mut n) if n.saw_crlf && !n.saw_nul => {
+                if n.pending_cr {
+                    n.hashers.update(b"\r");
+                }
+                n.hashers.finish(self.size)
+            }
+            _ => self.plain.finish(self.size),
         }
     }
 }
@@ -93,15 +192,11 @@ pub fn sha1(data: &[u8]) -> [u8; 20] {
     Sha1::digest(data).into()
 }
 
-/// Lowercase hexadecimal form of `bytes`.
-pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(DIGITS[(b >> 4) as usize] as char);
-        s.push(DIGITS[(b & 15) as usize] as char);
-    }
-    s
+/// SPDX package verification code: SHA-1 of the sorted, concatenated hex SHA-1s of the
+/// package's files (SPDX 2.3, clause 7.9).
+pub fn verification_code(sha1s: &mut [String]) -> String {
+    sha1s.sort_unstable();
+    hex::encode(sha1(sha1s.concat().as_bytes()))
 }
 
 /// A bounded in-memory copy of a file, taken while it is hashed (for detectors that parse it).
@@ -122,6 +217,23 @@ impl Capture {
             bytes: Vec::new(),
             limit,
             overflowed: false,
+        }
+    }
+
+    /// Reads `r` to its end into the capture (what passes the limit is read and dropped).
+    pub fn read_from(&mut self, r: &mut dyn Read) -> io::Result<u64> {
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut total = 0u64;
+        loop {
+            match r.read(&mut buf) {
+                Ok(0) => return Ok(total),
+                Ok(n) => {
+                    self.push(&buf[..n]);
+                    total += n as u64;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
         }
     }
 
@@ -289,17 +401,108 @@ mod tests {
 
     #[test]
     fn known_vectors() {
-        let d = digest_bytes(b"abc", DigestSet { sha512: true });
-        assert_eq!(hex(&d.sha1), "a9993e364706816aba3e25717850c26c9cd0d89d");
+        let d = digest_bytes(
+            b"abc",
+            DigestSet {
+                sha512: true,
+                ..DigestSet::default()
+            },
+        );
         assert_eq!(
-            hex(&d.sha256),
+            hex::encode(d.sha1),
+            "a9993e364706816aba3e25717850c26c9cd0d89d"
+        );
+        assert_eq!(
+            hex::encode(d.sha256),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
         assert!(
-            hex(d.sha512.as_deref().expect("requested"))
+            hex::encode(d.sha512.as_deref().expect("requested"))
                 .starts_with("ddaf35a193617abacc417349ae204131")
         );
         assert_eq!(d.size, 3);
+    }
+
+    /// The rule of CPython's `Tools/build/generate_sbom.py`, written out independently: a file
+    /// without NUL bytes has each CRLF replaced by LF before it is hashed.
+    fn cpython_rule(data: &[u8]) -> Vec<u8> {
+        if data.contains(&0) {
+            return data.to_vec();
+        }
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < data.len() {
+            if data[i] == b'\r' && data.get(i + 1) == Some(&b'\n') {
+                i += 1;
+                continue;
+            }
+            out.push(data[i]);
+            i += 1;
+        }
+        out
+    }
+
+    #[test]
+    fn crlf_as_lf_matches_the_rule_whatever_the_block_boundaries() {
+        let set = DigestSet {
+            line_endings: LineEndings::CrlfAsLf,
+            ..DigestSet::default()
+        };
+        let samples: [&[u8]; 7] = [
+            b"a\r\nb\r\n",
+            b"lone\rcr\r\r\nx\r",
+            b"no line endings",
+            b"binary\0\r\n",
+            b"\r\n\r\n\r",
+            b"",
+            b"\r",
+        ];
+        for data in samples {
+            let want = digest_bytes(&cpython_rule(data), DigestSet::default());
+            for split in 0..=data.len() {
+                let mut h = MultiHasher::new(set);
+                h.update(&data[..split]);
+                h.update(&data[split..]);
+                let got = h.finish();
+                assert_eq!(
+                    (got.sha1, got.sha256),
+                    (want.sha1, want.sha256),
+                    "{data:?} split at {split}"
+                );
+                assert_eq!(got.size, data.len() as u64);
+            }
+        }
+        // Known answer: SHA-1 of "a\nb\n", from `printf 'a\nb\n' | sha1sum`.
+        let d = digest_bytes(b"a\r\nb\r\n", set);
+        assert_eq!(
+            hex::encode(d.sha1),
+            "05dec960e24d918b8a73a1c53bcbbaac2ee5c2e0"
+        );
+    }
+
+    /// Known answers computed outside bomsmith, with coreutils:
+    /// `printf '%s' 86f7…67b8e9d7…8f98 | sha1sum` (the SHA-1s of the files `a` and `b`, sorted
+    /// and joined, as SPDX 2.3 clause 7.9 says) gives `54635044…0e24`.
+    #[test]
+    fn verification_code_of_known_files() {
+        let mut list = vec![
+            "e9d71f5ee7c92d6dc9e92ffdad17b8bd49418f98".to_owned(), // SHA-1 of "b"
+            "86f7e437faa5a7fce15d1ddcb9eaeaea377667b8".to_owned(), // SHA-1 of "a"
+        ];
+        assert_eq!(
+            verification_code(&mut list),
+            "5463504435e4dbf2b93a3a8a00ca78e36ea40e24"
+        );
+        // With a third file, `int x;\n`: Python's hashlib over the same rule.
+        let mut list = vec![
+            hex::encode(sha1(b"int x;\n")),
+            hex::encode(sha1(b"b")),
+            hex::encode(sha1(b"a")),
+        ];
+        assert_eq!(
+            verification_code(&mut list),
+            "1c8b45dc5440dbd8699ac0088b7763e9f8a1d50b"
+        );
     }
 
     #[test]

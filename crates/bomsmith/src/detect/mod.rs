@@ -1,3 +1,69 @@
-//! Detection: evidence of components in a tree ("`Modules/expat/expat.h` says expat 2.7.1").
+//! Detection: evidence of components in an input ("`Modules/expat/expat.h` says expat 2.7.1",
+//! "this wheel's METADATA says pillow 13.0.0, maintained by …").
+//!
+//! Every detector works the same way. While the input streams, it says which files it needs
+//! the bytes of ([`Detector::wants`], asked of every file as it goes by), and the inventory
+//! keeps those; once the input is read, it examines the inventory (final names, digests and
+//! the bytes it asked for) and reports [`Evidence`], each piece saying what was seen, where and
+//! why. Detectors know nothing of configuration: `assemble` builds them from it and decides
+//! what the evidence means for the document.
 
+pub mod in_tree;
+pub mod python;
+pub mod vendored;
 pub mod version;
+
+use crate::error::Result;
+use crate::inventory::{self, Inventory};
+use std::path::Path;
+
+/// Finds evidence of components in an input.
+pub trait Detector {
+    /// True when the detector needs the bytes of the file that will be named `path` (asked of
+    /// every regular file as the input streams).
+    fn wants(&self, path: &str) -> bool;
+
+    /// Examines the read input and reports what it found. An error is a contradiction the
+    /// input cannot be described with (a kept SBOM whose files do not match, say).
+    fn detect(&self, inventory: &Inventory, found: &mut Vec<Evidence>) -> Result<()>;
+}
+
+/// One piece of evidence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Evidence {
+    /// An SBOM kept in the input, its declared files checked against the input's.
+    Sbom(in_tree::KeptSbom),
+    /// A wheel bundled in the input, with the projects it vendors.
+    Wheel(python::BundledWheel),
+    /// Python distribution metadata: a project and who supplies it.
+    Metadata(python::DistMetadata),
+    /// What the source states of a component's version.
+    Version(version::ComponentVersion),
+    /// Code that looks copied from elsewhere.
+    Vendored(vendored::Candidate),
+}
+
+/// Reads the input at `path` once, keeping what `detectors` want, and runs each of them.
+/// Returns the inventory and, for each detector in order, its evidence.
+pub fn run(
+    path: &Path,
+    options: &inventory::Options,
+    detectors: &[&dyn Detector],
+) -> Result<(Inventory, Vec<Vec<Evidence>>)> {
+    let wants = |p: &str| detectors.iter().any(|d| d.wants(p));
+    let inventory = Inventory::take(path, options, &wants)?;
+    let evidence = examine(&inventory, detectors)?;
+    Ok((inventory, evidence))
+}
+
+/// Runs `detectors` on an inventory already taken: for each, in order, its evidence.
+pub fn examine(inventory: &Inventory, detectors: &[&dyn Detector]) -> Result<Vec<Vec<Evidence>>> {
+    detectors
+        .iter()
+        .map(|d| {
+            let mut found = Vec::new();
+            d.detect(inventory, &mut found)?;
+            Ok(found)
+        })
+        .collect()
+}

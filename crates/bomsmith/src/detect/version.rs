@@ -3,8 +3,12 @@
 //! A detector is data: marker files that identify the project, and probes (a file and the
 //! statements in it whose values, joined with `.`, are the version). Python distributions
 //! get extra evidence from wheel names and `vendor.txt` pins, which need the project's name.
+//! [`VersionProbe`] runs one of them (or a configured file and pattern) over a component's
+//! directories of an input, so a declared version can be checked against its source.
 
-use crate::ident::pep503;
+use crate::glob::glob_base;
+use crate::ident::python::{pep503, pin, wheel_name};
+use crate::inventory::Inventory;
 use regex::Regex;
 
 /// A file that identifies a project: a path suffix (its last component may hold `*`) and a
@@ -404,7 +408,7 @@ pub fn detector(name: &str) -> Option<&'static Detector> {
 
 /// A place in the source that states a version.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Evidence {
+pub struct Stated {
     /// Path from the tree root.
     pub file: String,
     /// 1-based line of the statement.
@@ -456,7 +460,7 @@ fn name_matches_rest(name: &str, pattern: &str) -> bool {
 }
 
 /// Runs `pattern` over `text` (from `file`): the first match, its groups joined with `.`.
-pub fn probe_text(file: &str, text: &str, pattern: &Regex) -> Option<Evidence> {
+pub fn probe_text(file: &str, text: &str, pattern: &Regex) -> Option<Stated> {
     let caps = pattern.captures(text)?;
     let version = caps
         .iter()
@@ -475,7 +479,7 @@ pub fn probe_text(file: &str, text: &str, pattern: &Regex) -> Option<Evidence> {
     if whole.as_str().trim_end().contains('\n') {
         excerpt.push_str(" …");
     }
-    Some(Evidence {
+    Some(Stated {
         file: file.to_owned(),
         line,
         version,
@@ -485,7 +489,7 @@ pub fn probe_text(file: &str, text: &str, pattern: &Regex) -> Option<Evidence> {
 
 /// Looks for each of `parts` in `text` (from `file`): the values they state joined with `.`;
 /// the place and excerpt are the first part's. `None` unless every part is stated.
-pub fn probe_parts(file: &str, text: &str, parts: &[Statement]) -> Option<Evidence> {
+pub fn probe_parts(file: &str, text: &str, parts: &[Statement]) -> Option<Stated> {
     let mut first = None;
     let mut version = Vec::with_capacity(parts.len());
     for part in parts {
@@ -499,7 +503,7 @@ pub fn probe_parts(file: &str, text: &str, parts: &[Statement]) -> Option<Eviden
     if parts.len() > 1 {
         excerpt.push_str(" …");
     }
-    Some(Evidence {
+    Some(Stated {
         file: file.to_owned(),
         line: memchr::memchr_iter(b'\n', &text.as_bytes()[..start]).count() + 1,
         version: version.join("."),
@@ -513,8 +517,14 @@ pub trait Source {
     fn text(&self, path: &str) -> Option<String>;
 }
 
+impl Source for Inventory {
+    fn text(&self, path: &str) -> Option<String> {
+        Inventory::text(self, path)
+    }
+}
+
 /// What `det` finds among `files` (paths from the tree root) for a project called `name`.
-pub fn detect(det: &Detector, name: &str, files: &[&str], source: &dyn Source) -> Vec<Evidence> {
+pub fn detect(det: &Detector, name: &str, files: &[&str], source: &dyn Source) -> Vec<Stated> {
     let mut found = Vec::new();
     for probe in det.probes {
         for path in files.iter().filter(|p| has_suffix(p, probe.suffix)) {
@@ -534,8 +544,8 @@ pub fn detect(det: &Detector, name: &str, files: &[&str], source: &dyn Source) -
     found
 }
 
-/// Evidence from wheel file names and `vendor.txt` pins naming the project `name`.
-pub fn python_evidence(name: &str, files: &[&str], source: &dyn Source) -> Vec<Evidence> {
+/// Statements in wheel file names and `vendor.txt` pins naming the project `name`.
+pub fn python_evidence(name: &str, files: &[&str], source: &dyn Source) -> Vec<Stated> {
     let wanted = pep503(name);
     let mut found = Vec::new();
     for path in files {
@@ -543,7 +553,7 @@ pub fn python_evidence(name: &str, files: &[&str], source: &dyn Source) -> Vec<E
         if let Some((project, version)) = wheel_name(file_name)
             && pep503(project) == wanted
         {
-            found.push(Evidence {
+            found.push(Stated {
                 file: (*path).to_owned(),
                 line: 0,
                 version: version.to_owned(),
@@ -557,7 +567,7 @@ pub fn python_evidence(name: &str, files: &[&str], source: &dyn Source) -> Vec<E
                 if let Some((project, version)) = pin(line)
                     && pep503(project) == wanted
                 {
-                    found.push(Evidence {
+                    found.push(Stated {
                         file: (*path).to_owned(),
                         line: i + 1,
                         version: version.to_owned(),
@@ -570,22 +580,165 @@ pub fn python_evidence(name: &str, files: &[&str], source: &dyn Source) -> Vec<E
     found
 }
 
-/// `(project, version)` of a wheel file name (`name-version(-build)?-py-abi-platform.whl`).
-pub fn wheel_name(file_name: &str) -> Option<(&str, &str)> {
-    let stem = file_name.strip_suffix(".whl")?;
-    let parts: Vec<&str> = stem.split('-').collect();
-    if !(5..=6).contains(&parts.len()) || parts[0].is_empty() || parts[1].is_empty() {
-        return None;
-    }
-    Some((parts[0], parts[1]))
+/// Where a component's version may be stated.
+#[derive(Debug, Clone)]
+pub enum VersionSource {
+    /// A built-in detector.
+    Builtin(&'static Detector),
+    /// A file (from the root) and a pattern whose groups, joined with `.`, are the version.
+    File {
+        /// The file.
+        path: String,
+        /// The pattern.
+        pattern: Regex,
+    },
+    /// The source is known not to state it.
+    NotStated,
+    /// No built-in detector fits and none is configured.
+    Unknown,
 }
 
-/// `(project, version)` of a `name==version` line, with comments, environment markers and
-/// extras ignored.
-pub fn pin(line: &str) -> Option<(&str, &str)> {
-    let line = line.split('#').next()?.split(';').next()?.trim();
-    let (project, version) = line.split_once("==")?;
-    crate::ident::pin_parts(project.split('[').next()?, version)
+/// Looks for what a component's source says of its version: in the files under the
+/// directories its include globs start from, or in its configured version file.
+#[derive(Debug, Clone)]
+pub struct VersionProbe {
+    /// The component's name (Python evidence looks for it).
+    pub component: String,
+    /// Directories (from the root) that hold the component's files.
+    pub bases: Vec<String>,
+    /// Where the version is stated.
+    pub source: VersionSource,
+}
+
+/// What the source says of a component's version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComponentVersion {
+    /// The component.
+    pub component: String,
+    /// What was found.
+    pub outcome: VersionOutcome,
+}
+
+/// The outcome of looking for a component's version in its source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VersionOutcome {
+    /// Statements of the version.
+    Found(Vec<Stated>),
+    /// The detector found no statement, or the component is known not to state it.
+    NotStated,
+    /// No built-in detector fits and none is configured.
+    NoDetector,
+    /// The configured version file is absent or its pattern does not match it.
+    FileMissing(String),
+}
+
+impl VersionProbe {
+    /// A probe over the directories `includes` (globs from the root) start from.
+    pub fn new(component: &str, includes: &[&str], source: VersionSource) -> Self {
+        VersionProbe {
+            component: component.to_owned(),
+            bases: includes.iter().map(|g| glob_base(g)).collect(),
+            source,
+        }
+    }
+
+    fn under_bases(&self, path: &str) -> bool {
+        self.bases.iter().any(|b| {
+            b.is_empty()
+                || path
+                    .strip_prefix(b.as_str())
+                    .is_some_and(|r| r.starts_with('/'))
+        })
+    }
+
+    /// What the probe finds in the files of `source` (`files`: every file of the input, as
+    /// paths from the root, sorted).
+    pub fn outcome(&self, files: &[&str], source: &dyn Source) -> VersionOutcome {
+        let det = match &self.source {
+            VersionSource::File { path, pattern } => {
+                let found = files
+                    .binary_search(&path.as_str())
+                    .ok()
+                    .and_then(|_| source.text(path))
+                    .and_then(|text| probe_text(path, &text, pattern));
+                return match found {
+                    Some(e) => VersionOutcome::Found(vec![e]),
+                    None => VersionOutcome::FileMissing(path.clone()),
+                };
+            }
+            VersionSource::NotStated => return VersionOutcome::NotStated,
+            VersionSource::Unknown => return VersionOutcome::NoDetector,
+            VersionSource::Builtin(det) => det,
+        };
+        let mut mine: Vec<&str> = files
+            .iter()
+            .copied()
+            .filter(|p| self.under_bases(p))
+            .collect();
+        mine.dedup();
+        let found = detect(det, &self.component, &mine, source);
+        if found.is_empty() {
+            VersionOutcome::NotStated
+        } else {
+            VersionOutcome::Found(found)
+        }
+    }
+}
+
+impl super::Detector for VersionProbe {
+    fn wants(&self, path: &str) -> bool {
+        match &self.source {
+            VersionSource::File { path: file, .. } => path == file,
+            VersionSource::Builtin(det) => {
+                self.under_bases(path)
+                    && (det.probes.iter().any(|p| has_suffix(path, p.suffix))
+                        || (det.python && path.rsplit('/').next() == Some("vendor.txt")))
+            }
+            VersionSource::NotStated | VersionSource::Unknown => false,
+        }
+    }
+
+    fn detect(&self, inventory: &Inventory, found: &mut Vec<super::Evidence>) -> crate::Result<()> {
+        let files: Vec<&str> = inventory.under("").collect();
+        found.push(super::Evidence::Version(ComponentVersion {
+            component: self.component.clone(),
+            outcome: self.outcome(&files, inventory),
+        }));
+        Ok(())
+    }
+}
+
+/// Versions compare equal when they differ only by a leading `v`.
+pub fn same_version(a: &str, b: &str) -> bool {
+    a.trim_start_matches(['v', 'V']) == b.trim_start_matches(['v', 'V'])
+}
+
+/// `NAME is declared as X, but FILE:LINE says Y`.
+pub fn drift_message(name: &str, declared: &str, stated: &Stated) -> String {
+    format!(
+        "{name} is declared as {declared}, but {}{} says {}",
+        stated.file,
+        if stated.line > 0 {
+            format!(":{}", stated.line)
+        } else {
+            String::new()
+        },
+        stated.version
+    )
+}
+
+/// The first statement that disagrees with `declared`, if any.
+pub fn first_disagreement<'a>(declared: &str, stated: &'a [Stated]) -> Option<&'a Stated> {
+    stated.iter().find(|e| !same_version(&e.version, declared))
+}
+
+/// `path:line: excerpt (version)`.
+pub fn describe(e: &Stated) -> String {
+    if e.line > 0 {
+        format!("{}:{}: {} ({})", e.file, e.line, e.excerpt, e.version)
+    } else {
+        format!("{}: {} ({})", e.file, e.excerpt, e.version)
+    }
 }
 
 #[cfg(test)]
@@ -746,13 +899,6 @@ mod tests {
             ]
             .map(|(a, b)| (a.to_owned(), b.to_owned()))
         );
-        assert_eq!(
-            wheel_name("pip-25.1.1-py3-none-any.whl"),
-            Some(("pip", "25.1.1"))
-        );
-        assert_eq!(wheel_name("notawheel.whl"), None);
-        assert_eq!(pin("Foo_Bar[x]==1.0  # c"), Some(("Foo_Bar", "1.0")));
-        assert_eq!(pin("foo>=1"), None);
     }
 
     #[test]

@@ -19,8 +19,9 @@ use crate::model::{
     Algorithm, Checksum, DOCUMENT_ID, Document, ExternalRef, ExtractedLicense, File, Package,
     Purpose, RefKind, Relationship,
 };
-use crate::validate::schema::{cyclonedx_license_ids, cyclonedx_schema};
+use crate::spec::{cyclonedx_license_ids, cyclonedx_schema};
 use serde_json::{Map, Value, json};
+use sha2::Digest;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// The `specVersion` this module writes.
@@ -216,7 +217,7 @@ fn hex_ok(alg: Algorithm, value: &str) -> bool {
 
 /// True when `e` can stand in a CycloneDX `expression`: a valid SPDX license expression.
 fn expressible(e: &str) -> bool {
-    matches!(crate::validate::spdx::license_expression(e), Ok(Some(_)))
+    matches!(crate::spec::license_expression(e), Ok(Some(_)))
 }
 
 /// The `licenses` array for a declared and a concluded license, and which of the two it
@@ -1687,7 +1688,7 @@ impl Reader<'_> {
             (None, Some(s)) => s.to_ascii_lowercase(),
             (None, None) => {
                 // No serial number: one derived from the content, so it is the same every time.
-                let digest = crate::digest::hex(&crate::digest::sha256(
+                let digest = hex::encode(sha2::Sha256::digest(
                     json::to_compact_string(&Value::Object(m.clone())).as_bytes(),
                 ));
                 format!("urn:uuid:{}", uuid_v5_url(&format!("urn:sha256:{digest}")))

@@ -4,10 +4,21 @@ pub mod cyclonedx;
 pub mod intree;
 pub mod spdx2;
 
+use crate::diag::{Diagnostic, Location};
 use crate::error::{Error, Result};
 use crate::model::Document;
 use std::collections::BTreeMap;
-use std::path::Path;
+
+crate::rules! {
+    RULES, "format", "docs/conversion.md";
+    NOT_CARRIED = "FMT001", "value-not-carried", Warning,
+        "Values of the input document have no place in bomsmith's model (or in the output format), so they are not carried over; docs/conversion.md says which.";
+    VALUE_SUPPLIED = "FMT002", "value-supplied", Info,
+        "The input lacks a value the output format requires (a creation time, a creator); bomsmith supplies one and says so.";
+}
+
+/// The `Tool:` creator line of documents bomsmith writes.
+pub const TOOL_CREATOR: &str = concat!("Tool: bomsmith-", env!("CARGO_PKG_VERSION"));
 
 /// What a read could not carry into the model, counted by field path
 /// (`packages[].annotations`, `components[].evidence`), so that no loss is silent.
@@ -27,23 +38,51 @@ impl ReadReport {
     pub fn total(&self) -> usize {
         self.dropped.values().sum()
     }
+
+    /// One [`NOT_CARRIED`] diagnostic at `at` saying what was dropped from a `kind` document,
+    /// field by field in its details; none when nothing was.
+    pub fn diagnostic(&self, at: Location, kind: Kind) -> Option<Diagnostic> {
+        let lost = self.total();
+        (lost > 0).then(|| {
+            Diagnostic::new(
+                &NOT_CARRIED,
+                at,
+                format!(
+                    "{lost} value{} of the {} input could not be carried (see docs/conversion.md)",
+                    if lost == 1 { "" } else { "s" },
+                    kind.name()
+                ),
+            )
+            .with_details(
+                self.dropped
+                    .iter()
+                    .map(|(field, n)| format!("{field}: {n}"))
+                    .collect(),
+            )
+        })
+    }
 }
 
 /// Fills in what an SPDX document requires and a CycloneDX BOM may leave out: the creation
-/// time (`created`, e.g. from `SOURCE_DATE_EPOCH`) and a creator (this tool). Returns a note
-/// for each value supplied.
-pub fn complete(doc: &mut Document, created: &str) -> Vec<String> {
+/// time (`created`, e.g. from `SOURCE_DATE_EPOCH`) and a creator (this tool). Returns a
+/// [`VALUE_SUPPLIED`] note at `at` for each value supplied.
+pub fn complete(doc: &mut Document, created: &str, at: &Location) -> Vec<Diagnostic> {
     let mut notes = Vec::new();
     if doc.created.is_empty() {
         doc.created = created.to_owned();
-        notes.push(format!(
-            "the input gives no creation time; recorded {created}"
+        notes.push(Diagnostic::new(
+            &VALUE_SUPPLIED,
+            at.clone(),
+            format!("the input gives no creation time; recorded {created}"),
         ));
     }
     if doc.creators.is_empty() {
-        let tool = crate::scan::TOOL_CREATOR;
-        notes.push(format!("the input names no creator; recorded `{tool}`"));
-        doc.creators.push(tool.to_owned());
+        notes.push(Diagnostic::new(
+            &VALUE_SUPPLIED,
+            at.clone(),
+            format!("the input names no creator; recorded `{TOOL_CREATOR}`"),
+        ));
+        doc.creators.push(TOOL_CREATOR.to_owned());
     }
     notes
 }
@@ -195,67 +234,4 @@ impl Format {
             Format::CycloneDxJson => cyclonedx::write(doc),
         }
     }
-}
-
-/// Writes `contents` to `path`. A regular file (new or existing) is replaced atomically: a
-/// temporary file in the same directory, flushed, then renamed over it, so on any error the old
-/// file is untouched and nothing is left behind; an existing file keeps its permissions, a new
-/// one is made readable by all (0644), and a symbolic link keeps pointing where it did, at the
-/// new content. Anything else that exists (a device such as `/dev/null`, a FIFO) is written in
-/// place: renaming over it would replace it.
-pub fn write_atomically(path: &Path, contents: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let shown = path.display().to_string();
-    let existing = match std::fs::metadata(path) {
-        Ok(m) => Some(m),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(Error::io(&shown, e)),
-    };
-    let target = match &existing {
-        Some(m) if m.is_dir() => {
-            return Err(Error::io(
-                &shown,
-                std::io::Error::new(std::io::ErrorKind::IsADirectory, "is a directory"),
-            ));
-        }
-        Some(m) if !m.is_file() => {
-            return std::fs::OpenOptions::new()
-                .write(true)
-                .open(path)
-                .and_then(|mut f| f.write_all(contents).and_then(|()| f.flush()))
-                .map_err(|e| Error::io(&shown, e));
-        }
-        // Through a symbolic link: replace what it points at, not the link.
-        Some(_) => std::fs::canonicalize(path).map_err(|e| Error::io(&shown, e))?,
-        None => path.to_path_buf(),
-    };
-    let dir = match target.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".bomsmith-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(&shown, e))?;
-    let permissions = match &existing {
-        Some(m) => m.permissions(),
-        None => new_file_permissions(tmp.as_file()).map_err(|e| Error::io(&shown, e))?,
-    };
-    tmp.write_all(contents)
-        .and_then(|()| tmp.as_file().set_permissions(permissions))
-        .and_then(|()| tmp.as_file().sync_all())
-        .map_err(|e| Error::io(&shown, e))?;
-    tmp.persist(&target)
-        .map_err(|e| Error::io(&shown, e.error))?;
-    Ok(())
-}
-
-/// Permissions for a newly created output: 0644 on Unix (temporary files start as 0600).
-fn new_file_permissions(file: &std::fs::File) -> std::io::Result<std::fs::Permissions> {
-    #[allow(unused_mut)]
-    let mut p = file.metadata()?.permissions();
-    #[cfg(unix)]
-    std::os::unix::fs::PermissionsExt::set_mode(&mut p, 0o644);
-    Ok(p)
 }

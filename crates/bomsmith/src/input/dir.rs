@@ -1,58 +1,43 @@
-//! Directory trees: walked in name order, links never followed, `.git` skipped.
+//! Directory trees: the one tree walk. Names in order, links never followed, `.git` skipped;
+//! optionally only what git lists (tracked, or not ignored), and optionally only some
+//! directories of the tree.
 
-use super::{EntryKind, EntrySink};
+use super::git::{GitFiles, GitListing, in_work_tree};
+use super::{EntryKind, EntrySink, TRACKED_FILE_MISSING};
+use crate::diag::{Diagnostic, Location};
 use crate::error::{Error, Result};
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use std::collections::HashSet;
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
-/// Options for directory inputs.
-#[derive(Debug, Clone, Default)]
+/// Which files of a directory tree are read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DirOptions {
-    /// Glob patterns of paths to leave out. A pattern without `/` matches a name at any depth;
-    /// one with `/` matches the path from the root. A matching directory is left out whole.
-    pub excludes: Vec<String>,
-    /// Only the files `git ls-files` lists (the tree must be a git work tree).
-    pub git_tracked: bool,
+    /// Directories (from the root) to read; empty for the whole tree.
+    pub bases: Vec<String>,
+    /// Only the files git lists: [`GitFiles::Tracked`] needs a git work tree; with
+    /// [`GitFiles::NotIgnored`] a tree outside git is read whole.
+    pub git: Option<GitFiles>,
 }
 
-/// Compiled exclude patterns.
-#[derive(Debug)]
-pub struct Excludes {
-    by_path: GlobSet,
-    by_name: GlobSet,
-}
-
-impl Excludes {
-    /// Compiles `patterns`; `what` names their origin in errors.
-    pub fn new(patterns: &[String], what: &str) -> Result<Self> {
-        let mut by_path = GlobSetBuilder::new();
-        let mut by_name = GlobSetBuilder::new();
-        for p in patterns {
-            let trimmed = p.trim_start_matches("./").trim_end_matches('/');
-            let glob = GlobBuilder::new(trimmed)
-                .literal_separator(true)
-                .build()
-                .map_err(|e| Error::invalid(what, format!("`{p}`: {e}")))?;
-            if trimmed.contains('/') {
-                by_path.add(glob);
-            } else {
-                by_name.add(glob);
-            }
+/// `bases` without those inside another (`""` covers everything), sorted.
+pub fn outermost(bases: &[String]) -> Vec<&str> {
+    if bases.is_empty() {
+        return vec![""];
+    }
+    let mut sorted: Vec<&str> = bases.iter().map(String::as_str).collect();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut outer: Vec<&str> = Vec::new();
+    for b in sorted {
+        let inside = outer
+            .iter()
+            .any(|o| o.is_empty() || b == *o || b.starts_with(&format!("{o}/")));
+        if !inside {
+            outer.push(b);
         }
-        let build = |b: GlobSetBuilder| b.build().map_err(|e| Error::invalid(what, e.to_string()));
-        Ok(Excludes {
-            by_path: build(by_path)?,
-            by_name: build(by_name)?,
-        })
     }
-
-    /// True when `rel` (a `/`-separated relative path) is excluded.
-    pub fn matches(&self, rel: &str) -> bool {
-        let name = rel.rsplit('/').next().unwrap_or(rel);
-        self.by_path.is_match(rel) || self.by_name.is_match(name)
-    }
+    outer
 }
 
 fn rel_path(root: &Path, path: &Path) -> Result<String> {
@@ -80,118 +65,144 @@ fn special_kind(ft: &fs::FileType) -> EntryKind {
     EntryKind::Fifo
 }
 
-fn emit(path: &Path, rel: &str, tracked: bool, sink: &mut dyn EntrySink) -> Result<()> {
-    let meta = fs::symlink_metadata(path).map_err(|e| Error::io(path.display().to_string(), e))?;
-    let ft = meta.file_type();
-    if ft.is_symlink() {
-        sink.other(rel, EntryKind::Symlink);
-    } else if ft.is_dir() {
-        // `git ls-files` lists no directories but submodules (gitlinks).
-        let kind = if tracked {
-            EntryKind::Submodule
-        } else {
-            EntryKind::Directory
-        };
-        sink.other(rel, kind);
-    } else if ft.is_file() {
-        let shown = path.display().to_string();
-        let mut f = fs::File::open(path).map_err(|e| Error::io(&shown, e))?;
-        sink.file(rel, &mut f).map_err(|e| Error::io(&shown, e))?;
-    } else {
-        sink.other(rel, special_kind(&ft));
+/// What git lists, and every directory that holds something it lists.
+struct Listed {
+    paths: HashSet<String>,
+    dirs: HashSet<String>,
+}
+
+impl Listed {
+    fn new(paths: HashSet<String>) -> Self {
+        let mut dirs = HashSet::new();
+        for p in &paths {
+            let mut at = p.as_str();
+            while let Some((parent, _)) = at.rsplit_once('/') {
+                if !dirs.insert(parent.to_owned()) {
+                    break;
+                }
+                at = parent;
+            }
+        }
+        Listed { paths, dirs }
+    }
+}
+
+/// Walks the tree at `root` (only `options.bases` of it, when given), handing every entry to
+/// `sink` with its path from the root.
+pub fn read_dir(root: &Path, options: &DirOptions, sink: &mut dyn EntrySink) -> Result<()> {
+    let bases = outermost(&options.bases);
+    let listed = match options.git {
+        None => None,
+        Some(GitFiles::NotIgnored) if !in_work_tree(root) => None,
+        Some(which) => {
+            let git = GitListing::spawn(root, which, &bases)?;
+            Some(Listed::new(git.into_paths()?))
+        }
+    };
+    let mut seen: HashSet<String> = HashSet::new();
+    for base in &bases {
+        walk_base(root, base, listed.as_ref(), &mut seen, sink)?;
+    }
+    if options.git == Some(GitFiles::Tracked)
+        && let Some(listed) = &listed
+    {
+        let mut missing: Vec<&String> = listed
+            .paths
+            .iter()
+            .filter(|p| !seen.contains(*p) && !p.split('/').any(|c| c == ".git"))
+            .collect();
+        missing.sort();
+        for p in missing {
+            sink.warn(Diagnostic::new(
+                &TRACKED_FILE_MISSING,
+                Location::file(root.join(p).display().to_string()),
+                "tracked by git but missing from the working tree; left out",
+            ));
+        }
     }
     Ok(())
 }
 
-/// Walks the tree at `root`, handing every entry to `sink`.
-pub fn read_dir(root: &Path, options: &DirOptions, sink: &mut dyn EntrySink) -> Result<()> {
-    let excludes = Excludes::new(&options.excludes, "--exclude")?;
-    if options.git_tracked {
-        return read_tracked(root, &excludes, sink);
-    }
-    let mut walk = walkdir::WalkDir::new(root)
+fn walk_base(
+    root: &Path,
+    base: &str,
+    listed: Option<&Listed>,
+    seen: &mut HashSet<String>,
+    sink: &mut dyn EntrySink,
+) -> Result<()> {
+    let start = if base.is_empty() {
+        root.to_owned()
+    } else {
+        root.join(base)
+    };
+    let mut walk = walkdir::WalkDir::new(&start)
         .follow_links(false)
+        // A base that is a link is listed as one, never followed out of the tree.
+        .follow_root_links(base.is_empty())
         .sort_by_file_name()
-        .min_depth(1)
+        .min_depth(usize::from(base.is_empty()))
         .into_iter();
     while let Some(item) = walk.next() {
-        let entry = item.map_err(|e| {
-            let path = e
-                .path()
-                .map_or_else(|| root.display().to_string(), |p| p.display().to_string());
-            Error::io(
-                path,
-                e.into_io_error()
-                    .unwrap_or_else(|| std::io::Error::other("walk failed")),
-            )
-        })?;
-        let rel = rel_path(root, entry.path())?;
-        let name = entry.file_name();
-        if name == ".git" || excludes.matches(&rel) {
+        let entry = match item {
+            Ok(e) => e,
+            // A base that does not exist holds nothing.
+            Err(e)
+                if e.depth() == 0
+                    && e.io_error()
+                        .is_some_and(|i| i.kind() == std::io::ErrorKind::NotFound) =>
+            {
+                return Ok(());
+            }
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map_or_else(|| start.display().to_string(), |p| p.display().to_string());
+                return Err(Error::io(
+                    path,
+                    e.into_io_error()
+                        .unwrap_or_else(|| std::io::Error::other("directory loop")),
+                ));
+            }
+        };
+        if entry.depth() > 0 && entry.file_name() == ".git" {
             if entry.file_type().is_dir() {
                 walk.skip_current_dir();
             }
             continue;
         }
-        emit(entry.path(), &rel, false, sink)?;
-    }
-    Ok(())
-}
-
-fn read_tracked(root: &Path, excludes: &Excludes, sink: &mut dyn EntrySink) -> Result<()> {
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(["ls-files", "-z", "--cached"])
-        .output()
-        .map_err(|e| Error::invalid("--git-tracked", format!("cannot run git: {e}")))?;
-    if !output.status.success() {
-        return Err(Error::invalid(
-            "--git-tracked",
-            format!(
-                "{}: git ls-files failed: {}",
-                root.display(),
-                String::from_utf8_lossy(&output.stderr).trim()
-            ),
-        ));
-    }
-    let mut paths: Vec<PathBuf> = Vec::new();
-    for raw in output.stdout.split(|&b| b == 0).filter(|p| !p.is_empty()) {
-        let s = std::str::from_utf8(raw).map_err(|_| Error::Unsupported {
-            path: format!("{}/{}", root.display(), super::escape_bytes(raw)),
-            message: "file name is not valid UTF-8; SPDX file names must be".into(),
-        })?;
-        paths.push(PathBuf::from(s));
-    }
-    paths.sort();
-    paths.dedup();
-    for p in paths {
-        let rel = rel_path(Path::new(""), &p)?;
-        if rel.split('/').any(|c| c == ".git") || excludes.matches(&rel) {
-            continue;
-        }
-        if rel
-            .split('/')
-            .scan(String::new(), |acc, c| {
-                if !acc.is_empty() {
-                    acc.push('/');
+        let rel = rel_path(root, entry.path())?;
+        let ft = entry.file_type();
+        if let Some(listed) = listed {
+            if ft.is_dir() {
+                // A listed directory is a submodule (a gitlink); one that holds nothing listed
+                // is not walked.
+                if listed.paths.contains(&rel) {
+                    seen.insert(rel.clone());
+                    sink.other(&rel, EntryKind::Submodule);
+                    walk.skip_current_dir();
+                } else if !rel.is_empty() && !listed.dirs.contains(&rel) {
+                    walk.skip_current_dir();
                 }
-                acc.push_str(c);
-                Some(acc.clone())
-            })
-            .any(|prefix| excludes.matches(&prefix))
-        {
-            continue;
+                continue;
+            }
+            if !listed.paths.contains(&rel) {
+                continue;
+            }
+            seen.insert(rel.clone());
         }
-        let full = root.join(&p);
-        if fs::symlink_metadata(&full).is_err() {
-            sink.warn(format!(
-                "{}: tracked by git but missing from the working tree; left out",
-                full.display()
-            ));
-            continue;
+        if ft.is_symlink() {
+            sink.other(&rel, EntryKind::Symlink);
+        } else if ft.is_dir() {
+            if !rel.is_empty() {
+                sink.other(&rel, EntryKind::Directory);
+            }
+        } else if ft.is_file() {
+            let shown = entry.path().display().to_string();
+            let mut f = fs::File::open(entry.path()).map_err(|e| Error::io(&shown, e))?;
+            sink.file(&rel, &mut f).map_err(|e| Error::io(&shown, e))?;
+        } else {
+            sink.other(&rel, special_kind(&ft));
         }
-        emit(&full, &rel, true, sink)?;
     }
     Ok(())
 }
@@ -201,17 +212,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn exclude_patterns() {
-        let ex = Excludes::new(
-            &["*.pyc".into(), "build/".into(), "docs/*.md".into()],
-            "test",
-        )
-        .expect("valid");
-        assert!(ex.matches("a/b/c.pyc"));
-        assert!(ex.matches("x/build"));
-        assert!(ex.matches("docs/a.md"));
-        assert!(!ex.matches("docs/sub/a.md"));
-        assert!(!ex.matches("src/main.rs"));
-        assert!(Excludes::new(&["[".into()], "test").is_err());
+    fn bases_inside_others_are_dropped() {
+        let b = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(outermost(&b(&["a/b", "a", "ab", "a/c/d"])), ["a", "ab"]);
+        assert_eq!(outermost(&b(&["x", ""])), [""]);
+        assert_eq!(outermost(&[]), [""]);
     }
 }

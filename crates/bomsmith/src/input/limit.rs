@@ -1,5 +1,6 @@
 //! Bounds on decompression, and the tap that digests the raw artifact while it is decoded.
 
+use crate::error::LimitExceeded;
 use sha2::{Digest, Sha256};
 use std::cell::RefCell;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -29,23 +30,20 @@ impl Default for Limits {
     }
 }
 
-/// The error for a breached bound, as an `io::Error` so it travels through decoders.
-pub(crate) fn ratio_error(unpacked: u64, packed: u64, max: u64) -> io::Error {
-    io::Error::new(
-        io::ErrorKind::InvalidData,
-        format!(
-            "decompression bomb: {unpacked} bytes unpacked from {packed} (more than {max}:1; raise --max-ratio to allow)"
-        ),
-    )
+/// The error for too many unpacked bytes per packed byte, as an `io::Error` so it travels
+/// through decoders.
+pub(crate) fn ratio_error(unpacked: u64, packed: u64, max_ratio: u64) -> io::Error {
+    LimitExceeded::Ratio {
+        unpacked,
+        packed,
+        max_ratio,
+    }
+    .into_io()
 }
 
-pub(crate) fn total_error(max: u64) -> io::Error {
-    io::Error::new(
-        io::ErrorKind::InvalidData,
-        format!(
-            "decompression bomb: more than {max} bytes unpacked (raise --max-unpacked-size to allow)"
-        ),
-    )
+/// The error for too many unpacked bytes in all.
+pub(crate) fn total_error(max_unpacked: u64) -> io::Error {
+    LimitExceeded::Total { max_unpacked }.into_io()
 }
 
 #[derive(Debug)]
@@ -120,22 +118,22 @@ impl<R: Read> Read for TapReader<R> {
 }
 
 /// A decompressed stream whose size is checked against [`Limits`] as it is read.
-pub struct Bounded {
-    inner: Box<dyn Read>,
+pub struct Bounded<'a> {
+    inner: Box<dyn Read + 'a>,
     tap: Tap,
     limits: Limits,
     out: u64,
 }
 
-impl std::fmt::Debug for Bounded {
+impl std::fmt::Debug for Bounded<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Bounded").field("out", &self.out).finish()
     }
 }
 
-impl Bounded {
+impl<'a> Bounded<'a> {
     /// Bounds `inner`, whose raw input flows through `tap`.
-    pub fn new(inner: Box<dyn Read>, tap: Tap, limits: Limits) -> Self {
+    pub fn new(inner: Box<dyn Read + 'a>, tap: Tap, limits: Limits) -> Self {
         Bounded {
             inner,
             tap,
@@ -145,7 +143,7 @@ impl Bounded {
     }
 }
 
-impl Read for Bounded {
+impl Read for Bounded<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.out += n as u64;

@@ -1,21 +1,37 @@
 //! Inputs: a directory, or an archive recognised by its magic bytes (tar, optionally gzip, xz,
-//! bzip2 or zstd compressed; zip, including wheels). Archives are streamed, never extracted:
-//! every entry is handed to an [`EntrySink`] with a reader over exactly its bytes.
+//! bzip2 or zstd compressed; zip, including wheels), also when it sits inside another archive.
+//! Archives are streamed, never extracted: every entry is handed to an [`EntrySink`] with a
+//! reader over exactly its bytes.
 
 mod dir;
+mod git;
 mod limit;
+mod nested;
 mod tar;
 mod zip;
 
-pub use dir::{DirOptions, Excludes, read_dir};
+pub use dir::{DirOptions, outermost, read_dir};
+pub use git::{GitFiles, GitListing, in_work_tree};
 pub use limit::Limits;
+pub use nested::{member, read_nested};
 pub use tar::read_tar;
 pub use zip::{RandomAccess, read_zip};
 
+use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 use std::fs;
 use std::io::{self, BufReader, Read};
 use std::path::Path;
+
+crate::rules! {
+    RULES, "input", "docs/scan.md";
+    TAR_END_MARKER_MISSING = "INPUT001", "tar-end-marker-missing", Warning,
+        "A tar archive ends without its end-of-archive marker: it may have been cut short at a member boundary.";
+    TAR_UNKNOWN_TYPE = "INPUT002", "tar-unknown-member-type", Warning,
+        "A tar member has a type POSIX does not define; it is read as a regular file, as POSIX says.";
+    TRACKED_FILE_MISSING = "INPUT003", "tracked-file-missing", Warning,
+        "A file git tracks is missing from the working tree; it is left out.";
+}
 
 /// What an archive entry or directory item is, for entries that are not regular files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -48,14 +64,15 @@ impl EntryKind {
 /// Receives the entries of an input, in input order.
 pub trait EntrySink {
     /// A regular file at `path` (normalised, `/`-separated, relative). `body` yields its bytes;
-    /// the sink must read it to the end and pass read errors on.
+    /// for an archive member the sink must read it to the end and pass read errors on (a
+    /// directory's file may be left unread).
     fn file(&mut self, path: &str, body: &mut dyn Read) -> io::Result<()>;
     /// A hard link at `path` to the earlier regular file `target`.
     fn hard_link(&mut self, path: &str, target: &str);
     /// Something that is not a regular file.
     fn other(&mut self, path: &str, kind: EntryKind);
     /// A problem that does not stop the document from being complete and correct.
-    fn warn(&mut self, message: String);
+    fn warn(&mut self, diagnostic: Diagnostic);
 }
 
 /// Compression of a tar stream.
@@ -156,31 +173,38 @@ pub fn detect(path: &Path) -> Result<InputKind> {
     fs::File::open(path)
         .and_then(|f| f.take(512).read_to_end(&mut head))
         .map_err(|e| Error::io(&shown, e))?;
-    if looks_like_zip(&head) {
-        return Ok(InputKind::Zip);
-    }
-    if let Some(c) = Compression::from_magic(&head) {
-        return Ok(InputKind::Tar(c));
-    }
-    if looks_like_tar(&head) {
-        return Ok(InputKind::Tar(Compression::None));
+    if let Some(kind) = archive_kind(&head) {
+        return Ok(kind);
     }
     Err(Error::Unsupported {
         path: shown,
         message: format!(
             "not a directory, tar (plain, gzip, xz, bzip2, zstd) or zip archive (first bytes: {})",
-            crate::digest::hex(&head[..head.len().min(8)])
+            hex::encode(&head[..head.len().min(8)])
         ),
     })
 }
 
 /// Options for reading an input.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ReadOptions {
     /// Decompression bounds.
     pub limits: Limits,
     /// Directory-only options.
     pub dir: DirOptions,
+}
+
+/// Recognises an archive by its first bytes: zip, or a (compressed) tar.
+pub fn archive_kind(head: &[u8]) -> Option<InputKind> {
+    if looks_like_zip(head) {
+        Some(InputKind::Zip)
+    } else if let Some(c) = Compression::from_magic(head) {
+        Some(InputKind::Tar(c))
+    } else if looks_like_tar(head) {
+        Some(InputKind::Tar(Compression::None))
+    } else {
+        None
+    }
 }
 
 /// Reads the input at `path`, already recognised by [`detect`] as `kind`, handing every
@@ -220,32 +244,14 @@ pub fn read_input(
             let size = file.metadata().map_err(|e| Error::io(&shown, e))?.len();
             let tap = limit::Tap::default();
             let raw = tap.reader(BufReader::with_capacity(256 * 1024, file));
-            let decoder: Box<dyn Read> = match compression {
-                Compression::None => Box::new(raw),
-                Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(raw)),
-                Compression::Xz => Box::new(liblzma::read::XzDecoder::new_multi_decoder(raw)),
-                Compression::Bzip2 => Box::new(bzip2::read::MultiBzDecoder::new(raw)),
-                Compression::Zstd => {
-                    let zstd_err =
-                        |e: io::Error| Error::archive(&shown, None, format!("zstd: {e}"));
-                    let mut dec = zstd::stream::read::Decoder::new(raw).map_err(zstd_err)?;
-                    // A 128 MiB window at most: larger windows would let one input claim gigabytes.
-                    dec.window_log_max(27).map_err(zstd_err)?;
-                    Box::new(dec)
-                }
-            };
-            let mut bounded = limit::Bounded::new(decoder, tap.clone(), options.limits.clone());
-            read_tar(&mut bounded, &shown, sink)?;
-            // Read past the end-of-archive blocks to the end of the compressed stream, so its
-            // trailing checksum is verified and the artifact digest covers every byte.
-            io::copy(&mut bounded, &mut io::sink()).map_err(|e| {
-                Error::archive(
-                    &shown,
-                    None,
-                    format!("after the end of the tar archive: {e}"),
-                )
-            })?;
-            drop(bounded);
+            read_compressed_tar(
+                Box::new(raw),
+                compression,
+                &tap,
+                &shown,
+                &options.limits,
+                sink,
+            )?;
             let sha256 = tap.finish(path, size).map_err(|e| Error::io(&shown, e))?;
             Ok(Artifact {
                 kind,
@@ -254,6 +260,46 @@ pub fn read_input(
             })
         }
     }
+}
+
+/// Streams a tar archive compressed with `compression` from `raw` (whose bytes flow through
+/// `tap`, which counts them for the ratio bound) into `sink`.
+fn read_compressed_tar<'a>(
+    raw: Box<dyn Read + 'a>,
+    compression: Compression,
+    tap: &limit::Tap,
+    shown: &str,
+    limits: &Limits,
+    sink: &mut dyn EntrySink,
+) -> Result<()> {
+    let decoder: Box<dyn Read + 'a> = match compression {
+        Compression::None => raw,
+        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(raw)),
+        Compression::Xz => Box::new(liblzma::read::XzDecoder::new_multi_decoder(raw)),
+        Compression::Bzip2 => Box::new(bzip2::read::MultiBzDecoder::new(raw)),
+        Compression::Zstd => {
+            let zstd_err = |e: io::Error| Error::archive(shown, None, format!("zstd: {e}"));
+            let mut dec = zstd::stream::read::Decoder::new(raw).map_err(zstd_err)?;
+            // A 128 MiB window at most: larger windows would let one input claim gigabytes.
+            dec.window_log_max(27).map_err(zstd_err)?;
+            Box::new(dec)
+        }
+    };
+    let mut bounded = limit::Bounded::new(decoder, tap.clone(), limits.clone());
+    read_tar(&mut bounded, shown, sink)?;
+    // Read past the end-of-archive blocks to the end of the compressed stream, so its trailing
+    // checksum is verified and the artifact digest covers every byte.
+    io::copy(&mut bounded, &mut io::sink()).map_err(|e| {
+        match Error::member_io(shown, None, &e) {
+            Error::Archive { .. } => Error::archive(
+                shown,
+                None,
+                format!("after the end of the tar archive: {e}"),
+            ),
+            limit => limit,
+        }
+    })?;
+    Ok(())
 }
 
 /// Normalises an archive member name: UTF-8, relative, no `..`, no empty or `.` components.

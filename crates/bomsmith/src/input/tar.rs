@@ -3,7 +3,11 @@
 //! Written for hostile input: every header is checksummed, every length bounded, every name
 //! normalised and refused when it would escape the root; nothing is written anywhere.
 
-use super::{EntryKind, EntrySink, escape_bytes, normalize_member_name};
+use super::{
+    EntryKind, EntrySink, TAR_END_MARKER_MISSING, TAR_UNKNOWN_TYPE, escape_bytes,
+    normalize_member_name,
+};
+use crate::diag::{Diagnostic, Location};
 use crate::error::{Error, Result};
 use std::collections::HashMap;
 use std::io::{self, Read};
@@ -220,12 +224,14 @@ pub fn read_tar(r: &mut dyn Read, archive: &str, sink: &mut dyn EntrySink) -> Re
         match read_block(r, &mut header) {
             Ok(true) => {}
             Ok(false) => {
-                sink.warn(format!(
-                    "{archive}: the tar archive ends without its end-of-archive marker"
+                sink.warn(Diagnostic::new(
+                    &TAR_END_MARKER_MISSING,
+                    Location::file(archive),
+                    "the tar archive ends without its end-of-archive marker",
                 ));
                 return Ok(());
             }
-            Err(e) => return Err(err(Some(&at), e.to_string())),
+            Err(e) => return Err(Error::member_io(archive, Some(&at), &e)),
         }
         if header.iter().all(|&b| b == 0) {
             return Ok(());
@@ -243,7 +249,8 @@ pub fn read_tar(r: &mut dyn Read, archive: &str, sink: &mut dyn EntrySink) -> Re
         // Extended headers describe the next member.
         match typeflag {
             b'x' | b'g' | b'L' | b'K' => {
-                let body = read_meta(r, header_size).map_err(|e| err(Some(&at), e.to_string()))?;
+                let body = read_meta(r, header_size)
+                    .map_err(|e| Error::member_io(archive, Some(&at), &e))?;
                 match typeflag {
                     b'x' => parse_pax(&body, &mut pax)
                         .map_err(|m| err(Some(&at), format!("pax header: {m}")))?,
@@ -292,14 +299,19 @@ pub fn read_tar(r: &mut dyn Read, archive: &str, sink: &mut dyn EntrySink) -> Re
                 ));
             }
             b'V' => {
-                skip(r, size + padding(size)).map_err(|e| err(Some(&path), e.to_string()))?;
+                skip(r, size + padding(size))
+                    .map_err(|e| Error::member_io(archive, Some(&path), &e))?;
                 continue;
             }
             other => {
                 // POSIX: an unknown type is read as a regular file.
-                sink.warn(format!(
-                    "{archive}: member `{path}` has unknown type `{}`; read as a regular file",
-                    escape_bytes(&[other])
+                sink.warn(Diagnostic::new(
+                    &TAR_UNKNOWN_TYPE,
+                    Location::file(path.clone()).in_member(archive),
+                    format!(
+                        "member `{path}` has unknown type `{}`; read as a regular file",
+                        escape_bytes(&[other])
+                    ),
                 ));
                 Seen::File
             }
@@ -314,12 +326,14 @@ pub fn read_tar(r: &mut dyn Read, archive: &str, sink: &mut dyn EntrySink) -> Re
             if kind != Seen::Directory {
                 return Err(err(Some(&shown), "member has an empty name".into()));
             }
-            skip(r, size + padding(size)).map_err(|e| err(Some(&shown), e.to_string()))?;
+            skip(r, size + padding(size))
+                .map_err(|e| Error::member_io(archive, Some(&shown), &e))?;
             continue;
         }
         match seen.get(&path) {
             Some(Seen::Directory) if kind == Seen::Directory => {
-                skip(r, size + padding(size)).map_err(|e| err(Some(&path), e.to_string()))?;
+                skip(r, size + padding(size))
+                    .map_err(|e| Error::member_io(archive, Some(&path), &e))?;
                 continue;
             }
             Some(_) => {
@@ -335,7 +349,7 @@ pub fn read_tar(r: &mut dyn Read, archive: &str, sink: &mut dyn EntrySink) -> Re
             (Seen::File, _) => {
                 let mut body = r.take(size);
                 sink.file(&path, &mut body)
-                    .map_err(|e| err(Some(&path), e.to_string()))?;
+                    .map_err(|e| Error::member_io(archive, Some(&path), &e))?;
                 let left = body.limit();
                 if left > 0 {
                     return Err(err(
@@ -346,7 +360,7 @@ pub fn read_tar(r: &mut dyn Read, archive: &str, sink: &mut dyn EntrySink) -> Re
                         ),
                     ));
                 }
-                skip(r, padding(size)).map_err(|e| err(Some(&path), e.to_string()))?;
+                skip(r, padding(size)).map_err(|e| Error::member_io(archive, Some(&path), &e))?;
                 seen.insert(path, Seen::File);
                 continue;
             }
@@ -370,7 +384,7 @@ pub fn read_tar(r: &mut dyn Read, archive: &str, sink: &mut dyn EntrySink) -> Re
         }
         // A hard link counts as a regular file for later links to it.
         let remember = if typeflag == b'1' { Seen::File } else { kind };
-        skip(r, size + padding(size)).map_err(|e| err(Some(&path), e.to_string()))?;
+        skip(r, size + padding(size)).map_err(|e| Error::member_io(archive, Some(&path), &e))?;
         seen.insert(path, remember);
     }
 }

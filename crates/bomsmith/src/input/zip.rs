@@ -450,16 +450,18 @@ pub fn read_zip(
         if e.usize > Limits::RATIO_GRACE
             && u128::from(e.usize) > u128::from(e.csize.max(1)) * u128::from(limits.max_ratio)
         {
-            return Err(err(
+            return Err(Error::member_io(
+                archive,
                 Some(&name),
-                ratio_error(e.usize, e.csize, limits.max_ratio).to_string(),
+                &ratio_error(e.usize, e.csize, limits.max_ratio),
             ));
         }
         total = total.saturating_add(e.usize);
         if total > limits.max_unpacked {
-            return Err(err(
+            return Err(Error::member_io(
+                archive,
                 Some(&name),
-                total_error(limits.max_unpacked).to_string(),
+                &total_error(limits.max_unpacked),
             ));
         }
         let raw = BufReader::with_capacity(
@@ -504,7 +506,7 @@ pub fn read_zip(
             out: 0,
         };
         sink.file(&name, &mut checked)
-            .map_err(|e| err(Some(&name), e.to_string()))?;
+            .map_err(|e| Error::member_io(archive, Some(&name), &e))?;
     }
     Ok(())
 }

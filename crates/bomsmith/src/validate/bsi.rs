@@ -2,22 +2,23 @@
 //! v2.1.0 no longer accepts.
 
 use super::ntia::components;
-use super::{Kind, Sink, array_at, str_at};
+use super::{Sink, array_at, str_at};
+use crate::format::Kind;
 use serde_json::Value;
 
 crate::rules! {
-    RULES;
+    RULES, "bsi", "docs/validate.md";
     FORMAT_VERSION = "BSI001", "format-version", Warning,
         "TR-03183-2 v2.0.0 accepts CycloneDX 1.5 or later and SPDX 2.2.1 or later; v2.1.0 accepts only CycloneDX 1.6 or later and SPDX 3.0.1 or later.";
     CREATOR_CONTACT = "BSI002", "sbom-creator-contact", Error,
         "The SBOM's creator must be given with an email address or URL (SPDX: a creator `Person: name (email)` or `Organization: name (email)`; CycloneDX: `metadata.authors[].email`, or a `url` or contact email of `metadata.manufacturer` or `metadata.supplier`).";
-    TIMESTAMP = "BSI003", "timestamp", Error,
+    TIMESTAMP = "BSI003", "bsi-timestamp", Error,
         "The SBOM must carry its creation timestamp.";
     COMPONENT_CREATOR = "BSI004", "component-creator", Error,
         "Every component's creator must be given with an email address or URL (SPDX `supplier` or `originator` with `(email)`; CycloneDX `manufacturer`, `supplier` or `authors` with a URL or email).";
-    COMPONENT_NAME = "BSI005", "component-name", Error,
+    COMPONENT_NAME = "BSI005", "bsi-component-name", Error,
         "Every component needs a name.";
-    COMPONENT_VERSION = "BSI006", "component-version", Error,
+    COMPONENT_VERSION = "BSI006", "bsi-component-version", Error,
         "Every component needs a version.";
     FILENAME = "BSI007", "filename", Error,
         "Every component needs the file name of its deployable form (SPDX `packageFileName`; CycloneDX property `bsi:component:filename`).";

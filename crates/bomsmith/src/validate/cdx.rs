@@ -6,7 +6,7 @@ use serde_json::Value;
 use std::collections::HashMap;
 
 crate::rules! {
-    RULES;
+    RULES, "cyclonedx", "docs/validate.md";
     SCHEMA = "CDX001", "cyclonedx-schema", Error,
         "The BOM breaks the official CycloneDX 1.6 JSON schema.";
     SPEC_VERSION = "CDX002", "spec-version", Error,
@@ -17,13 +17,13 @@ crate::rules! {
         "A `dependencies` entry names a `bom-ref` that is not in the BOM.";
     SERIAL_NUMBER = "CDX005", "serial-number", Error,
         "`serialNumber` must be `urn:uuid:` followed by an RFC 4122 UUID.";
-    PURL = "CDX006", "purl-malformed", Error,
+    PURL = "CDX006", "cyclonedx-purl-malformed", Error,
         "A component's `purl` must be a well-formed package URL.";
     PURL_VERSION = "CDX007", "purl-version-mismatch", Warning,
         "The version in a component's `purl` differs from its `version`.";
     HASH_LENGTH = "CDX008", "hash-length", Error,
         "A hash's `content` must be hex of the length its `alg` gives.";
-    LICENSE_EXPRESSION = "CDX009", "license-expression", Error,
+    LICENSE_EXPRESSION = "CDX009", "cyclonedx-license-expression", Error,
         "A license `expression` must be a valid SPDX license expression.";
 }
 
@@ -111,7 +111,7 @@ fn walk<'v>(v: &'v Value, path: &mut String, refs: &mut HashMap<&'v str, String>
             }
             if let Some(e) = m.get("expression").and_then(Value::as_str)
                 && path.contains("/licenses/")
-                && let Err(why) = super::spdx::license_expression(e).map(drop)
+                && let Err(why) = crate::spec::license_expression(e).map(drop)
             {
                 sink.report(
                     &LICENSE_EXPRESSION,

@@ -12,31 +12,36 @@ pub mod ntia;
 pub mod schema;
 pub mod spdx;
 
+use crate::diag::Location;
+pub use crate::diag::{Diagnostic, Rule, RuleSet, Severity};
 pub use crate::json::pointer_child as child;
-pub use crate::rules::{Rule, Severity};
 use serde_json::Value;
 
 crate::rules! {
-    GENERAL_RULES;
+    GENERAL_RULES, "json", "docs/validate.md";
     MALFORMED_JSON = "JSON001", "malformed-json", Error,
         "The file is not well-formed JSON (or not UTF-8).";
     UNKNOWN_FORMAT = "JSON002", "unknown-format", Error,
         "The document is neither SPDX (`spdxVersion`) nor CycloneDX (`bomFormat`/`specVersion`), or not the format the chosen profile checks.";
 }
 
+/// The rule sets of `validate`, in the order they are listed.
+pub const RULE_SETS: [&RuleSet; 5] = [
+    &GENERAL_RULES,
+    &spdx::RULES,
+    &cdx::RULES,
+    &ntia::RULES,
+    &bsi::RULES,
+];
+
 /// Every rule of every profile, in code order within each group.
 pub fn all_rules() -> impl Iterator<Item = &'static Rule> {
-    GENERAL_RULES
-        .iter()
-        .chain(spdx::RULES)
-        .chain(cdx::RULES)
-        .chain(ntia::RULES)
-        .chain(bsi::RULES)
+    RULE_SETS.into_iter().flat_map(|s| s.rules.iter())
 }
 
-/// The rule with `code` (case-insensitive).
+/// The rule with `code` or name (case-insensitive).
 pub fn rule(code: &str) -> Option<&'static Rule> {
-    all_rules().find(|r| r.code.eq_ignore_ascii_case(code))
+    all_rules().find(|r| r.is(code))
 }
 
 /// A set of rules to apply.
@@ -77,27 +82,12 @@ impl Profile {
     }
 }
 
-pub use crate::format::Kind;
-
-/// One problem found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Diagnostic {
-    /// The rule broken.
-    pub rule: &'static Rule,
-    /// JSON pointer of the offending value (`""` for the whole document).
-    pub pointer: String,
-    /// What is wrong, in one sentence.
-    pub message: String,
-    /// 1-based line and column of the pointer's value (or its nearest present ancestor).
-    pub line: usize,
-    /// See `line`.
-    pub column: usize,
-}
+use crate::format::Kind;
 
 /// Collects diagnostics while a document is checked; positions come later.
 #[derive(Debug, Default)]
 pub struct Sink {
-    diagnostics: Vec<Diagnostic>,
+    diagnostics: Vec<(&'static Rule, String, String)>,
     pointers: std::collections::HashSet<String>,
 }
 
@@ -106,13 +96,7 @@ impl Sink {
     pub fn report(&mut self, rule: &'static Rule, pointer: impl Into<String>, message: String) {
         let pointer = pointer.into();
         self.pointers.insert(pointer.clone());
-        self.diagnostics.push(Diagnostic {
-            rule,
-            pointer,
-            message,
-            line: 0,
-            column: 0,
-        });
+        self.diagnostics.push((rule, pointer, message));
     }
 
     /// True when a diagnostic is already at `pointer` or at one of its ancestors (the
@@ -147,7 +131,7 @@ impl Report {
     pub fn count(&self, severity: Severity) -> usize {
         self.diagnostics
             .iter()
-            .filter(|d| d.rule.severity == severity)
+            .filter(|d| d.severity == severity)
             .count()
     }
 }
@@ -164,13 +148,13 @@ pub fn validate(file: &str, text: &[u8], profiles: &[Profile]) -> Report {
     let doc: Value = match serde_json::from_slice(text) {
         Ok(v) => v,
         Err(e) => {
-            report.diagnostics.push(Diagnostic {
-                rule: &MALFORMED_JSON,
-                pointer: String::new(),
-                message: format!("malformed JSON: {e}"),
-                line: e.line().max(1),
-                column: e.column().max(1),
-            });
+            let mut at = Location::line(file, e.line().max(1), e.column().max(1));
+            at.pointer = Some(String::new());
+            report.diagnostics.push(Diagnostic::new(
+                &MALFORMED_JSON,
+                at,
+                format!("malformed JSON: {e}"),
+            ));
             return report;
         }
     };
@@ -235,25 +219,29 @@ pub fn validate(file: &str, text: &[u8], profiles: &[Profile]) -> Report {
     } else {
         drop(doc);
     }
-    let mut diagnostics = sink.diagnostics;
-    if !diagnostics.is_empty() {
-        let pointers: Vec<&str> = diagnostics.iter().map(|d| d.pointer.as_str()).collect();
+    let found = sink.diagnostics;
+    if !found.is_empty() {
+        let pointers: Vec<&str> = found.iter().map(|(_, p, _)| p.as_str()).collect();
         let places = locate::locate(text, &pointers);
-        for d in &mut diagnostics {
-            let (line, column) = places.get(&d.pointer).copied().unwrap_or((1, 1));
-            d.line = line;
-            d.column = column;
-        }
+        let mut diagnostics: Vec<Diagnostic> = found
+            .into_iter()
+            .map(|(rule, pointer, message)| {
+                let (line, column) = places.get(&pointer).copied().unwrap_or((1, 1));
+                let mut at = Location::line(file, line, column);
+                at.pointer = Some(pointer);
+                Diagnostic::new(rule, at, message)
+            })
+            .collect();
         diagnostics.sort_by(|a, b| {
-            (a.line, a.column, a.rule.code, &a.message).cmp(&(
-                b.line,
-                b.column,
+            (a.location.line, a.location.column, a.rule.code, &a.message).cmp(&(
+                b.location.line,
+                b.location.column,
                 b.rule.code,
                 &b.message,
             ))
         });
+        report.diagnostics = diagnostics;
     }
-    report.diagnostics = diagnostics;
     report
 }
 

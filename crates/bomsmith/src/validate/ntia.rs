@@ -1,16 +1,17 @@
 //! NTIA minimum elements, on either format, through one view of the document's components.
 
-use super::{Kind, Sink, array_at, child, item, str_at};
+use super::{Sink, array_at, child, item, str_at};
+use crate::format::Kind;
 use serde_json::Value;
 use std::collections::HashSet;
 
 crate::rules! {
-    RULES;
+    RULES, "ntia", "docs/validate.md";
     SUPPLIER = "NTIA001", "supplier", Error,
         "Every component needs a supplier (SPDX `supplier`; CycloneDX `supplier`, `manufacturer` or `publisher`).";
-    NAME = "NTIA002", "component-name", Error,
+    NAME = "NTIA002", "ntia-component-name", Error,
         "Every component needs a name.";
-    VERSION = "NTIA003", "component-version", Error,
+    VERSION = "NTIA003", "ntia-component-version", Error,
         "Every component needs a version (SPDX `versionInfo`; CycloneDX `version`).";
     IDENTIFIER = "NTIA004", "unique-identifier", Error,
         "Every component needs a unique identifier (SPDX `SPDXID`; CycloneDX `purl`, `cpe`, `swid` or `bom-ref`).";
@@ -18,7 +19,7 @@ crate::rules! {
         "Every component must take part in a relationship (SPDX relationships or `documentDescribes`; CycloneDX `dependencies` or the metadata component).";
     AUTHOR = "NTIA006", "sbom-author", Error,
         "The SBOM must name its author (SPDX `creationInfo.creators`; CycloneDX `metadata.authors`, `manufacturer`, `supplier` or `tools`).";
-    TIMESTAMP = "NTIA007", "timestamp", Error,
+    TIMESTAMP = "NTIA007", "ntia-timestamp", Error,
         "The SBOM must say when it was made (SPDX `creationInfo.created`; CycloneDX `metadata.timestamp`).";
 }
 

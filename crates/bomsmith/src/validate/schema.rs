@@ -1,39 +1,10 @@
-//! The official JSON schemas, bundled at build time (see `build.rs`) and compiled once, on
-//! first use, with format checks on and every reference resolved from the bundle: nothing is
-//! ever fetched.
+//! The official JSON schemas (bundled, see [`crate::spec`]) compiled once, on first use, with
+//! format checks on and every reference resolved from the bundle: nothing is ever fetched.
 
 use super::{Rule, Sink};
+use crate::spec;
 use serde_json::Value;
 use std::sync::OnceLock;
-
-const SPDX_23: &str = include_str!(concat!(env!("OUT_DIR"), "/spdx-2.3.schema.json"));
-const CDX_16: &str = include_str!(concat!(env!("OUT_DIR"), "/bom-1.6.schema.json"));
-const CDX_SPDX: &str = include_str!(concat!(env!("OUT_DIR"), "/spdx.schema.json"));
-const CDX_JSF: &str = include_str!(concat!(env!("OUT_DIR"), "/jsf-0.82.schema.json"));
-
-/// The bundled CycloneDX 1.6 schema, parsed once.
-pub fn cyclonedx_schema() -> &'static Value {
-    static SCHEMA: OnceLock<Value> = OnceLock::new();
-    SCHEMA.get_or_init(|| serde_json::from_str(CDX_16).unwrap_or(Value::Null))
-}
-
-/// The license identifiers a CycloneDX 1.6 `license.id` may hold (the bundled
-/// `spdx.schema.json` enumeration).
-pub fn cyclonedx_license_ids() -> &'static std::collections::HashSet<String> {
-    static IDS: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
-    IDS.get_or_init(|| {
-        let v: Value = serde_json::from_str(CDX_SPDX).unwrap_or(Value::Null);
-        v.get("enum")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default()
-    })
-}
 
 /// At most this many schema errors are reported per document; one more diagnostic says so.
 pub const MAX_ERRORS: usize = 1000;
@@ -51,8 +22,8 @@ impl Schema {
     /// The schema's own text.
     pub fn text(self) -> &'static str {
         match self {
-            Schema::Spdx23 => SPDX_23,
-            Schema::CycloneDx16 => CDX_16,
+            Schema::Spdx23 => spec::SPDX_23_SCHEMA,
+            Schema::CycloneDx16 => spec::CYCLONEDX_16_SCHEMA,
         }
     }
 
@@ -70,10 +41,7 @@ impl Schema {
         let schema: Value = serde_json::from_str(self.text())?;
         let mut registry = jsonschema::Registry::new();
         if self == Schema::CycloneDx16 {
-            for (uri, text) in [
-                ("http://cyclonedx.org/schema/spdx.schema.json", CDX_SPDX),
-                ("http://cyclonedx.org/schema/jsf-0.82.schema.json", CDX_JSF),
-            ] {
+            for (uri, text) in spec::CYCLONEDX_REFERENCED {
                 registry = registry.add(uri, serde_json::from_str::<Value>(text)?)?;
             }
         }

@@ -6,7 +6,7 @@ use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
 crate::rules! {
-    RULES;
+    RULES, "spdx", "docs/validate.md";
     SCHEMA = "SPDX001", "spdx-schema", Error,
         "The document breaks the official SPDX 2.3 JSON schema.";
     SPDX_VERSION = "SPDX002", "spdx-version", Error,
@@ -37,11 +37,11 @@ crate::rules! {
         "A package with `filesAnalyzed: false` must not have `packageVerificationCode`.";
     CHECKSUM_FORM = "SPDX015", "checksum-form", Error,
         "A checksum value must be lower-case hex of the algorithm's length.";
-    LICENSE_EXPRESSION = "SPDX016", "license-expression", Error,
+    LICENSE_EXPRESSION = "SPDX016", "spdx-license-expression", Error,
         "A license field must be NONE, NOASSERTION or a valid SPDX license expression over the SPDX license list.";
     LICENSE_REF_UNDECLARED = "SPDX017", "license-ref-undeclared", Error,
         "A `LicenseRef-` used in the document must be declared in `hasExtractedLicensingInfos`.";
-    PURL = "SPDX018", "purl-malformed", Error,
+    PURL = "SPDX018", "spdx-purl-malformed", Error,
         "A `purl` external reference must be a well-formed package URL.";
     CPE = "SPDX019", "cpe-malformed", Error,
         "A `cpe23Type` external reference must be a well-formed CPE 2.3 formatted string.";
@@ -364,8 +364,7 @@ fn check_package(p: &Value, at: &str, cx: &Context<'_, '_>, sink: &mut Sink) {
                 .filter(|(name, _)| !excluded.contains(name))
                 .map(|(_, sha1)| sha1.to_ascii_lowercase())
                 .collect();
-            sums.sort_unstable();
-            let want = crate::digest::hex(&crate::digest::sha1(sums.concat().as_bytes()));
+            let want = crate::digest::verification_code(&mut sums);
             if !value.eq_ignore_ascii_case(&want) {
                 sink.report(
                     &VERIFICATION_CODE_WRONG,
@@ -473,7 +472,7 @@ impl<'v> Licenses<'v> {
         let Some(text) = e.as_str() else {
             return;
         };
-        let expr = match license_expression(text) {
+        let expr = match crate::spec::license_expression(text) {
             Ok(Some(expr)) => expr,
             Ok(None) => return,
             Err(why) => {
@@ -500,24 +499,6 @@ impl<'v> Licenses<'v> {
             }
         }
     }
-}
-
-/// The SPDX specification's expression syntax, exactly; deprecated identifiers are still on
-/// the license list, so they are valid.
-const PARSE_MODE: spdx::ParseMode = spdx::ParseMode {
-    allow_deprecated: true,
-    ..spdx::ParseMode::STRICT
-};
-
-/// Parses an SPDX license expression against the license list; `None` for NONE and
-/// NOASSERTION.
-pub fn license_expression(text: &str) -> Result<Option<spdx::Expression>, String> {
-    if matches!(text, "NONE" | "NOASSERTION") {
-        return Ok(None);
-    }
-    spdx::Expression::parse_mode(text, PARSE_MODE)
-        .map(Some)
-        .map_err(|e| e.reason.to_string())
 }
 
 /// `Ok` for an absolute URI (scheme, then `:`, then something) with no fragment.

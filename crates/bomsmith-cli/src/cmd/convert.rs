@@ -1,0 +1,58 @@
+//! `bomsmith convert`: SPDX 2.3 JSON ⇄ CycloneDX 1.6 JSON through the model, every loss
+//! counted on standard error.
+
+use super::{parse_format, read_document};
+use crate::out;
+use anyhow::Result;
+use bomsmith::diag::Location;
+use bomsmith::format::Format;
+use clap::Args;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// SBOM to convert (`-` for standard input); SPDX or CycloneDX, told by content.
+    input: PathBuf,
+    /// Output format.
+    #[arg(long, value_name = "FORMAT", value_parser = parse_format)]
+    to: Format,
+    /// Write to FILE (atomically) instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Exit 1 when anything in the input could not be carried into the output.
+    #[arg(long)]
+    fail_on_loss: bool,
+    /// No summary on standard error (losses are still shown).
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+/// Runs the command: exit 0, or 1 with `--fail-on-loss` when something was lost.
+pub fn run(args: ConvertArgs) -> Result<ExitCode> {
+    let (name, kind, mut doc, report) = read_document(&args.input)?;
+    let at = Location::file(&name);
+    let mut diagnostics = bomsmith::format::complete(&mut doc, &super::creation_time()?, &at);
+    let text = args.to.write(&doc);
+    out::write_output(args.output.as_deref(), &text)?;
+    diagnostics.extend(report.diagnostic(at, kind));
+    out::say_diagnostics(&diagnostics);
+    if !args.quiet {
+        out::say(format_args!(
+            "{name}: {} → {}: {} packages, {} files, {} relationships{}",
+            kind.name(),
+            args.to.name(),
+            doc.packages.len(),
+            doc.files.len(),
+            doc.relationships.len(),
+            args.output
+                .as_ref()
+                .map_or_else(String::new, |p| format!("; wrote {}", p.display())),
+        ));
+    }
+    Ok(if args.fail_on_loss && report.total() > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

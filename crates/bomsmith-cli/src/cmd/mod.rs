@@ -1,0 +1,46 @@
+//! One module per command.
+
+pub mod convert;
+pub mod diff;
+pub mod scan;
+pub mod validate;
+pub mod vendor;
+
+use anyhow::{Context, Result};
+use bomsmith::format::{Format, Kind, ReadReport};
+use bomsmith::model::Document;
+use std::path::Path;
+
+/// Parses an output format name.
+pub fn parse_format(s: &str) -> Result<Format, String> {
+    Format::from_name(s).ok_or_else(|| {
+        format!(
+            "unknown format `{s}` (known: {})",
+            Format::ALL.map(|f| f.name()).join(", ")
+        )
+    })
+}
+
+/// Reads an SBOM file (`-` for standard input) into the model; returns the name to show, its
+/// format, the document and what the read could not carry.
+pub fn read_document(path: &Path) -> Result<(String, Kind, Document, ReadReport)> {
+    let (name, bytes) = if path.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut buf)
+            .context("reading standard input")?;
+        ("<stdin>".to_owned(), buf)
+    } else {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).with_context(|| format!("reading {name}"))?;
+        (name, bytes)
+    };
+    let (kind, doc, report) = bomsmith::format::read(&bytes, &name)?;
+    Ok((name, kind, doc, report))
+}
+
+/// The creation time to record: `SOURCE_DATE_EPOCH` when set, else now.
+pub fn creation_time() -> Result<String> {
+    Ok(bomsmith::ident::creation_time(
+        std::env::var("SOURCE_DATE_EPOCH").ok().as_deref(),
+    )?)
+}

@@ -1,0 +1,219 @@
+//! `bomsmith scan`: an SBOM for a directory or a release archive.
+
+use crate::out::{self, ReportFormat, SeverityArgs, count};
+use anyhow::{Result, bail};
+use bomsmith::config::Config;
+use bomsmith::diag::{RuleSet, Summary};
+use bomsmith::digest::DigestSet;
+use bomsmith::format::Format;
+use bomsmith::input::{DirOptions, GitFiles, Limits, ReadOptions};
+use bomsmith::scan::{ScanOptions, scan};
+use clap::Args;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Directory or archive to describe. Archives are recognised by content, not by name.
+    input: PathBuf,
+    /// Project configuration (default: bomsmith.toml at the root of a scanned directory).
+    #[arg(long, value_name = "FILE", conflicts_with = "preset")]
+    config: Option<PathBuf>,
+    /// A bundled configuration: `cpython` (a CPython source release tarball).
+    #[arg(long, value_name = "NAME")]
+    preset: Option<String>,
+    /// Output format.
+    #[arg(short = 'f', long, default_value = "spdx-json", value_parser = super::parse_format)]
+    format: Format,
+    /// Write to FILE (atomically) instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Leave out paths matching GLOB (repeatable). Without `/` it matches a name at any depth;
+    /// a directory left out takes everything in it along.
+    #[arg(long, value_name = "GLOB")]
+    exclude: Vec<String>,
+    /// Only files tracked by git (`git ls-files`); the input must be a git work tree.
+    #[arg(long)]
+    git_tracked: bool,
+    /// Also record SHA-512 of every file.
+    #[arg(long)]
+    sha512: bool,
+    /// Largest accepted ratio of unpacked to packed bytes (decompression bomb guard).
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_ratio)]
+    max_ratio: u64,
+    /// Largest accepted unpacked size of one input (bytes; K, M, G, T suffixes).
+    #[arg(long, value_name = "SIZE", default_value = "64G", value_parser = parse_size)]
+    max_unpacked_size: u64,
+    /// Also write the diagnostics (warnings, drift) to FILE.
+    #[arg(long, value_name = "FILE")]
+    diagnostics: Option<PathBuf>,
+    /// Format of --diagnostics.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Sarif, requires = "diagnostics")]
+    diagnostics_format: ReportFormat,
+    #[command(flatten)]
+    severity: SeverityArgs,
+    /// No summary on standard error (warnings are still shown).
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+/// The rule sets whose diagnostics `scan` reports.
+fn rule_sets() -> [&'static RuleSet; 3] {
+    [
+        &bomsmith::input::RULES,
+        &bomsmith::assemble::RULES,
+        &bomsmith::format::RULES,
+    ]
+}
+
+fn parse_size(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let (digits, shift) = match s.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => {
+            let shift = match c.to_ascii_uppercase() {
+                'K' => 10,
+                'M' => 20,
+                'G' => 30,
+                'T' => 40,
+                _ => return Err(format!("unknown size suffix `{c}` (use K, M, G or T)")),
+            };
+            (&s[..i], shift)
+        }
+        _ => (s, 0),
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size (e.g. 500M, 64G)"))?;
+    n.checked_shl(shift)
+        .filter(|v| v >> shift == n)
+        .ok_or_else(|| format!("`{s}` is too large"))
+}
+
+fn load_config(args: &ScanArgs) -> Result<Config> {
+    if let Some(name) = &args.preset {
+        return Ok(Config::preset(name)?);
+    }
+    if let Some(path) = &args.config {
+        return Ok(Config::load(path)?);
+    }
+    let implicit = args.input.join("bomsmith.toml");
+    if args.input.is_dir() && implicit.is_file() {
+        return Ok(Config::load(&implicit)?);
+    }
+    Ok(Config::default())
+}
+
+/// Runs the command: exit 0, or 1 when a diagnostic is an error (`--deny`); then nothing is
+/// written.
+pub fn run(args: ScanArgs) -> Result<ExitCode> {
+    let started = Instant::now();
+    if args.max_ratio == 0 {
+        bail!("--max-ratio must be at least 1");
+    }
+    let sets = rule_sets();
+    let overrides = args.severity.overrides(&sets)?;
+    let config = load_config(&args)?;
+    let options = ScanOptions {
+        config,
+        read: ReadOptions {
+            limits: Limits {
+                max_ratio: args.max_ratio,
+                max_unpacked: args.max_unpacked_size,
+            },
+            dir: DirOptions {
+                bases: Vec::new(),
+                git: args.git_tracked.then_some(GitFiles::Tracked),
+            },
+        },
+        excludes: args.exclude.clone(),
+        digests: DigestSet {
+            sha512: args.sha512,
+            ..DigestSet::default()
+        },
+        created: super::creation_time()?,
+    };
+    let outcome = scan(&args.input, &options)?;
+    let diagnostics = overrides.apply(outcome.diagnostics);
+    out::say_diagnostics(&diagnostics);
+    if let Some(path) = &args.diagnostics {
+        let inputs = [args.input.display().to_string()];
+        let text = out::machine_report(args.diagnostics_format, &sets, &inputs, &diagnostics)
+            .unwrap_or_else(|| bomsmith::diag::render::human(&diagnostics, &out::help_text));
+        out::write_output(Some(path), &text)?;
+    }
+    let failed = Summary::of(&diagnostics).errors;
+    if failed > 0 {
+        out::say(format_args!(
+            "{}: {} denied; no SBOM written",
+            display_name(&args.input),
+            count(failed, "diagnostic")
+        ));
+        return Ok(ExitCode::from(1));
+    }
+    let text = args.format.write(&outcome.document);
+    out::write_output(args.output.as_deref(), &text)?;
+    if !args.quiet {
+        let s = &outcome.summary;
+        let mut parts = vec![format!("{} files ({})", s.files, human_bytes(s.bytes))];
+        if s.hard_links > 0 {
+            parts.push(format!("{} of them hard links", s.hard_links));
+        }
+        for (kind, n) in &s.others {
+            parts.push(format!("{n} {}", kind.plural()));
+        }
+        if s.excluded > 0 {
+            parts.push(format!("{} excluded", s.excluded));
+        }
+        out::say(format_args!(
+            "{} ({}): {}; {}, {}; {}in {:.2} s",
+            display_name(&args.input),
+            s.kind.describe(),
+            parts.join(", "),
+            count(outcome.document.packages.len(), "package"),
+            count(outcome.document.relationships.len(), "relationship"),
+            args.output
+                .as_ref()
+                .map_or_else(String::new, |p| format!("wrote {} ", p.display())),
+            started.elapsed().as_secs_f64()
+        ));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn display_name(p: &Path) -> String {
+    p.file_name().map_or_else(
+        || p.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u < UNITS.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("10"), Ok(10));
+        assert_eq!(parse_size("2K"), Ok(2048));
+        assert_eq!(parse_size("64G"), Ok(64 << 30));
+        assert!(parse_size("1Q").is_err());
+        assert!(parse_size("x").is_err());
+        assert!(parse_size("99999999999T").is_err());
+    }
+}

@@ -1,0 +1,179 @@
+//! `bomsmith validate`: check SPDX 2.3 and CycloneDX 1.6 documents, report in human, JSON or
+//! SARIF form.
+
+use crate::out::{self, ReportFormat, SeverityArgs, count as plural};
+use anyhow::{Result, bail};
+use bomsmith::validate::{self, Profile, Report, Severity};
+use clap::Args;
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Documents to check (`-` for standard input). Their format is told by content.
+    #[arg(required_unless_present_any = ["explain", "rules"])]
+    files: Vec<PathBuf>,
+    /// Rule sets to apply (repeatable): spdx, cyclonedx (the format's own, chosen by content
+    /// when neither is given), ntia, bsi.
+    #[arg(long, value_name = "PROFILE", value_parser = parse_profile)]
+    profile: Vec<Profile>,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    format: ReportFormat,
+    #[command(flatten)]
+    severity: SeverityArgs,
+    /// Explain one rule (`SPDX013`) and exit.
+    #[arg(long, value_name = "CODE", conflicts_with = "rules")]
+    explain: Option<String>,
+    /// List every rule and exit.
+    #[arg(long)]
+    rules: bool,
+}
+
+fn parse_profile(s: &str) -> std::result::Result<Profile, String> {
+    Profile::from_name(s).ok_or_else(|| {
+        format!(
+            "unknown profile `{s}` (one of: {})",
+            Profile::ALL.map(Profile::name).join(", ")
+        )
+    })
+}
+
+/// Runs the command: exit 0 without errors, 1 with errors, 2 when a file cannot be read.
+pub fn run(args: ValidateArgs) -> Result<ExitCode> {
+    if let Some(code) = &args.explain {
+        let Some(r) = validate::rule(code) else {
+            bail!("no rule `{code}`; `bomsmith validate --rules` lists them");
+        };
+        out::stdout(&format!("{}\n", r.explained()))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.rules {
+        let rows: String = validate::all_rules().map(|r| r.row() + "\n").collect();
+        out::stdout(&rows)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let overrides = args.severity.overrides(&validate::RULE_SETS)?;
+    let mut reports = Vec::new();
+    let mut unreadable = false;
+    for path in &args.files {
+        let (name, bytes) = if path.as_os_str() == "-" {
+            let mut buf = Vec::new();
+            match std::io::stdin().lock().read_to_end(&mut buf) {
+                Ok(_) => ("<stdin>".to_owned(), buf),
+                Err(e) => {
+                    out::say(format_args!("error: <stdin>: {e}"));
+                    unreadable = true;
+                    continue;
+                }
+            }
+        } else {
+            let name = path.display().to_string();
+            match std::fs::read(path) {
+                Ok(b) => (name, b),
+                Err(e) => {
+                    out::say(format_args!("error: {name}: {e}"));
+                    unreadable = true;
+                    continue;
+                }
+            }
+        };
+        let mut report = validate::validate(&name, &bytes, &args.profile);
+        report.diagnostics = overrides.apply(report.diagnostics);
+        reports.push(report);
+    }
+    let inputs: Vec<Input<'_>> = reports.iter().map(Input::of).collect();
+    let diagnostics: Vec<_> = reports
+        .iter()
+        .flat_map(|r| r.diagnostics.iter().cloned())
+        .collect();
+    let text = out::machine_report(args.format, &validate::RULE_SETS, &inputs, &diagnostics)
+        .unwrap_or_else(|| human(&reports));
+    out::stdout(&text)?;
+    let errors: usize = reports.iter().map(|r| r.count(Severity::Error)).sum();
+    Ok(if unreadable {
+        ExitCode::from(2)
+    } else if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn describe(r: &Report) -> String {
+    match (r.kind, &r.version) {
+        (Some(k), Some(v)) => format!("{} {v}", k.name()),
+        (Some(k), None) => k.name().to_owned(),
+        _ => "unknown format".to_owned(),
+    }
+}
+
+fn human(reports: &[Report]) -> String {
+    let mut out = String::new();
+    let (mut errors, mut warnings, mut infos, mut failing) = (0, 0, 0, 0);
+    for r in reports {
+        let (e, w, i) = (
+            r.count(Severity::Error),
+            r.count(Severity::Warning),
+            r.count(Severity::Info),
+        );
+        errors += e;
+        warnings += w;
+        infos += i;
+        if e > 0 {
+            failing += 1;
+        }
+        out.push_str(&bomsmith::diag::render::human(
+            &r.diagnostics,
+            &crate::out::help_text,
+        ));
+        out.push_str(&format!(
+            "{}: {}: {}, {}{}\n",
+            r.file,
+            describe(r),
+            plural(e, "error"),
+            plural(w, "warning"),
+            if i > 0 {
+                format!(", {}", plural(i, "note"))
+            } else {
+                String::new()
+            }
+        ));
+    }
+    out.push_str(&format!(
+        "{} checked: {} failed; {}, {}{}\n",
+        plural(reports.len(), "document"),
+        failing,
+        plural(errors, "error"),
+        plural(warnings, "warning"),
+        if infos > 0 {
+            format!(", {}", plural(infos, "note"))
+        } else {
+            String::new()
+        }
+    ));
+    out
+}
+
+/// What the JSON report says of each document checked.
+#[derive(Debug, serde::Serialize)]
+struct Input<'a> {
+    file: &'a str,
+    format: Option<&'static str>,
+    version: Option<&'a str>,
+    errors: usize,
+    warnings: usize,
+}
+
+impl<'a> Input<'a> {
+    fn of(r: &'a Report) -> Self {
+        Input {
+            file: &r.file,
+            format: r.kind.map(|k| k.name()),
+            version: r.version.as_deref(),
+            errors: r.count(Severity::Error),
+            warnings: r.count(Severity::Warning),
+        }
+    }
+}

@@ -1,0 +1,307 @@
+//! `bomsmith vendor` on the real CPython 3.13.5 source tree (extracted by the test, no git).
+
+use crate::util::{bomsmith, cpython_tarball};
+use serde_json::Value;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Extracts the parts of the tarball `vendor` looks at into a fresh temporary directory.
+/// Returns the directory guard and the tree root.
+fn extract_cpython() -> Option<(tempfile::TempDir, PathBuf)> {
+    let tarball = cpython_tarball()?;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = std::fs::File::open(&tarball).expect("open tarball");
+    let mut archive = tar::Archive::new(liblzma::read::XzDecoder::new(file));
+    let wanted = [
+        "Misc/",
+        "Modules/",
+        "Lib/ctypes/",
+        "Lib/ensurepip/",
+        "Lib/test/",
+        "PCbuild/",
+    ];
+    for entry in archive.entries().expect("entries") {
+        let mut entry = entry.expect("entry");
+        let path = entry.path().expect("path").into_owned();
+        let rel: PathBuf = path.components().skip(1).collect();
+        let rel_str = rel.to_string_lossy().replace('\\', "/");
+        if !entry.header().entry_type().is_file() || !wanted.iter().any(|w| rel_str.starts_with(w))
+        {
+            continue;
+        }
+        let target = dir.path().join(&rel);
+        std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data).expect("read member");
+        std::fs::write(&target, data).expect("write");
+    }
+    let root = dir.path().to_owned();
+    Some((dir, root))
+}
+
+fn json_of(out: &std::process::Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+fn errors(report: &Value) -> Vec<(String, String)> {
+    report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .map(|f| {
+            (
+                f["code"].as_str().expect("code").to_owned(),
+                f["message"].as_str().expect("message").to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn regen_reproduces_both_in_tree_sboms_byte_for_byte() {
+    let Some((_guard, root)) = extract_cpython() else {
+        return;
+    };
+    let sbom = std::fs::read(root.join("Misc/sbom.spdx.json")).expect("sbom");
+    let externals = std::fs::read(root.join("Misc/externals.spdx.json")).expect("externals");
+    // Start from a damaged copy so that regen has to write both documents.
+    std::fs::write(root.join("Misc/sbom.spdx.json"), {
+        let mut v: Value = serde_json::from_slice(&sbom).expect("json");
+        v["files"] = Value::Array(vec![]);
+        v["relationships"] = Value::Array(vec![]);
+        serde_json::to_vec(&v).expect("json")
+    })
+    .expect("write");
+    std::fs::write(
+        root.join("Misc/externals.spdx.json"),
+        String::from_utf8(externals.clone())
+            .expect("utf-8")
+            .replace("zlib-1.3.1.tar.gz", "zlib-1.2.13.tar.gz")
+            .replace("\"versionInfo\": \"1.3.1\"", "\"versionInfo\": \"1.2.13\""),
+    )
+    .expect("write");
+    let out = bomsmith()
+        .args(["vendor", "regen", "--preset", "cpython"])
+        .arg(&root)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("Misc/sbom.spdx.json: wrote"), "{stderr}");
+    assert!(
+        stderr.contains("Misc/externals.spdx.json: wrote"),
+        "{stderr}"
+    );
+    assert!(std::fs::read(root.join("Misc/sbom.spdx.json")).expect("read") == sbom);
+    // The download URL changed back, so the checksum (of the other file) is gone: that one
+    // field cannot be regenerated offline. Everything else is byte for byte.
+    let regenerated: Value = serde_json::from_slice(
+        &std::fs::read(root.join("Misc/externals.spdx.json")).expect("read"),
+    )
+    .expect("json");
+    let zlib = regenerated["packages"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .find(|p| p["name"] == "zlib")
+        .expect("zlib");
+    assert_eq!(zlib["versionInfo"], "1.3.1");
+    assert!(zlib.get("checksums").is_none());
+
+    // From the pristine documents, regen changes nothing at all.
+    std::fs::write(root.join("Misc/externals.spdx.json"), &externals).expect("write");
+    let out = bomsmith()
+        .args(["vendor", "regen", "--preset", "cpython"])
+        .arg(&root)
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("Misc/externals.spdx.json: up to date"),
+        "{stderr}"
+    );
+    assert!(std::fs::read(root.join("Misc/sbom.spdx.json")).expect("read") == sbom);
+    assert!(std::fs::read(root.join("Misc/externals.spdx.json")).expect("read") == externals);
+}
+
+fn check_json(root: &Path, config: &[&str]) -> (i32, Value) {
+    let out = bomsmith()
+        .args(["vendor", "check", "--format", "json"])
+        .args(config)
+        .arg(root)
+        .output()
+        .expect("runs");
+    (out.status.code().expect("exit code"), json_of(&out))
+}
+
+#[test]
+fn check_reports_exactly_the_known_defects_and_passes_once_fixed() {
+    let Some((_guard, root)) = extract_cpython() else {
+        return;
+    };
+    let sbom_before = std::fs::read(root.join("Misc/sbom.spdx.json")).expect("sbom");
+    let (code, report) = check_json(&root, &["--preset", "cpython"]);
+    assert_eq!(code, 1);
+    let mut errs = errors(&report);
+    errs.sort();
+    assert_eq!(errs.len(), 3, "{errs:#?}");
+    assert_eq!(errs[0].0, "V002");
+    assert!(
+        errs[0].1.contains("expat is declared as 2.6.3")
+            && errs[0].1.contains("Modules/expat/expat.h:1069 says 2.7.1"),
+        "{}",
+        errs[0].1
+    );
+    assert_eq!(errs[1].0, "V008");
+    assert_eq!(errs[2].0, "V008");
+    assert!(
+        errs[1]
+            .1
+            .contains("`Modules/_hacl/python_hacl_namespace.h` of hacl-star")
+    );
+    assert!(errs[2].1.contains("`Modules/_hacl/refresh.sh` of expat"));
+    // libb2 does not state its version: a note, not a failure.
+    let notes: Vec<&Value> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|f| f["severity"] == "info")
+        .collect();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0]["code"], "V003");
+    assert!(notes[0]["message"].as_str().expect("msg").contains("libb2"));
+    assert_eq!(report["inputs"][0]["stale"], false);
+    // check never writes.
+    assert!(std::fs::read(root.join("Misc/sbom.spdx.json")).expect("sbom") == sbom_before);
+
+    // Fix the three defects in the copy: the excludes (in a project configuration) ...
+    let preset = include_str!("../../../bomsmith/src/presets/cpython.toml");
+    let fixed = preset
+        .replace(
+            "    \"Modules/_hacl/refresh.sh\",\n]\n\n[[in_tree_sbom.component]]\nname = \"macholib\"",
+            "    \"Modules/expat/refresh.sh\",\n]\n\n[[in_tree_sbom.component]]\nname = \"macholib\"",
+        )
+        .replace("python_hacl_namespace.h", "python_hacl_namespaces.h");
+    assert_ne!(fixed, preset);
+    std::fs::write(root.join("bomsmith.toml"), &fixed).expect("write config");
+    // ... and expat's declared version, with its download location, CPE and checksum.
+    let text = String::from_utf8(sbom_before).expect("utf-8");
+    let text = text
+        .replace("R_2_6_3/expat-2.6.3", "R_2_7_1/expat-2.7.1")
+        .replace("libexpat:2.6.3", "libexpat:2.7.1")
+        .replace("\"versionInfo\": \"2.6.3\"", "\"versionInfo\": \"2.7.1\"")
+        .replace(
+            "17aa6cfc5c4c219c09287abfc10bc13f0c06f30bb654b28bfe6f567ca646eb79",
+            "0cce2e6e69b327fc607b8ff264f4b66bdf71ead55a87ffd5f3143f535f15cfa2",
+        );
+    std::fs::write(root.join("Misc/sbom.spdx.json"), text).expect("write sbom");
+
+    // The corrected excludes drop two files, so the committed SBOM is stale until regenerated.
+    let (code, report) = check_json(&root, &[]);
+    assert_eq!(code, 1);
+    let errs = errors(&report);
+    assert_eq!(errs.len(), 1, "{errs:#?}");
+    assert_eq!(errs[0].0, "V001");
+    let changes = &report["inputs"][0]["changes"];
+    assert_eq!(
+        changes,
+        &serde_json::json!([
+            "- file Modules/_hacl/python_hacl_namespaces.h (hacl-star)",
+            "- file Modules/expat/refresh.sh (expat)"
+        ])
+    );
+    let out = bomsmith()
+        .args(["vendor", "regen"])
+        .arg(&root)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (code, report) = check_json(&root, &[]);
+    assert_eq!(code, 0, "{report:#}");
+    assert!(errors(&report).is_empty());
+    let regenerated: Value =
+        serde_json::from_slice(&std::fs::read(root.join("Misc/sbom.spdx.json")).expect("read"))
+            .expect("json");
+    assert_eq!(regenerated["files"].as_array().expect("files").len(), 109);
+}
+
+#[test]
+fn detect_finds_every_declared_component_with_its_stated_version() {
+    let Some((_guard, root)) = extract_cpython() else {
+        return;
+    };
+    let out = bomsmith()
+        .args([
+            "vendor", "detect", "--format", "json", "--preset", "cpython",
+        ])
+        .arg(&root)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = json_of(&out);
+    let candidates = report["candidates"].as_array().expect("candidates");
+    for c in candidates {
+        assert!(
+            !c["evidence"].as_array().expect("evidence").is_empty(),
+            "candidate without evidence: {c}"
+        );
+    }
+    let find = |path: &str| {
+        candidates
+            .iter()
+            .find(|c| c["path"] == path)
+            .unwrap_or_else(|| panic!("no candidate at {path}: {candidates:#?}"))
+    };
+    for (path, name, version) in [
+        ("Modules/expat", "expat", Some("2.7.1")),
+        ("Modules/_decimal/libmpdec", "mpdecimal", Some("2.5.1")),
+        ("Lib/ctypes/macholib", "macholib", Some("1.0")),
+        (
+            "Modules/_hacl",
+            "hacl-star",
+            Some("bb3d0dc8d9d15a5cd51094d5b69e70aa09005ff0"),
+        ),
+        ("Modules/_blake2/impl", "libb2", None),
+    ] {
+        let c = find(path);
+        assert_eq!(c["name"], name);
+        assert_eq!(c["declared_as"], name);
+        assert_eq!(c["version"].as_str(), version, "{c}");
+        assert_eq!(c["stanza"], Value::Null);
+    }
+    let libb2 = find("Modules/_blake2/impl");
+    assert!(
+        libb2["evidence"]
+            .as_array()
+            .expect("evidence")
+            .iter()
+            .any(|e| e.as_str().expect("str").contains("does not state")),
+        "{libb2}"
+    );
+    // Beyond the declared ones: the bundled pip wheel, with a stanza to paste.
+    let pip = find("Lib/ensurepip/_bundled/pip-25.1.1-py3-none-any.whl");
+    assert_eq!(pip["version"], "25.1.1");
+    assert_eq!(pip["declared_as"], Value::Null);
+    assert!(
+        pip["stanza"]
+            .as_str()
+            .expect("stanza")
+            .contains("include = [\"Lib/ensurepip/_bundled/pip-25.1.1-py3-none-any.whl\"]")
+    );
+}

@@ -1,0 +1,91 @@
+//! Archives inside archives (a wheel inside a source tarball): read from memory, recognised by
+//! their magic bytes like any input, with the same bounds.
+
+use super::{EntryKind, EntrySink, InputKind, Limits, archive_kind, limit, read_compressed_tar};
+use crate::diag::Diagnostic;
+use crate::error::{Error, Result};
+use std::io::{self, Read};
+
+/// Reads the archive held in `bytes` (named `name` in messages, e.g. `outer.tar!inner.whl`),
+/// handing every entry to `sink`. Returns what kind of archive it was.
+pub fn read_nested(
+    bytes: &[u8],
+    name: &str,
+    limits: &Limits,
+    sink: &mut dyn EntrySink,
+) -> Result<InputKind> {
+    let head = &bytes[..bytes.len().min(512)];
+    let kind = archive_kind(head).ok_or_else(|| Error::Unsupported {
+        path: name.to_owned(),
+        message: "not a tar (plain, gzip, xz, bzip2, zstd) or zip archive".into(),
+    })?;
+    match kind {
+        InputKind::Zip => super::read_zip(&bytes, name, limits, sink)?,
+        InputKind::Tar(compression) => {
+            let tap = limit::Tap::default();
+            read_compressed_tar(
+                Box::new(tap.reader(bytes)),
+                compression,
+                &tap,
+                name,
+                limits,
+                sink,
+            )?;
+        }
+        InputKind::Directory => unreachable!("archive_kind names archives only"),
+    }
+    Ok(kind)
+}
+
+/// The bytes of member `want` of the archive held in `bytes` (named `name` in messages), or
+/// `None` when it has no such member. Every other member is read too, so a corrupt archive is
+/// an error whichever member is asked for. A member larger than `max` bytes is an error.
+pub fn member(
+    bytes: &[u8],
+    name: &str,
+    want: &str,
+    limits: &Limits,
+    max: usize,
+) -> Result<Option<Vec<u8>>> {
+    let mut grab = Grab {
+        want,
+        max,
+        found: None,
+        too_large: false,
+    };
+    read_nested(bytes, name, limits, &mut grab)?;
+    if grab.too_large {
+        return Err(Error::archive(
+            name,
+            Some(want),
+            format!("larger than the {max} bytes bomsmith reads into memory"),
+        ));
+    }
+    Ok(grab.found)
+}
+
+/// Keeps the bytes of one member, reading (and so checking) all the others.
+struct Grab<'a> {
+    want: &'a str,
+    max: usize,
+    found: Option<Vec<u8>>,
+    too_large: bool,
+}
+
+impl EntrySink for Grab<'_> {
+    fn file(&mut self, path: &str, body: &mut dyn Read) -> io::Result<()> {
+        if path == self.want {
+            let mut buf = Vec::new();
+            body.take(self.max as u64 + 1).read_to_end(&mut buf)?;
+            self.too_large = buf.len() > self.max;
+            io::copy(body, &mut io::sink())?;
+            self.found = Some(buf);
+        } else {
+            io::copy(body, &mut io::sink())?;
+        }
+        Ok(())
+    }
+    fn hard_link(&mut self, _: &str, _: &str) {}
+    fn other(&mut self, _: &str, _: EntryKind) {}
+    fn warn(&mut self, _: Diagnostic) {}
+}
