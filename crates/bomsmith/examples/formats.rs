@@ -4,6 +4,7 @@
 //! Usage: cargo run --release --example formats -- SBOM.json [ROUNDS]
 
 use bomsmith::format::{cyclonedx, spdx2};
+use std::io::Write;
 use std::time::Instant;
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -65,8 +66,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }),
         ),
     ];
+    let mut out = std::io::stdout().lock();
     for (label, secs) in rows {
-        println!("{label}\t{secs:.5}");
+        writeln!(out, "{label}\t{secs:.5}")?;
     }
     Ok(())
 }

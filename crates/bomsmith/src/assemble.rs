@@ -464,11 +464,7 @@ impl Assembly<'_> {
                 Diagnostic::new(
                     &VERSION_DRIFT,
                     at,
-                    format!(
-                        "{} (declared in {})",
-                        drift_message(&package.name, declared, first),
-                        sbom.path
-                    ),
+                    drift_message(&package.name, declared, first),
                 )
                 .with_details(stated.iter().map(describe).collect()),
             );

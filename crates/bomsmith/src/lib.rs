@@ -15,7 +15,7 @@
 //! validate intree diff       checks of documents, the in-tree SBOM, differences
 //! ```
 //!
-//! `tests/layers.rs` holds the code to that order.
+//! `layers.rs` (a test) holds the code to that order.
 
 pub mod model;
 
@@ -47,6 +47,9 @@ pub mod intree;
 pub mod validate;
 
 pub use error::{Error, Result};
+
+#[cfg(test)]
+mod layers;
 
 /// Every rule set of every check: the one registry of diagnostic codes. Codes and names are
 /// unique across all of them.

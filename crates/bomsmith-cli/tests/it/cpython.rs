@@ -4,27 +4,12 @@ use crate::util::*;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::ffi::OsStr;
-use std::io::Read;
 use std::path::Path;
 
 /// Every regular file of the tarball, read by an independent tar implementation (the `tar`
-/// crate), with the leading `Python-3.13.5/` removed.
-fn tarball_files(path: &Path) -> Vec<(String, Vec<u8>)> {
-    let file = std::fs::File::open(path).expect("open tarball");
-    let mut archive = tar::Archive::new(liblzma::read::XzDecoder::new(file));
-    let mut out = Vec::new();
-    for entry in archive.entries().expect("entries") {
-        let mut entry = entry.expect("entry");
-        if entry.header().entry_type() != tar::EntryType::Regular {
-            continue;
-        }
-        let name = entry.path().expect("path").to_string_lossy().into_owned();
-        let name = name.split_once('/').expect("rooted").1.to_owned();
-        let mut data = Vec::new();
-        entry.read_to_end(&mut data).expect("data");
-        out.push((name, data));
-    }
-    out
+/// crate, once, into a cached fixture), with the leading `Python-3.13.5/` removed.
+fn tarball_files(_tarball: &Path) -> Vec<(String, Vec<u8>)> {
+    cpython_files().expect("the tarball is there")
 }
 
 fn relationship_counts(doc: &Value) -> BTreeMap<String, usize> {
@@ -193,53 +178,50 @@ fn recompressed_archives_give_the_same_files() {
     let Some(tarball) = cpython_tarball() else {
         return;
     };
-    let files = tarball_files(&tarball);
-    let dir = tempfile::tempdir().expect("tempdir");
-
-    // One plain tar of the tree, then each compression of it; and a zip.
-    let mut builder = tar::Builder::new(Vec::new());
-    for (name, data) in &files {
-        let mut h = tar::Header::new_gnu();
-        h.set_size(data.len() as u64);
-        h.set_mode(0o644);
-        h.set_entry_type(tar::EntryType::Regular);
-        builder
-            .append_data(&mut h, format!("Python-3.13.5/{name}"), data.as_slice())
-            .expect("append");
-    }
-    let plain = builder.into_inner().expect("tar");
-    let write = |name: &str, bytes: &[u8]| {
-        let p = dir.path().join(name);
-        std::fs::write(&p, bytes).expect("write");
-        p
-    };
-    let tgz = write("Python-3.13.5.tgz", &gzip(&plain));
-    let mut bz = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
-    bz.write_all(&plain).expect("bzip2");
-    let tbz = write("Python-3.13.5.tar.bz2", &bz.finish().expect("bzip2"));
-    let tzst = write(
-        "Python-3.13.5.tar.zst",
-        &zstd::encode_all(plain.as_slice(), 1).expect("zstd"),
-    );
-    let mut zw = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .compression_level(Some(1));
-    for (name, data) in &files {
-        zw.start_file(format!("Python-3.13.5/{name}"), opts)
-            .expect("zip entry");
-        zw.write_all(data).expect("zip data");
-    }
-    let zip = write("Python-3.13.5.zip", &zw.finish().expect("zip").into_inner());
-    let tar_path = write("Python-3.13.5.tar", &plain);
+    // One plain tar of the tree, then each compression of it; and a zip. Made once (a cached
+    // fixture), with names that say nothing: the content decides how each is read.
+    let dir = fixture("cpython-recompressed", &file_sha256(&tarball), |dir| {
+        let files = tarball_files(&tarball);
+        let mut builder = tar::Builder::new(Vec::new());
+        for (name, data) in &files {
+            let mut h = tar::Header::new_gnu();
+            h.set_size(data.len() as u64);
+            h.set_mode(0o644);
+            h.set_entry_type(tar::EntryType::Regular);
+            builder
+                .append_data(&mut h, format!("Python-3.13.5/{name}"), data.as_slice())
+                .expect("append");
+        }
+        let plain = builder.into_inner().expect("tar");
+        let write = |name: &str, bytes: &[u8]| {
+            std::fs::write(dir.join(name), bytes).expect("write");
+        };
+        write("tgz.bin", &gzip(&plain));
+        let mut bz = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
+        bz.write_all(&plain).expect("bzip2");
+        write("tbz2.bin", &bz.finish().expect("bzip2"));
+        write(
+            "tzst.bin",
+            &zstd::encode_all(plain.as_slice(), 1).expect("zstd"),
+        );
+        let mut zw = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .compression_level(Some(1));
+        for (name, data) in &files {
+            zw.start_file(format!("Python-3.13.5/{name}"), opts)
+                .expect("zip entry");
+            zw.write_all(data).expect("zip data");
+        }
+        write("zip.bin", &zw.finish().expect("zip").into_inner());
+        write("tar.bin", &plain);
+    });
 
     let reference = file_checksums(&scan_json(&[tarball.as_os_str()]));
     assert_eq!(reference.len(), 4808);
-    for p in [tgz, tbz, tzst, zip, tar_path] {
-        // Names say nothing: the content decides how each is read.
-        let renamed = p.with_extension("bin");
-        std::fs::rename(&p, &renamed).expect("rename");
-        let got = file_checksums(&scan_json(&[renamed.as_os_str()]));
+    for name in ["tgz.bin", "tbz2.bin", "tzst.bin", "zip.bin", "tar.bin"] {
+        let p = dir.join(name);
+        let got = file_checksums(&scan_json(&[p.as_os_str()]));
         assert!(got == reference, "{} differs from the .tar.xz", p.display());
     }
 }

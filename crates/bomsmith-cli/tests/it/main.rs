@@ -1,15 +1,20 @@
 //! The integration tests: one binary, driving the real `bomsmith` command on archives and trees
 //! built in the test and on the real corpora in `../shared`.
 
+// A test's own notes on standard error (what it skipped) are the test harness's business.
+#![allow(clippy::disallowed_macros)]
+
 mod util;
 
 mod bad_input;
+mod cli;
 mod convert;
 mod cpython;
 mod diff;
 mod dir;
 mod in_tree;
 mod output;
+mod outputs;
 mod validate;
 mod vendor_cpython;
 mod vendor_rules;

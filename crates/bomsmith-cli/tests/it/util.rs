@@ -4,7 +4,7 @@
 use assert_cmd::Command;
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// A fixed `SOURCE_DATE_EPOCH` for reproducible output.
 pub const EPOCH: &str = "1700000000";
@@ -43,6 +43,93 @@ pub fn shared_file(rel: &str) -> Option<PathBuf> {
 /// The CPython 3.13.5 release tarball from the shared corpus.
 pub fn cpython_tarball() -> Option<PathBuf> {
     shared_file("cpython/3.13.5/Python-3.13.5.tar.xz")
+}
+
+/// An expensive fixture, made once and kept under `target/tmp/fixtures/NAME-KEY` for every later
+/// test process (nextest runs each test in its own process, so nothing in memory is shared).
+/// `key` identifies the inputs (the SHA-256 of the file it is made from); `make` fills the
+/// directory it is given. Concurrent tests wait on a file lock; a half-made fixture (a test
+/// killed while making it) is made again. Returns the fixture's directory.
+pub fn fixture(name: &str, key: &str, make: impl FnOnce(&Path)) -> PathBuf {
+    let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("fixtures");
+    std::fs::create_dir_all(&base).expect("fixture directory");
+    let dir = base.join(format!("{name}-{key}"));
+    let done = base.join(format!("{name}-{key}.done"));
+    let lock = std::fs::File::create(base.join(format!("{name}-{key}.lock"))).expect("lock file");
+    lock.lock().expect("fixture lock");
+    if !done.exists() {
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("fixture directory");
+        make(&dir);
+        std::fs::write(&done, b"").expect("fixture marker");
+    }
+    lock.unlock().expect("fixture unlock");
+    dir
+}
+
+/// SHA-256 of a file, hex.
+pub fn file_sha256(path: &Path) -> String {
+    sha256_hex(&std::fs::read(path).expect("readable"))
+}
+
+/// The CPython 3.13.5 tarball's tree, extracted once by an independent tar implementation (the
+/// `tar` crate): `(root of the tree, every regular file's path)`. Paths lose the leading
+/// `Python-3.13.5/`. Tests that change files copy what they need first ([`copy_tree`]).
+pub fn cpython_tree() -> Option<(PathBuf, Vec<String>)> {
+    let tarball = cpython_tarball()?;
+    let dir = fixture("cpython-tree", &file_sha256(&tarball), |dir| {
+        let file = std::fs::File::open(&tarball).expect("open tarball");
+        let mut archive = tar::Archive::new(liblzma::read::XzDecoder::new(file));
+        let mut listing = String::new();
+        for entry in archive.entries().expect("entries") {
+            let mut entry = entry.expect("entry");
+            if entry.header().entry_type() != tar::EntryType::Regular {
+                continue;
+            }
+            let name = entry.path().expect("path").to_string_lossy().into_owned();
+            let rel = name.split_once('/').expect("rooted").1.to_owned();
+            let target = dir.join("tree").join(&rel);
+            std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
+            let mut data = Vec::new();
+            std::io::Read::read_to_end(&mut entry, &mut data).expect("member");
+            std::fs::write(&target, data).expect("write");
+            listing.push_str(&rel);
+            listing.push('\n');
+        }
+        std::fs::write(dir.join("files.txt"), listing).expect("listing");
+    });
+    let files = std::fs::read_to_string(dir.join("files.txt"))
+        .expect("listing")
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    Some((dir.join("tree"), files))
+}
+
+/// Every regular file of the CPython tarball with its bytes, in archive order.
+pub fn cpython_files() -> Option<Vec<(String, Vec<u8>)>> {
+    let (root, files) = cpython_tree()?;
+    Some(
+        files
+            .into_iter()
+            .map(|f| {
+                let data = std::fs::read(root.join(&f)).expect("fixture file");
+                (f, data)
+            })
+            .collect(),
+    )
+}
+
+/// Copies the parts `prefixes` of the tree at `from` (files listed in `files`) to `to`.
+pub fn copy_tree(from: &Path, files: &[String], prefixes: &[&str], to: &Path) {
+    for f in files
+        .iter()
+        .filter(|f| prefixes.iter().any(|p| f.starts_with(p)))
+    {
+        let target = to.join(f);
+        std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
+        std::fs::copy(from.join(f), target).expect("copy");
+    }
 }
 
 /// fileName → {algorithm → value} of an SPDX document.

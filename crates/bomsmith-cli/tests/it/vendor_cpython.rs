@@ -1,17 +1,14 @@
 //! `bomsmith vendor` on the real CPython 3.13.5 source tree (extracted by the test, no git).
 
-use crate::util::{bomsmith, cpython_tarball};
+use crate::util::{bomsmith, copy_tree, cpython_tree};
 use serde_json::Value;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
-/// Extracts the parts of the tarball `vendor` looks at into a fresh temporary directory.
-/// Returns the directory guard and the tree root.
+/// Copies the parts of the CPython tree `vendor` looks at (from the cached extraction) into a
+/// fresh temporary directory. Returns the directory guard and the tree root.
 fn extract_cpython() -> Option<(tempfile::TempDir, PathBuf)> {
-    let tarball = cpython_tarball()?;
+    let (tree, files) = cpython_tree()?;
     let dir = tempfile::tempdir().expect("tempdir");
-    let file = std::fs::File::open(&tarball).expect("open tarball");
-    let mut archive = tar::Archive::new(liblzma::read::XzDecoder::new(file));
     let wanted = [
         "Misc/",
         "Modules/",
@@ -20,21 +17,7 @@ fn extract_cpython() -> Option<(tempfile::TempDir, PathBuf)> {
         "Lib/test/",
         "PCbuild/",
     ];
-    for entry in archive.entries().expect("entries") {
-        let mut entry = entry.expect("entry");
-        let path = entry.path().expect("path").into_owned();
-        let rel: PathBuf = path.components().skip(1).collect();
-        let rel_str = rel.to_string_lossy().replace('\\', "/");
-        if !entry.header().entry_type().is_file() || !wanted.iter().any(|w| rel_str.starts_with(w))
-        {
-            continue;
-        }
-        let target = dir.path().join(&rel);
-        std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
-        let mut data = Vec::new();
-        entry.read_to_end(&mut data).expect("read member");
-        std::fs::write(&target, data).expect("write");
-    }
+    copy_tree(&tree, &files, &wanted, dir.path());
     let root = dir.path().to_owned();
     Some((dir, root))
 }
