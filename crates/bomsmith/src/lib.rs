@@ -46,7 +46,11 @@ pub mod diff;
 pub mod intree;
 pub mod validate;
 
+pub use diff::diff;
 pub use error::{Error, Result};
+pub use format::{Format, read};
+pub use scan::{ScanOptions, ScanOutcome, scan};
+pub use validate::validate;
 
 #[cfg(test)]
 mod layers;

@@ -87,6 +87,22 @@ impl Listed {
     }
 }
 
+/// A file opened on its first read: many sinks list a file without reading it.
+struct Lazy<'a> {
+    path: &'a Path,
+    file: Option<fs::File>,
+}
+
+impl std::io::Read for Lazy<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let file = match &mut self.file {
+            Some(f) => f,
+            None => self.file.insert(fs::File::open(self.path)?),
+        };
+        file.read(buf)
+    }
+}
+
 /// Walks the tree at `root` (only `options.bases` of it, when given), handing every entry to
 /// `sink` with its path from the root.
 pub fn read_dir(root: &Path, options: &DirOptions, sink: &mut dyn EntrySink) -> Result<()> {
@@ -197,9 +213,12 @@ fn walk_base(
                 sink.other(&rel, EntryKind::Directory);
             }
         } else if ft.is_file() {
-            let shown = entry.path().display().to_string();
-            let mut f = fs::File::open(entry.path()).map_err(|e| Error::io(&shown, e))?;
-            sink.file(&rel, &mut f).map_err(|e| Error::io(&shown, e))?;
+            let mut body = Lazy {
+                path: entry.path(),
+                file: None,
+            };
+            sink.file(&rel, &mut body)
+                .map_err(|e| Error::io(entry.path().display().to_string(), e))?;
         } else {
             sink.other(&rel, special_kind(&ft));
         }

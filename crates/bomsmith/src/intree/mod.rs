@@ -199,8 +199,9 @@ pub fn run(root: &Path, config: &Config, options: &Options) -> Result<Outcome> {
                 Diagnostic::new(
                     &STALE,
                     Location::file(&rel),
-                    format!("{rel} is not in the canonical form `vendor regen` writes"),
+                    format!("{rel} is not in canonical form"),
                 )
+                .with_help(Help::Regenerate)
             } else {
                 Diagnostic::new(
                     &STALE,
