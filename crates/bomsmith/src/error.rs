@@ -121,8 +121,6 @@ pub enum Error {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum GitFailure {
-    /// The directory is not in a git work tree.
-    NotAWorkTree,
     /// git could not be started (not installed?).
     NotRun,
     /// git ran and reported an error.

@@ -174,3 +174,58 @@ fn path_patterns_match_from_the_tree_root_only() {
     let doc = scan_json(&[root.as_os_str(), e[0], e[1]]);
     assert_eq!(names(&doc), ["vendor/src/y.c"]);
 }
+
+#[test]
+fn excludes_mean_the_same_for_an_archive_and_its_tree() {
+    // The tree inside one top-level directory, as release tarballs wrap it.
+    let members = [
+        ("proj-1.0/src/main.c", "int main;\n"),
+        ("proj-1.0/tests/t1.c", "t1\n"),
+        ("proj-1.0/tests/data/x.bin", "x"),
+        ("proj-1.0/docs/tests.md", "# about tests\n"),
+        ("proj-1.0/README", "readme\n"),
+    ];
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tar = dir.path().join("proj-1.0.tar");
+    let entries: Vec<RawEntry<'_>> = members
+        .iter()
+        .map(|(p, c)| file(p.as_bytes(), c.as_bytes()))
+        .collect();
+    std::fs::write(&tar, raw_tar(&entries)).expect("write");
+    for (p, c) in members {
+        let f = dir.path().join("tree").join(p);
+        std::fs::create_dir_all(f.parent().expect("parent")).expect("mkdir");
+        std::fs::write(f, c).expect("write");
+    }
+    let tree = dir.path().join("tree/proj-1.0");
+    let want = ["README", "docs/tests.md", "src/main.c"];
+    for excludes in [&["tests"][..], &["tests/"][..], &["tests/**", "tests"][..]] {
+        let mut args: Vec<&std::ffi::OsStr> = Vec::new();
+        for e in excludes {
+            args.push("--exclude".as_ref());
+            args.push(e.as_ref());
+        }
+        for input in [&tar, &tree] {
+            let mut all = vec![input.as_os_str()];
+            all.extend(&args);
+            assert_eq!(
+                names(&scan_json(&all)),
+                want,
+                "{excludes:?} on {}",
+                input.display()
+            );
+        }
+    }
+    // The summary says how many entries were left out (the directory, and the files in it).
+    let out = bomsmith()
+        .arg("scan")
+        .arg(&tar)
+        .args(["--exclude", "tests"])
+        .output()
+        .expect("runs");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("2 excluded"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
