@@ -195,26 +195,20 @@ pub fn run(root: &Path, config: &Config, options: &Options) -> Result<Outcome> {
         check_packages(sbom, &doc, tree, config, &mut found);
         let changes = describe_changes(&before, &doc);
         if old != new {
-            let d = if changes.is_empty() {
-                Diagnostic::new(
-                    &STALE,
-                    Location::file(&rel),
-                    format!("{rel} is not in canonical form"),
-                )
-                .with_help(Help::Regenerate)
+            let message = if changes.is_empty() {
+                format!("{rel} is not in canonical form")
             } else {
-                Diagnostic::new(
-                    &STALE,
-                    Location::file(&rel),
-                    format!(
-                        "{rel} is out of date ({} change{})",
-                        changes.len(),
-                        if changes.len() == 1 { "" } else { "s" }
-                    ),
+                format!(
+                    "{rel} is out of date ({} change{})",
+                    changes.len(),
+                    if changes.len() == 1 { "" } else { "s" }
                 )
-                .with_help(Help::Regenerate)
             };
-            found.push(d.with_details(changes.clone()));
+            found.push(
+                Diagnostic::new(&STALE, Location::file(&rel), message)
+                    .with_help(Help::Regenerate)
+                    .with_details(changes.clone()),
+            );
         }
         if let Some(verify) = &options.verify {
             found.extend(download::verify(&rel, doc.model(), verify));
