@@ -1,200 +1,17 @@
-//! SPDX 2.3 JSON: writer and reader for the model.
+//! The SPDX reader: SPDX 2.3 JSON → model.
 //!
-//! The writer's output is canonical: keys sorted, every array sorted by the compact JSON form of
-//! its elements (as CPython's tooling normalises its SBOMs), Python-compatible formatting.
+//! A field SPDX 2.3 does not have is an error with its JSON pointer; a field it has but the
+//! model does not hold is counted in the [`ReadReport`].
 
-use super::Fields;
-use crate::error::{Error, Result};
-use crate::json::{self, kind_name as kind_of, pointer_child as child};
+use super::{NOASSERTION, SPDX_VERSION, parse_json};
+use crate::error::Result;
+use crate::format::{Fields, ReadReport};
+use crate::json::{kind_name as kind_of, pointer_child as child};
 use crate::model::{
     Algorithm, Checksum, Document, ExternalDocument, ExternalRef, ExtractedLicense, File, Package,
     Purpose, RefKind, Relationship,
 };
-use serde_json::{Map, Value, json};
-
-/// The `spdxVersion` this module reads and writes.
-pub const SPDX_VERSION: &str = "SPDX-2.3";
-/// Value of fields that make no assertion.
-pub const NOASSERTION: &str = "NOASSERTION";
-
-/// Writes `doc` as canonical SPDX 2.3 JSON.
-pub fn write(doc: &Document) -> String {
-    let mut v = to_value(doc);
-    json::sort_arrays(&mut v);
-    json::to_canonical_string(&v)
-}
-
-fn put(map: &mut Map<String, Value>, key: &str, value: &Option<String>) {
-    if let Some(v) = value {
-        map.insert(key.to_owned(), Value::String(v.clone()));
-    }
-}
-
-fn checksums_value(list: &[Checksum]) -> Value {
-    Value::Array(
-        list.iter()
-            .map(|c| json!({"algorithm": c.algorithm.name(), "checksumValue": c.value}))
-            .collect(),
-    )
-}
-
-/// An external reference as SPDX 2.3 JSON writes it.
-pub fn external_ref_value(r: &ExternalRef) -> Value {
-    let (category, kind) = match &r.kind {
-        RefKind::Purl => ("PACKAGE_MANAGER", "purl"),
-        RefKind::Cpe23 => ("SECURITY", "cpe23Type"),
-        RefKind::Cpe22 => ("SECURITY", "cpe22Type"),
-        RefKind::Swhid => ("PERSISTENT_ID", "swh"),
-        RefKind::Gitoid => ("PERSISTENT_ID", "gitoid"),
-        RefKind::Other { category, kind } => (category.as_str(), kind.as_str()),
-    };
-    let mut m = Map::new();
-    m.insert("referenceCategory".into(), json!(category));
-    m.insert("referenceType".into(), json!(kind));
-    m.insert("referenceLocator".into(), json!(r.locator));
-    put(&mut m, "comment", &r.comment);
-    Value::Object(m)
-}
-
-fn package_value(p: &Package) -> Value {
-    let mut m = Map::new();
-    m.insert("SPDXID".into(), json!(p.id));
-    m.insert("name".into(), json!(p.name));
-    put(&mut m, "versionInfo", &p.version);
-    put(&mut m, "packageFileName", &p.file_name);
-    put(&mut m, "supplier", &p.supplier);
-    put(&mut m, "originator", &p.originator);
-    m.insert(
-        "downloadLocation".into(),
-        json!(p.download_location.as_deref().unwrap_or(NOASSERTION)),
-    );
-    put(&mut m, "homepage", &p.homepage);
-    m.insert("filesAnalyzed".into(), json!(p.files_analyzed));
-    if let Some(code) = &p.verification_code {
-        m.insert(
-            "packageVerificationCode".into(),
-            json!({"packageVerificationCodeValue": code}),
-        );
-    }
-    if !p.checksums.is_empty() {
-        m.insert("checksums".into(), checksums_value(&p.checksums));
-    }
-    put(&mut m, "licenseConcluded", &p.license_concluded);
-    put(&mut m, "licenseDeclared", &p.license_declared);
-    put(&mut m, "copyrightText", &p.copyright_text);
-    put(&mut m, "summary", &p.summary);
-    put(&mut m, "description", &p.description);
-    put(&mut m, "comment", &p.comment);
-    put(&mut m, "sourceInfo", &p.source_info);
-    put(&mut m, "releaseDate", &p.release_date);
-    if !p.external_refs.is_empty() {
-        m.insert(
-            "externalRefs".into(),
-            Value::Array(p.external_refs.iter().map(external_ref_value).collect()),
-        );
-    }
-    if let Some(purpose) = p.purpose {
-        m.insert("primaryPackagePurpose".into(), json!(purpose.name()));
-    }
-    Value::Object(m)
-}
-
-fn file_value(f: &File) -> Value {
-    let mut m = Map::new();
-    m.insert("SPDXID".into(), json!(f.id));
-    m.insert("fileName".into(), json!(f.name));
-    m.insert("checksums".into(), checksums_value(&f.checksums));
-    put(&mut m, "licenseConcluded", &f.license_concluded);
-    put(&mut m, "copyrightText", &f.copyright_text);
-    put(&mut m, "comment", &f.comment);
-    Value::Object(m)
-}
-
-/// A license outside the SPDX list as SPDX 2.3 JSON writes it.
-pub fn extracted_license_value(l: &ExtractedLicense) -> Value {
-    let mut m = Map::new();
-    m.insert("licenseId".into(), json!(l.id));
-    m.insert("extractedText".into(), json!(l.text));
-    put(&mut m, "name", &l.name);
-    put(&mut m, "comment", &l.comment);
-    if !l.see_also.is_empty() {
-        m.insert("seeAlsos".into(), json!(l.see_also));
-    }
-    Value::Object(m)
-}
-
-/// A reference to another SPDX document as SPDX 2.3 JSON writes it.
-pub fn external_document_value(d: &ExternalDocument) -> Value {
-    json!({
-        "externalDocumentId": d.id,
-        "spdxDocument": d.namespace,
-        "checksum": {"algorithm": d.checksum.algorithm.name(), "checksumValue": d.checksum.value},
-    })
-}
-
-/// The document as a JSON value (keys unsorted until written).
-pub fn to_value(doc: &Document) -> Value {
-    let mut m = Map::new();
-    m.insert("SPDXID".into(), json!(crate::model::DOCUMENT_ID));
-    m.insert("spdxVersion".into(), json!(SPDX_VERSION));
-    m.insert("name".into(), json!(doc.name));
-    m.insert("dataLicense".into(), json!(doc.data_license));
-    m.insert("documentNamespace".into(), json!(doc.namespace));
-    put(&mut m, "comment", &doc.comment);
-    let mut ci = Map::new();
-    ci.insert("created".into(), json!(doc.created));
-    ci.insert("creators".into(), json!(doc.creators));
-    put(&mut ci, "licenseListVersion", &doc.license_list_version);
-    m.insert("creationInfo".into(), Value::Object(ci));
-    m.insert(
-        "packages".into(),
-        Value::Array(doc.packages.iter().map(package_value).collect()),
-    );
-    m.insert(
-        "files".into(),
-        Value::Array(doc.files.iter().map(file_value).collect()),
-    );
-    if !doc.external_documents.is_empty() {
-        m.insert(
-            "externalDocumentRefs".into(),
-            Value::Array(
-                doc.external_documents
-                    .iter()
-                    .map(external_document_value)
-                    .collect(),
-            ),
-        );
-    }
-    if !doc.extracted_licenses.is_empty() {
-        m.insert(
-            "hasExtractedLicensingInfos".into(),
-            Value::Array(
-                doc.extracted_licenses
-                    .iter()
-                    .map(extracted_license_value)
-                    .collect(),
-            ),
-        );
-    }
-    m.insert(
-        "relationships".into(),
-        Value::Array(
-            doc.relationships
-                .iter()
-                .map(|r| {
-                    json!({
-                        "spdxElementId": r.from,
-                        "relationshipType": r.kind,
-                        "relatedSpdxElement": r.to,
-                    })
-                })
-                .collect(),
-        ),
-    );
-    Value::Object(m)
-}
-
-pub use super::ReadReport;
+use serde_json::{Map, Value};
 
 struct Reader<'a> {
     file: &'a str,
@@ -204,21 +21,6 @@ struct Reader<'a> {
 /// Reads an SPDX 2.3 JSON document. `file` names it in errors.
 pub fn read(bytes: &[u8], file: &str) -> Result<(Document, ReadReport)> {
     read_value(&parse_json(bytes, file)?, file)
-}
-
-/// Parses JSON text; a syntax error names `file`, the line and the column.
-pub fn parse_json(bytes: &[u8], file: &str) -> Result<Value> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        Error::document(
-            file,
-            "",
-            format!(
-                "malformed JSON at line {}, column {}: {e}",
-                e.line(),
-                e.column()
-            ),
-        )
-    })
 }
 
 /// Reads an SPDX 2.3 document already parsed as JSON. `file` names it in errors.
@@ -231,7 +33,7 @@ pub fn read_value(value: &Value, file: &str) -> Result<(Document, ReadReport)> {
     Ok((doc, r.report))
 }
 
-/// Reads one external reference object, as [`external_ref_value`] writes it.
+/// Reads one external reference object, as [`super::external_ref_value`] writes it.
 pub fn read_external_ref(v: &Value, file: &str, pointer: &str) -> Result<ExternalRef> {
     Reader {
         file,
@@ -240,7 +42,7 @@ pub fn read_external_ref(v: &Value, file: &str, pointer: &str) -> Result<Externa
     .external_ref(v, pointer)
 }
 
-/// Reads one external document reference, as [`external_document_value`] writes it.
+/// Reads one external document reference, as [`super::external_document_value`] writes it.
 pub fn read_external_document(v: &Value, file: &str, pointer: &str) -> Result<ExternalDocument> {
     Reader {
         file,
@@ -249,7 +51,7 @@ pub fn read_external_document(v: &Value, file: &str, pointer: &str) -> Result<Ex
     .external_document(v, pointer)
 }
 
-/// Reads one extracted license object, as [`extracted_license_value`] writes it.
+/// Reads one extracted license object, as [`super::extracted_license_value`] writes it.
 pub fn read_extracted_license(v: &Value, file: &str, pointer: &str) -> Result<ExtractedLicense> {
     Reader {
         file,
@@ -280,7 +82,7 @@ const UNMODELED_FILE: &[&str] = &[
     "noticeText",
 ];
 
-impl super::Fields for Reader<'_> {
+impl Fields for Reader<'_> {
     fn file(&self) -> &str {
         self.file
     }
@@ -699,53 +501,7 @@ impl Reader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn sample() -> Document {
-        Document {
-            name: "demo".into(),
-            namespace: "https://example.org/demo".into(),
-            created: "2024-01-01T00:00:00Z".into(),
-            creators: vec!["Tool: bomsmith-0".into()],
-            license_list_version: Some("3.22".into()),
-            data_license: "CC0-1.0".into(),
-            packages: vec![Package {
-                id: "SPDXRef-PACKAGE-demo".into(),
-                name: "demo".into(),
-                version: Some("1.0".into()),
-                files_analyzed: true,
-                verification_code: Some("a".repeat(40)),
-                external_refs: vec![ExternalRef::purl("pkg:generic/demo@1.0")],
-                purpose: Some(Purpose::Source),
-                license_concluded: Some(NOASSERTION.into()),
-                ..Package::default()
-            }],
-            files: vec![File {
-                id: "SPDXRef-FILE-a".into(),
-                name: "a".into(),
-                checksums: vec![Checksum {
-                    algorithm: Algorithm::Sha1,
-                    value: "b".repeat(40),
-                }],
-                ..File::default()
-            }],
-            relationships: vec![Relationship::new(
-                "SPDXRef-PACKAGE-demo",
-                "CONTAINS",
-                "SPDXRef-FILE-a",
-            )],
-            ..Document::default()
-        }
-    }
-
-    #[test]
-    fn round_trip_through_the_model() {
-        let doc = sample();
-        let text = write(&doc);
-        let (back, report) = read(text.as_bytes(), "mem").expect("reads back");
-        assert_eq!(back, doc);
-        assert!(report.dropped.is_empty());
-        assert!(text.contains("\"downloadLocation\": \"NOASSERTION\""));
-    }
+    use crate::format::spdx2::{tests::sample, write};
 
     #[test]
     fn errors_name_the_pointer() {
