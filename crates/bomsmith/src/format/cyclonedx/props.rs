@@ -153,3 +153,103 @@ pub(super) fn cpe_kind(locator: &str) -> RefKind {
         RefKind::Cpe22
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parties_parse_and_render() {
+        assert_eq!(
+            Party::parse("Organization: ACME (info@acme.example)"),
+            Some(Party {
+                organization: true,
+                name: "ACME",
+                email: Some("info@acme.example"),
+            })
+        );
+        // Parentheses without an email are part of the name.
+        assert_eq!(
+            Party::parse("Person: Bob (no mail)"),
+            Some(Party {
+                organization: false,
+                name: "Bob (no mail)",
+                email: None,
+            })
+        );
+        for not_a_party in ["Person:  ", "Tool: x", "NOASSERTION", "Organization:ACME"] {
+            assert_eq!(Party::parse(not_a_party), None, "{not_a_party}");
+        }
+        assert_eq!(
+            Party::render(true, "ACME", Some("a@acme.example")),
+            "Organization: ACME (a@acme.example)"
+        );
+        assert_eq!(Party::render(false, "Jane", None), "Person: Jane");
+    }
+
+    #[test]
+    fn hash_algorithm_names_go_both_ways() {
+        let names = [
+            (Algorithm::Sha1, Some("SHA-1")),
+            (Algorithm::Sha224, None),
+            (Algorithm::Sha256, Some("SHA-256")),
+            (Algorithm::Sha384, Some("SHA-384")),
+            (Algorithm::Sha512, Some("SHA-512")),
+            (Algorithm::Sha3_256, Some("SHA3-256")),
+            (Algorithm::Sha3_384, Some("SHA3-384")),
+            (Algorithm::Sha3_512, Some("SHA3-512")),
+            (Algorithm::Blake2b256, Some("BLAKE2b-256")),
+            (Algorithm::Blake2b384, Some("BLAKE2b-384")),
+            (Algorithm::Blake2b512, Some("BLAKE2b-512")),
+            (Algorithm::Blake3, Some("BLAKE3")),
+            (Algorithm::Md2, None),
+            (Algorithm::Md4, None),
+            (Algorithm::Md5, Some("MD5")),
+            (Algorithm::Md6, None),
+            (Algorithm::Adler32, None),
+        ];
+        for (alg, name) in names {
+            assert_eq!(hash_alg(alg), name, "{alg}");
+            if let Some(name) = name {
+                assert_eq!(alg_from_cdx(name), Some(alg));
+            }
+        }
+        // SPDX spells it SHA256; CycloneDX does not.
+        assert_eq!(alg_from_cdx("SHA256"), None);
+    }
+
+    #[test]
+    fn component_types_claimed_exact_read_back_as_the_same_purpose() {
+        assert_eq!(
+            component_type(Some(Purpose::OperatingSystem)),
+            ("operating-system", true)
+        );
+        assert_eq!(component_type(Some(Purpose::Source)), ("library", false));
+        assert_eq!(component_type(None), ("library", false));
+        assert_eq!(purpose_of("platform"), (Purpose::Other, false));
+        for p in Purpose::ALL {
+            let (kind, exact) = component_type(Some(p));
+            if exact {
+                assert_eq!(purpose_of(kind), (p, true), "{kind}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_derived_name_is_the_root_name_and_version() {
+        let root = Package {
+            name: "demo".into(),
+            version: Some("1.0".into()),
+            ..Package::default()
+        };
+        assert_eq!(derived_name(Some(&root)), "demo 1.0");
+        let unversioned = Package {
+            version: None,
+            ..root
+        };
+        assert_eq!(derived_name(Some(&unversioned)), "demo");
+        assert_eq!(derived_name(None), "CycloneDX BOM");
+        assert_eq!(cpe_kind("cpe:2.3:a:x:y:1:*:*:*:*:*:*:*"), RefKind::Cpe23);
+        assert_eq!(cpe_kind("cpe:/a:x:y:1"), RefKind::Cpe22);
+    }
+}

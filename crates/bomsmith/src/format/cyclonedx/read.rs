@@ -1079,3 +1079,828 @@ fn modern_license_ids(expression: &str) -> (String, bool) {
     }
     (out, true)
 }
+
+#[cfg(test)]
+mod tests {
+    //! JSON in, model out: each test feeds a small hand-written BOM to the reader and checks
+    //! the model, the [`ReadReport`] or the error (with its JSON pointer) it gives.
+
+    use super::*;
+    use crate::error::Error;
+    use serde_json::json;
+    use std::collections::BTreeMap;
+
+    const SERIAL: &str = "urn:uuid:0f8fad5b-d9cb-469f-a165-70867728950e";
+
+    fn bom(components: Value) -> Value {
+        json!({
+            "bomFormat": "CycloneDX",
+            "specVersion": "1.6",
+            "serialNumber": SERIAL,
+            "version": 1,
+            "components": components,
+        })
+    }
+
+    fn read_ok(v: &Value) -> (Document, ReadReport) {
+        read_value(v, "t.json").expect("reads")
+    }
+
+    /// The JSON pointer and message of the error reading `v` gives.
+    fn read_err(v: &Value) -> (String, String) {
+        match read_value(v, "t.json") {
+            Err(Error::Document {
+                file,
+                pointer,
+                message,
+            }) => {
+                assert_eq!(file, "t.json");
+                (pointer, message)
+            }
+            other => panic!("expected a document error, got {other:?}"),
+        }
+    }
+
+    fn dropped(list: &[(&str, usize)]) -> BTreeMap<String, usize> {
+        list.iter().map(|(k, n)| ((*k).to_owned(), *n)).collect()
+    }
+
+    fn package(id: &str, name: &str, purpose: Purpose) -> Package {
+        Package {
+            id: id.into(),
+            name: name.into(),
+            purpose: Some(purpose),
+            ..Package::default()
+        }
+    }
+
+    fn rel(from: &str, kind: &str, to: &str) -> Relationship {
+        Relationship::new(from, kind, to)
+    }
+
+    fn sorted(mut list: Vec<Relationship>) -> Vec<Relationship> {
+        list.sort();
+        list
+    }
+
+    fn the<'d>(doc: &'d Document, id: &str) -> &'d Package {
+        doc.packages
+            .iter()
+            .find(|p| p.id == id)
+            .unwrap_or_else(|| panic!("no package {id}"))
+    }
+
+    #[test]
+    fn metadata_component_is_the_described_root_and_nesting_is_containment() {
+        let v = json!({
+            "bomFormat": "CycloneDX",
+            "specVersion": "1.6",
+            "version": 1,
+            "serialNumber": "urn:uuid:0F8FAD5B-D9CB-469F-A165-70867728950E",
+            "metadata": {
+                "component": {
+                    "type": "application", "bom-ref": "SPDXRef-root", "name": "demo",
+                    "version": "1.0",
+                    "components": [{
+                        "type": "library", "bom-ref": "SPDXRef-lib", "name": "lib",
+                        "version": "2",
+                        "components": [{"type": "file", "bom-ref": "SPDXRef-f", "name": "src/a.c"}],
+                    }],
+                },
+                // Says again what the nesting says; read once.
+                "properties": [{
+                    "name": "bomsmith:spdx:relationship",
+                    "value": "{\"spdxElementId\": \"SPDXRef-root\", \"relationshipType\": \"CONTAINS\", \"relatedSpdxElement\": \"SPDXRef-lib\"}",
+                }],
+            },
+            "components": [{"type": "framework", "bom-ref": "SPDXRef-other", "name": "other"}],
+        });
+        let (mut doc, report) = read_ok(&v);
+        let mut expected = Document {
+            name: "demo 1.0".into(),
+            namespace: SERIAL.into(),
+            data_license: "CC0-1.0".into(),
+            packages: vec![
+                Package {
+                    version: Some("1.0".into()),
+                    ..package("SPDXRef-root", "demo", Purpose::Application)
+                },
+                Package {
+                    version: Some("2".into()),
+                    ..package("SPDXRef-lib", "lib", Purpose::Library)
+                },
+                package("SPDXRef-other", "other", Purpose::Framework),
+            ],
+            files: vec![File {
+                id: "SPDXRef-f".into(),
+                name: "src/a.c".into(),
+                ..File::default()
+            }],
+            relationships: vec![
+                rel(DOCUMENT_ID, "DESCRIBES", "SPDXRef-root"),
+                rel("SPDXRef-root", "CONTAINS", "SPDXRef-lib"),
+                rel("SPDXRef-lib", "CONTAINS", "SPDXRef-f"),
+            ],
+            ..Document::default()
+        };
+        doc.canonicalize();
+        expected.canonicalize();
+        assert_eq!(doc, expected);
+        assert_eq!(report, ReadReport::default());
+    }
+
+    #[test]
+    fn bom_refs_that_are_not_spdx_ids_are_renamed_and_dependencies_follow() {
+        let mut v = bom(json!([
+            {"type": "library", "bom-ref": "pkg:pypi/requests@2.31.0", "name": "requests"},
+            {"type": "library", "bom-ref": "idna", "name": "idna"},
+            {"type": "library", "bom-ref": "SPDXRef-idna", "name": "idna-fork"},
+            {"type": "library", "name": "no ref"},
+        ]));
+        v["dependencies"] = json!([
+            {"ref": "pkg:pypi/requests@2.31.0", "dependsOn": ["idna", "ghost"]},
+            {"ref": "idna"},
+            {"ref": "nobody", "dependsOn": ["idna"]},
+        ]);
+        let (doc, report) = read_ok(&v);
+        let ids: Vec<(&str, &str)> = doc
+            .packages
+            .iter()
+            .map(|p| (p.name.as_str(), p.id.as_str()))
+            .collect();
+        // A valid bom-ref keeps its ID even when a derived one, earlier, wanted it.
+        assert_eq!(
+            ids,
+            [
+                ("requests", "SPDXRef-pkg-pypi-requests-2.31.0"),
+                ("idna", "SPDXRef-idna-2"),
+                ("idna-fork", "SPDXRef-idna"),
+                ("no ref", "SPDXRef-no-ref"),
+            ]
+        );
+        assert_eq!(
+            sorted(doc.relationships),
+            sorted(vec![
+                rel(
+                    "SPDXRef-pkg-pypi-requests-2.31.0",
+                    "DEPENDS_ON",
+                    "SPDXRef-idna-2"
+                ),
+                rel("SPDXRef-idna-2", "DEPENDS_ON", "NONE"),
+                rel(DOCUMENT_ID, "DESCRIBES", "SPDXRef-pkg-pypi-requests-2.31.0"),
+                rel(DOCUMENT_ID, "DESCRIBES", "SPDXRef-idna-2"),
+                rel(DOCUMENT_ID, "DESCRIBES", "SPDXRef-idna"),
+                rel(DOCUMENT_ID, "DESCRIBES", "SPDXRef-no-ref"),
+            ])
+        );
+        assert_eq!(
+            report.dropped,
+            dropped(&[
+                ("bom-ref (renamed to a valid SPDX ID)", 2),
+                ("dependencies[] (unknown ref)", 1),
+                ("dependencies[].dependsOn (unknown ref)", 1),
+            ])
+        );
+    }
+
+    #[test]
+    fn unknown_fields_are_errors_with_their_pointer() {
+        let mut v = bom(json!([]));
+        v["colour"] = json!("red");
+        assert_eq!(
+            read_err(&v),
+            (
+                "/colour".into(),
+                "unknown field `colour` (not part of CycloneDX 1.6)".into()
+            )
+        );
+        let v = json!({
+            "bomFormat": "CycloneDX",
+            "specVersion": "1.6",
+            "metadata": {"component": {
+                "type": "application", "name": "root",
+                "components": [{"type": "library", "name": "x", "a/b": 1}],
+            }},
+        });
+        assert_eq!(
+            read_err(&v),
+            (
+                "/metadata/component/components/0/a~1b".into(),
+                "unknown field `a/b` (not part of CycloneDX 1.6)".into()
+            )
+        );
+    }
+
+    #[test]
+    fn wrong_types_and_missing_values_are_errors_with_their_pointer() {
+        let lib = |extra: Value| {
+            let mut c = json!({"type": "library", "bom-ref": "SPDXRef-a", "name": "a"});
+            if let (Some(c), Value::Object(extra)) = (c.as_object_mut(), extra) {
+                c.extend(extra);
+            }
+            bom(json!([c]))
+        };
+        let with = |key: &str, value: Value| {
+            let mut v = bom(json!([]));
+            v[key] = value;
+            v
+        };
+        let cases = [
+            (
+                bom(json!([{"type": "library", "name": 1}])),
+                "/components/0/name",
+                "expected a string, found a number",
+            ),
+            (
+                bom(json!([{"name": "x"}])),
+                "/components/0",
+                "required field `type` is missing",
+            ),
+            (
+                with("components", json!({})),
+                "/components",
+                "expected an array, found an object",
+            ),
+            (
+                with("version", json!("1")),
+                "/version",
+                "expected an integer, found a string",
+            ),
+            (
+                with("specVersion", json!("1.3")),
+                "/specVersion",
+                "CycloneDX `1.3` is not supported (1.4 to 1.6 are)",
+            ),
+            (
+                with("bomFormat", json!("SPDX")),
+                "/bomFormat",
+                "`SPDX` is not `CycloneDX`",
+            ),
+            (
+                with("metadata", json!({"timestamp": "yesterday"})),
+                "/metadata/timestamp",
+                "`yesterday` is not an RFC 3339 date-time",
+            ),
+            (
+                with("metadata", json!({"tools": "x"})),
+                "/metadata/tools",
+                "expected an object or an array, found a string",
+            ),
+            (
+                lib(json!({"hashes": [{"alg": "SHA-999", "content": "00"}]})),
+                "/components/0/hashes/0/alg",
+                "unknown hash algorithm `SHA-999`",
+            ),
+            (
+                lib(json!({"licenses": [{}]})),
+                "/components/0/licenses/0",
+                "neither `license` nor `expression`",
+            ),
+            (
+                lib(json!({"swhid": [1]})),
+                "/components/0/swhid/0",
+                "expected a string",
+            ),
+        ];
+        for (v, pointer, message) in cases {
+            assert_eq!(read_err(&v), (pointer.into(), message.into()), "{v}");
+        }
+        let mut v = lib(json!({}));
+        v["dependencies"] = json!([{"ref": "SPDXRef-a", "dependsOn": [1]}]);
+        assert_eq!(
+            read_err(&v),
+            (
+                "/dependencies/0/dependsOn/0".into(),
+                "expected a string".into()
+            )
+        );
+    }
+
+    #[test]
+    fn malformed_bomsmith_properties_are_errors() {
+        let with_prop = |field: &str, value: &str| {
+            bom(json!([{
+                "type": "library", "name": "a",
+                "properties": [{"name": format!("bomsmith:spdx:{field}"), "value": value}],
+            }]))
+        };
+        let cases = [
+            (
+                with_prop("filesAnalyzed", "yes"),
+                "bomsmith:spdx:filesAnalyzed `yes` is not `true` or `false`",
+            ),
+            (
+                with_prop("checksum", "SHA1 abc"),
+                "property bomsmith:spdx:checksum #0: `SHA1 abc` is not `ALGORITHM: hex`",
+            ),
+            (
+                with_prop("primaryPackagePurpose", "TOY"),
+                "unknown package purpose `TOY` in bomsmith:spdx:primaryPackagePurpose",
+            ),
+        ];
+        for (v, message) in cases {
+            assert_eq!(
+                read_err(&v),
+                ("/components/0/properties".into(), message.into())
+            );
+        }
+        let mut v = bom(json!([]));
+        v["metadata"] =
+            json!({"properties": [{"name": "bomsmith:spdx:relationship", "value": "{}"}]});
+        assert_eq!(
+            read_err(&v),
+            (
+                "/metadata/properties".into(),
+                "bomsmith:spdx:relationship #0: `{}` is not an SPDX relationship object".into()
+            )
+        );
+    }
+
+    #[test]
+    fn fields_the_model_does_not_hold_are_counted() {
+        let v = json!({
+            "bomFormat": "CycloneDX",
+            "specVersion": "1.5",
+            "version": 2,
+            "serialNumber": SERIAL,
+            "services": [{"name": "svc"}],
+            "metadata": {
+                "timestamp": "2024-01-02T03:04:05.250Z",
+                "lifecycles": [{"phase": "build"}],
+                "licenses": [{"license": {"id": "MIT"}}],
+            },
+            "components": [
+                {
+                    "type": "platform", "bom-ref": "SPDXRef-a", "name": "a",
+                    "group": "g", "scope": "required",
+                    "supplier": {"name": "S", "url": ["https://s.example"]},
+                    "externalReferences": [{"type": "vcs", "url": "https://git.example/a"}],
+                    "properties": [{"name": "other:prop", "value": "x"}],
+                },
+                {"type": "library", "bom-ref": "SPDXRef-b", "name": "b", "scope": "optional"},
+            ],
+        });
+        let (doc, report) = read_ok(&v);
+        assert_eq!(
+            report.dropped,
+            dropped(&[
+                ("components[].externalReferences[] (vcs)", 1),
+                ("components[].group", 1),
+                ("components[].properties", 1),
+                ("components[].scope", 2),
+                ("components[].supplier.url", 1),
+                ("components[].type (platform, read as OTHER)", 1),
+                ("metadata.licenses (an SPDX document is CC0-1.0)", 1),
+                ("metadata.lifecycles", 1),
+                ("metadata.timestamp (fraction of a second)", 1),
+                ("services", 1),
+                ("version", 1),
+            ])
+        );
+        assert_eq!(report.total(), 12);
+        assert_eq!(doc.created, "2024-01-02T03:04:05Z");
+        assert_eq!(doc.data_license, "CC0-1.0");
+        let a = the(&doc, "SPDXRef-a");
+        assert_eq!(a.purpose, Some(Purpose::Other));
+        assert_eq!(a.supplier.as_deref(), Some("Organization: S"));
+        assert_eq!(a.download_location, None);
+    }
+
+    #[test]
+    fn bomsmith_properties_take_precedence_over_native_fields() {
+        let prop = |field: &str, value: &str| json!({"name": format!("bomsmith:spdx:{field}"), "value": value});
+        let sha224 = format!("SHA224: {}", "0".repeat(56));
+        let v = bom(json!([
+            {
+                "type": "library", "bom-ref": "SPDXRef-p", "name": "p", "version": "1",
+                "supplier": {"name": "ACME"},
+                "copyright": "Copyright ACME",
+                "properties": [
+                    prop("supplier", "Person: Jane"),
+                    prop("versionInfo", "1.0.0-long"),
+                    prop("primaryPackagePurpose", "SOURCE"),
+                    prop("copyrightText", "NOASSERTION"),
+                    prop("downloadLocation", "NONE"),
+                    prop("filesAnalyzed", "true"),
+                    prop("packageVerificationCode", "d6a770ba38583ed4bb4525bd96e50461655d2758"),
+                    prop("checksum", &sha224),
+                    prop("externalRef", r#"{"referenceCategory": "OTHER", "referenceLocator": "https://example.org/adv", "referenceType": "advisory"}"#),
+                    prop("licenseDeclared", "NOASSERTION"),
+                    prop("summary", "S"),
+                    {"name": "bsi:component:filename", "value": "p-1.tar.gz"},
+                ],
+            },
+            {
+                "type": "library", "bom-ref": "SPDXRef-q", "name": "q",
+                "properties": [prop("primaryPackagePurpose", "NONE")],
+            },
+        ]));
+        let (doc, report) = read_ok(&v);
+        assert_eq!(
+            the(&doc, "SPDXRef-p"),
+            &Package {
+                id: "SPDXRef-p".into(),
+                name: "p".into(),
+                version: Some("1.0.0-long".into()),
+                file_name: Some("p-1.tar.gz".into()),
+                supplier: Some("Person: Jane".into()),
+                download_location: Some("NONE".into()),
+                files_analyzed: true,
+                verification_code: Some("d6a770ba38583ed4bb4525bd96e50461655d2758".into()),
+                checksums: vec![Checksum {
+                    algorithm: Algorithm::Sha224,
+                    value: "0".repeat(56),
+                }],
+                license_declared: Some("NOASSERTION".into()),
+                copyright_text: Some("NOASSERTION".into()),
+                summary: Some("S".into()),
+                external_refs: vec![ExternalRef {
+                    kind: RefKind::Other {
+                        category: "OTHER".into(),
+                        kind: "advisory".into(),
+                    },
+                    locator: "https://example.org/adv".into(),
+                    comment: None,
+                }],
+                purpose: Some(Purpose::Source),
+                ..Package::default()
+            }
+        );
+        assert_eq!(the(&doc, "SPDXRef-q").purpose, None);
+        assert_eq!(report, ReadReport::default());
+    }
+
+    #[test]
+    fn native_component_fields_reach_the_package() {
+        let v = bom(json!([
+            {
+                "type": "library", "bom-ref": "SPDXRef-n", "name": "n", "version": "1.2",
+                "description": "D", "copyright": "Copyright N",
+                "supplier": {"name": "ACME", "contact": [{"email": "sales@acme.example"}]},
+                "manufacturer": {"name": "Maker", "contact": [{"email": "m@maker.example"}]},
+                "authors": [{"name": "Bob"}],
+                "hashes": [{"alg": "SHA-256", "content": "AB".repeat(32)}],
+                "purl": "pkg:pypi/n@1.2",
+                "cpe": "cpe:2.3:a:n:n:1.2:*:*:*:*:*:*:*",
+                "swhid": ["swh:1:cnt:94a9ed024d3859793618152ea559a168bbcbb5e2"],
+                "omniborId": ["gitoid:blob:sha1:261eeb9e9f8b2b4b0d119366dda99c6fd7d35c64"],
+                "externalReferences": [
+                    {"type": "distribution", "url": "https://example.org/n-1.2.tar.gz"},
+                    {"type": "website", "url": "https://example.org/n"},
+                    {"type": "distribution", "url": "https://mirror.example/n-1.2.tar.gz"},
+                ],
+            },
+            {
+                "type": "library", "bom-ref": "SPDXRef-m", "name": "m", "cpe": "cpe:/a:m:m:1",
+                "authors": [{"name": "Bob", "email": "bob@example.org", "phone": "123"}],
+            },
+            {"type": "library", "bom-ref": "SPDXRef-o", "name": "o", "author": "Carol"},
+        ]));
+        let (doc, report) = read_ok(&v);
+        let other = |kind: RefKind, locator: &str| ExternalRef {
+            kind,
+            locator: locator.into(),
+            comment: None,
+        };
+        assert_eq!(
+            the(&doc, "SPDXRef-n"),
+            &Package {
+                version: Some("1.2".into()),
+                supplier: Some("Organization: ACME (sales@acme.example)".into()),
+                originator: Some("Organization: Maker (m@maker.example)".into()),
+                download_location: Some("https://example.org/n-1.2.tar.gz".into()),
+                homepage: Some("https://example.org/n".into()),
+                checksums: vec![Checksum {
+                    algorithm: Algorithm::Sha256,
+                    value: "ab".repeat(32),
+                }],
+                copyright_text: Some("Copyright N".into()),
+                description: Some("D".into()),
+                external_refs: vec![
+                    ExternalRef::purl("pkg:pypi/n@1.2"),
+                    ExternalRef::cpe23("cpe:2.3:a:n:n:1.2:*:*:*:*:*:*:*"),
+                    other(
+                        RefKind::Swhid,
+                        "swh:1:cnt:94a9ed024d3859793618152ea559a168bbcbb5e2"
+                    ),
+                    other(
+                        RefKind::Gitoid,
+                        "gitoid:blob:sha1:261eeb9e9f8b2b4b0d119366dda99c6fd7d35c64"
+                    ),
+                ],
+                ..package("SPDXRef-n", "n", Purpose::Library)
+            }
+        );
+        let m = the(&doc, "SPDXRef-m");
+        assert_eq!(m.external_refs, [other(RefKind::Cpe22, "cpe:/a:m:m:1")]);
+        assert_eq!(
+            m.originator.as_deref(),
+            Some("Person: Bob (bob@example.org)")
+        );
+        assert_eq!(
+            the(&doc, "SPDXRef-o").originator.as_deref(),
+            Some("Person: Carol")
+        );
+        assert_eq!(
+            report.dropped,
+            dropped(&[
+                ("components[].authors[]", 1),
+                ("components[].authors[].phone", 1),
+                ("components[].externalReferences[] (distribution)", 1),
+            ])
+        );
+    }
+
+    #[test]
+    fn licenses_split_by_acknowledgement_and_names_become_license_refs() {
+        let v = bom(json!([
+            {"type": "library", "bom-ref": "SPDXRef-a", "name": "a", "licenses": [
+                {"license": {"id": "MIT"}},
+                {"expression": "Apache-2.0 OR BSD-3-Clause", "acknowledgement": "declared"},
+                {"license": {"id": "GPL-2.0-with-GCC-exception", "acknowledgement": "concluded"}},
+            ]},
+            {"type": "library", "bom-ref": "SPDXRef-b", "name": "b", "licenses": [
+                {"license": {
+                    "name": "Foo License",
+                    "text": {"content": "Foo text"},
+                    "url": "https://foo.example",
+                }},
+            ]},
+            {"type": "library", "bom-ref": "SPDXRef-c", "name": "c", "licenses": [
+                {"expression": "MIT AND AND"},
+            ]},
+        ]));
+        let (doc, report) = read_ok(&v);
+        let a = the(&doc, "SPDXRef-a");
+        // No acknowledgement on a package means declared.
+        assert_eq!(
+            a.license_declared.as_deref(),
+            Some("MIT AND (Apache-2.0 OR BSD-3-Clause)")
+        );
+        assert_eq!(
+            a.license_concluded.as_deref(),
+            Some("GPL-2.0-only WITH GCC-exception-2.0")
+        );
+        let b = the(&doc, "SPDXRef-b");
+        assert_eq!(
+            b.license_declared.as_deref(),
+            Some("LicenseRef-Foo-License")
+        );
+        assert_eq!(
+            doc.extracted_licenses,
+            [ExtractedLicense {
+                id: "LicenseRef-Foo-License".into(),
+                text: "Foo text".into(),
+                name: Some("Foo License".into()),
+                comment: None,
+                see_also: Vec::new(),
+            }]
+        );
+        assert_eq!(the(&doc, "SPDXRef-c").license_declared, None);
+        assert_eq!(
+            report.dropped,
+            dropped(&[
+                (
+                    "licenses (deprecated `-with-` identifier rewritten as `WITH`)",
+                    1
+                ),
+                ("licenses[].expression (not a valid SPDX expression)", 1),
+                ("licenses[].license.url", 1),
+            ])
+        );
+    }
+
+    #[test]
+    fn file_components_are_files_unless_they_hold_package_fields() {
+        let v = bom(json!([
+            {
+                "type": "file", "bom-ref": "SPDXRef-f1", "name": "src/a.c",
+                "hashes": [{"alg": "SHA-1", "content": "0123456789abcdef0123456789abcdef01234567"}],
+                "licenses": [{"license": {"id": "MIT"}}],
+                "copyright": "Copyright A",
+            },
+            {
+                "type": "file", "bom-ref": "SPDXRef-f2", "name": "src/b.c",
+                "licenses": [{"license": {"id": "MIT", "acknowledgement": "declared"}}],
+            },
+            {"type": "file", "bom-ref": "SPDXRef-f3", "name": "b.bin", "version": "1"},
+        ]));
+        let (doc, report) = read_ok(&v);
+        assert_eq!(
+            doc.files,
+            [
+                File {
+                    id: "SPDXRef-f1".into(),
+                    name: "src/a.c".into(),
+                    checksums: vec![Checksum {
+                        algorithm: Algorithm::Sha1,
+                        value: "0123456789abcdef0123456789abcdef01234567".into(),
+                    }],
+                    // No acknowledgement on a file means concluded.
+                    license_concluded: Some("MIT".into()),
+                    copyright_text: Some("Copyright A".into()),
+                    comment: None,
+                },
+                File {
+                    id: "SPDXRef-f2".into(),
+                    name: "src/b.c".into(),
+                    ..File::default()
+                },
+            ]
+        );
+        assert_eq!(
+            doc.packages,
+            [Package {
+                version: Some("1".into()),
+                ..package("SPDXRef-f3", "b.bin", Purpose::File)
+            }]
+        );
+        assert_eq!(
+            report.dropped,
+            dropped(&[("components[].licenses (declared, on a file)", 1)])
+        );
+    }
+
+    #[test]
+    fn metadata_gives_creators_the_creation_time_and_the_root_supplier() {
+        let mut v = bom(json!([]));
+        v["metadata"] = json!({
+            "timestamp": "2024-01-02T03:04:05+01:00",
+            "tools": {
+                "components": [{"type": "application", "name": "scanner", "version": "2.1", "group": "g"}],
+                "services": [{"name": "svc"}],
+            },
+            "authors": [{"name": "Jane", "email": "jane@example.org"}],
+            "manufacturer": {"name": "ACME", "contact": [
+                {"email": "a@acme.example"}, {"email": "b@acme.example"},
+            ]},
+            "supplier": {"name": "Sup"},
+            "component": {"type": "application", "bom-ref": "SPDXRef-root", "name": "root"},
+        });
+        let (doc, report) = read_ok(&v);
+        assert_eq!(
+            doc.creators,
+            [
+                "Tool: scanner-2.1",
+                "Tool: svc",
+                "Person: Jane (jane@example.org)",
+                "Organization: ACME (a@acme.example)",
+            ]
+        );
+        assert_eq!(doc.created, "2024-01-02T02:04:05Z");
+        assert_eq!(
+            the(&doc, "SPDXRef-root").supplier.as_deref(),
+            Some("Organization: Sup")
+        );
+        assert_eq!(
+            report.dropped,
+            dropped(&[
+                ("metadata.manufacturer.contact", 1),
+                ("metadata.tools.components[].group", 1),
+            ])
+        );
+
+        // CycloneDX 1.4 lists tools in an array.
+        let mut v = bom(json!([]));
+        v["metadata"] = json!({"tools": [{"vendor": "V", "name": "old", "version": "1"}]});
+        let (doc, report) = read_ok(&v);
+        assert_eq!(doc.creators, ["Tool: old-1"]);
+        assert_eq!(doc.created, "");
+        assert_eq!(report.dropped, dropped(&[("metadata.tools[].vendor", 1)]));
+    }
+
+    #[test]
+    fn without_a_metadata_component_the_top_level_is_described() {
+        let two = json!([
+            {"type": "library", "bom-ref": "SPDXRef-a", "name": "a"},
+            {"type": "library", "bom-ref": "SPDXRef-b", "name": "b"},
+        ]);
+        let describes = |v: &Value| -> Vec<String> {
+            let (doc, _) = read_ok(v);
+            doc.described().map(str::to_owned).collect()
+        };
+        assert_eq!(describes(&bom(two.clone())), ["SPDXRef-a", "SPDXRef-b"]);
+        assert_eq!(describes(&bom(json!([]))), ["NONE"]);
+
+        let mut nothing = bom(two.clone());
+        nothing["metadata"] =
+            json!({"properties": [{"name": "bomsmith:spdx:describesNothing", "value": "true"}]});
+        assert!(describes(&nothing).is_empty());
+
+        let mut stated = bom(two);
+        stated["metadata"] = json!({"properties": [{
+            "name": "bomsmith:spdx:relationship",
+            "value": "{\"spdxElementId\": \"SPDXRef-DOCUMENT\", \"relationshipType\": \"DESCRIBES\", \"relatedSpdxElement\": \"SPDXRef-b\"}",
+        }]});
+        assert_eq!(describes(&stated), ["SPDXRef-b"]);
+    }
+
+    #[test]
+    fn spdx_document_values_are_read_back_from_metadata_properties() {
+        let prop = |field: &str, value: &str| json!({"name": format!("bomsmith:spdx:{field}"), "value": value});
+        let mut v = bom(json!([
+            {"type": "library", "bom-ref": "SPDXRef-a", "name": "a",
+             "licenses": [{"license": {"name": "Foo License"}}]},
+            {"type": "library", "bom-ref": "SPDXRef-b", "name": "b"},
+        ]));
+        v["metadata"] = json!({"properties": [
+            prop("name", "Demo SBOM"),
+            prop("documentNamespace", "https://example.org/demo"),
+            prop("created", "2024-01-02T03:04:05Z"),
+            prop("dataLicense", "CC-BY-4.0"),
+            prop("licenseListVersion", "3.25"),
+            prop("comment", "hello"),
+            prop("creator", "Organization: Second"),
+            prop("relationship", r#"{"spdxElementId": "SPDXRef-a", "relationshipType": "GENERATED_FROM", "relatedSpdxElement": "SPDXRef-b"}"#),
+            prop("extractedLicense", r#"{"licenseId": "LicenseRef-Foo-License", "extractedText": "exact text", "name": "Foo License", "seeAlsos": ["https://foo.example"]}"#),
+            prop("externalDocumentRef", r#"{"externalDocumentId": "DocumentRef-other", "spdxDocument": "https://example.org/other", "checksum": {"algorithm": "SHA1", "checksumValue": "0123456789abcdef0123456789abcdef01234567"}}"#),
+        ]});
+        let (doc, report) = read_ok(&v);
+        assert_eq!(doc.name, "Demo SBOM");
+        assert_eq!(doc.namespace, "https://example.org/demo");
+        assert_eq!(doc.created, "2024-01-02T03:04:05Z");
+        assert_eq!(doc.data_license, "CC-BY-4.0");
+        assert_eq!(doc.license_list_version.as_deref(), Some("3.25"));
+        assert_eq!(doc.comment.as_deref(), Some("hello"));
+        assert_eq!(doc.creators, ["Organization: Second"]);
+        assert_eq!(
+            sorted(doc.relationships),
+            sorted(vec![
+                rel("SPDXRef-a", "GENERATED_FROM", "SPDXRef-b"),
+                rel(DOCUMENT_ID, "DESCRIBES", "SPDXRef-a"),
+                rel(DOCUMENT_ID, "DESCRIBES", "SPDXRef-b"),
+            ])
+        );
+        // The stated license replaces the one made up from the license name.
+        assert_eq!(
+            doc.extracted_licenses,
+            [ExtractedLicense {
+                id: "LicenseRef-Foo-License".into(),
+                text: "exact text".into(),
+                name: Some("Foo License".into()),
+                comment: None,
+                see_also: vec!["https://foo.example".into()],
+            }]
+        );
+        assert_eq!(doc.external_documents.len(), 1);
+        assert_eq!(doc.external_documents[0].id, "DocumentRef-other");
+        assert_eq!(
+            doc.external_documents[0].checksum,
+            Checksum {
+                algorithm: Algorithm::Sha1,
+                value: "0123456789abcdef0123456789abcdef01234567".into(),
+            }
+        );
+        assert_eq!(report, ReadReport::default());
+    }
+
+    #[test]
+    fn without_a_serial_number_the_namespace_comes_from_the_content() {
+        let v = json!({
+            "bomFormat": "CycloneDX",
+            "specVersion": "1.6",
+            "components": [{"type": "library", "name": "x"}],
+        });
+        let (doc, _) = read_ok(&v);
+        // Python: uuid.uuid5(uuid.NAMESPACE_URL, "urn:sha256:" + sha256(json.dumps(v,
+        // sort_keys=True)).hexdigest())
+        assert_eq!(
+            doc.namespace,
+            "urn:uuid:3f6a7835-8ab2-5574-9d65-c3fdfdd5283d"
+        );
+        assert_eq!(doc.name, "CycloneDX BOM");
+        assert_eq!(doc.packages[0].id, "SPDXRef-x");
+        assert_eq!(doc.described().collect::<Vec<_>>(), ["SPDXRef-x"]);
+    }
+
+    #[test]
+    fn deprecated_with_identifiers_are_rewritten() {
+        assert_eq!(
+            modern_license_ids("GPL-2.0-with-GCC-exception"),
+            ("GPL-2.0-only WITH GCC-exception-2.0".to_owned(), true)
+        );
+        assert_eq!(
+            modern_license_ids("MIT OR GPL-3.0-with-autoconf-exception"),
+            (
+                "MIT OR (GPL-3.0-only WITH Autoconf-exception-3.0)".to_owned(),
+                true
+            )
+        );
+        assert_eq!(
+            modern_license_ids("GPL-2.0-with-bison-exception AND MIT"),
+            (
+                "(GPL-2.0-or-later WITH Bison-exception-2.2) AND MIT".to_owned(),
+                true
+            )
+        );
+        // Only whole identifiers are replaced.
+        assert_eq!(
+            modern_license_ids("GPL-2.0-with-GCC-exception-foo"),
+            ("GPL-2.0-with-GCC-exception-foo".to_owned(), false)
+        );
+        assert_eq!(
+            modern_license_ids("MIT  OR (Apache-2.0)"),
+            ("MIT  OR (Apache-2.0)".to_owned(), false)
+        );
+    }
+}

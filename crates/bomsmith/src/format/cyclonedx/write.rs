@@ -608,3 +608,782 @@ fn file_fields(f: &File) -> Map<String, Value> {
     props.put_into(&mut m);
     m
 }
+
+#[cfg(test)]
+mod tests {
+    //! Model in, JSON out: each test builds a [`Document`] by hand and checks the CycloneDX
+    //! the writer makes of it against values written out by hand (after the canonical sort,
+    //! so array orders are those of the output bytes).
+
+    use super::*;
+    use crate::model::{ExternalDocument, ExternalRef, ExtractedLicense};
+
+    const SERIAL: &str = "urn:uuid:0f8fad5b-d9cb-469f-a165-70867728950e";
+
+    fn package(id: &str, purpose: Option<Purpose>) -> Package {
+        Package {
+            id: id.into(),
+            name: id.trim_start_matches("SPDXRef-").into(),
+            purpose,
+            ..Package::default()
+        }
+    }
+
+    /// A document describing one application, `SPDXRef-root` (`root` 1.0), named as the
+    /// reader would derive it.
+    fn doc() -> Document {
+        let mut root = package("SPDXRef-root", Some(Purpose::Application));
+        root.version = Some("1.0".into());
+        Document {
+            name: "root 1.0".into(),
+            namespace: SERIAL.into(),
+            created: "2024-01-02T03:04:05Z".into(),
+            creators: vec!["Tool: bomsmith-0.1.0".into()],
+            data_license: "CC0-1.0".into(),
+            packages: vec![root],
+            relationships: vec![Relationship::new(DOCUMENT_ID, "DESCRIBES", "SPDXRef-root")],
+            ..Document::default()
+        }
+    }
+
+    fn bom(doc: &Document) -> Value {
+        serde_json::from_str(&write(doc)).expect("the writer writes JSON")
+    }
+
+    /// The properties of an object as (name, value), `bomsmith:spdx:` stripped, in order.
+    fn props(v: &Value) -> Vec<(String, String)> {
+        let list = v.get("properties").and_then(Value::as_array);
+        list.into_iter()
+            .flatten()
+            .map(|p| {
+                let name = p["name"].as_str().expect("a name");
+                let name = name.strip_prefix("bomsmith:spdx:").unwrap_or(name);
+                (
+                    name.to_owned(),
+                    p["value"].as_str().expect("a value").to_owned(),
+                )
+            })
+            .collect()
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    fn find<'v>(v: &'v Value, bom_ref: &str) -> Option<&'v Value> {
+        if v.get("bom-ref").and_then(Value::as_str) == Some(bom_ref) {
+            return Some(v);
+        }
+        let nested = v.get("components").and_then(Value::as_array);
+        nested.into_iter().flatten().find_map(|c| find(c, bom_ref))
+    }
+
+    /// The component with `bom_ref`, wherever it is nested.
+    fn component<'v>(bom: &'v Value, bom_ref: &str) -> &'v Value {
+        find(&bom["metadata"]["component"], bom_ref)
+            .or_else(|| find(bom, bom_ref))
+            .unwrap_or_else(|| panic!("no component {bom_ref}"))
+    }
+
+    fn refs(components: &Value) -> Vec<&str> {
+        let list = components.as_array().expect("components");
+        list.iter()
+            .map(|c| c["bom-ref"].as_str().expect("a bom-ref"))
+            .collect()
+    }
+
+    #[test]
+    fn minimal_document_is_byte_exact() {
+        let expected = r#"{
+  "$schema": "http://cyclonedx.org/schema/bom-1.6.schema.json",
+  "bomFormat": "CycloneDX",
+  "components": [],
+  "metadata": {
+    "component": {
+      "bom-ref": "SPDXRef-root",
+      "name": "root",
+      "type": "application",
+      "version": "1.0"
+    },
+    "licenses": [
+      {
+        "license": {
+          "id": "CC0-1.0"
+        }
+      }
+    ],
+    "timestamp": "2024-01-02T03:04:05Z",
+    "tools": {
+      "components": [
+        {
+          "name": "bomsmith",
+          "type": "application",
+          "version": "0.1.0"
+        }
+      ]
+    }
+  },
+  "serialNumber": "urn:uuid:0f8fad5b-d9cb-469f-a165-70867728950e",
+  "specVersion": "1.6",
+  "version": 1
+}"#;
+        assert_eq!(write(&doc()), expected);
+    }
+
+    #[test]
+    fn document_values_without_a_native_place_are_metadata_properties() {
+        let mut d = doc();
+        d.name = "Demo SBOM".into();
+        d.namespace = "https://example.org/demo".into();
+        d.created = "2024-01-02T03:04:05+01:00".into();
+        d.data_license = "CC-BY-4.0".into();
+        d.license_list_version = Some("3.25".into());
+        d.comment = Some("hello".into());
+        let v = bom(&d);
+        // Python: uuid.uuid5(uuid.NAMESPACE_URL, "https://example.org/demo")
+        assert_eq!(
+            v["serialNumber"],
+            "urn:uuid:3f1d85b5-5830-5494-ac79-c594a38b24c1"
+        );
+        assert_eq!(v["metadata"]["timestamp"], "2024-01-02T02:04:05Z");
+        assert!(v["metadata"].get("licenses").is_none());
+        assert_eq!(
+            props(&v["metadata"]),
+            pairs(&[
+                ("comment", "hello"),
+                ("created", "2024-01-02T03:04:05+01:00"),
+                ("dataLicense", "CC-BY-4.0"),
+                ("documentNamespace", "https://example.org/demo"),
+                ("licenseListVersion", "3.25"),
+                ("name", "Demo SBOM"),
+            ])
+        );
+    }
+
+    #[test]
+    fn creators_become_tools_authors_and_manufacturer() {
+        let mut d = doc();
+        d.creators = [
+            "Tool: scanner-2.1",
+            "Tool: plain",
+            "Person: Jane Doe (jane@example.org)",
+            "Person: Bob (no mail)",
+            "Organization: ACME (info@acme.example)",
+            "Organization: Second",
+            "Tool: -1",
+        ]
+        .map(String::from)
+        .to_vec();
+        let v = bom(&d);
+        let meta = &v["metadata"];
+        assert_eq!(
+            meta["tools"],
+            json!({"components": [
+                {"name": "plain", "type": "application"},
+                {"name": "scanner", "type": "application", "version": "2.1"},
+            ]})
+        );
+        assert_eq!(
+            meta["authors"],
+            json!([
+                {"email": "jane@example.org", "name": "Jane Doe"},
+                {"name": "Bob (no mail)"},
+            ])
+        );
+        assert_eq!(
+            meta["manufacturer"],
+            json!({"contact": [{"email": "info@acme.example"}], "name": "ACME"})
+        );
+        // Only one manufacturer, and a tool needs a name.
+        assert_eq!(
+            props(meta),
+            pairs(&[("creator", "Organization: Second"), ("creator", "Tool: -1")])
+        );
+    }
+
+    #[test]
+    fn single_containment_nests_and_a_second_container_is_a_property() {
+        let mut d = doc();
+        d.packages
+            .push(package("SPDXRef-lib", Some(Purpose::Library)));
+        for (id, name) in [("SPDXRef-f", "src/a.c"), ("SPDXRef-shared", "shared.h")] {
+            d.files.push(File {
+                id: id.into(),
+                name: name.into(),
+                ..File::default()
+            });
+        }
+        for (from, to) in [
+            ("SPDXRef-root", "SPDXRef-lib"),
+            ("SPDXRef-lib", "SPDXRef-f"),
+            ("SPDXRef-root", "SPDXRef-shared"),
+            ("SPDXRef-lib", "SPDXRef-shared"),
+        ] {
+            d.relationships
+                .push(Relationship::new(from, "CONTAINS", to));
+        }
+        let v = bom(&d);
+        let root = &v["metadata"]["component"];
+        assert_eq!(refs(&root["components"]), ["SPDXRef-lib"]);
+        assert_eq!(refs(&root["components"][0]["components"]), ["SPDXRef-f"]);
+        assert_eq!(
+            root["components"][0]["components"][0],
+            json!({"bom-ref": "SPDXRef-f", "name": "src/a.c", "type": "file"})
+        );
+        assert_eq!(refs(&v["components"]), ["SPDXRef-shared"]);
+        assert_eq!(
+            props(&v["metadata"]),
+            pairs(&[
+                (
+                    "relationship",
+                    r#"{"relatedSpdxElement": "SPDXRef-shared", "relationshipType": "CONTAINS", "spdxElementId": "SPDXRef-lib"}"#
+                ),
+                (
+                    "relationship",
+                    r#"{"relatedSpdxElement": "SPDXRef-shared", "relationshipType": "CONTAINS", "spdxElementId": "SPDXRef-root"}"#
+                ),
+            ])
+        );
+        assert!(v.get("dependencies").is_none());
+    }
+
+    #[test]
+    fn a_containment_cycle_is_cut_once_and_the_closing_edge_kept() {
+        let mut d = doc();
+        d.packages
+            .push(package("SPDXRef-a", Some(Purpose::Library)));
+        d.packages
+            .push(package("SPDXRef-b", Some(Purpose::Library)));
+        d.relationships
+            .push(Relationship::new("SPDXRef-a", "CONTAINS", "SPDXRef-b"));
+        d.relationships
+            .push(Relationship::new("SPDXRef-b", "CONTAINS", "SPDXRef-a"));
+        let v = bom(&d);
+        assert_eq!(refs(&v["components"]), ["SPDXRef-a"]);
+        assert_eq!(refs(&v["components"][0]["components"]), ["SPDXRef-b"]);
+        assert_eq!(
+            props(&v["metadata"]),
+            pairs(&[(
+                "relationship",
+                r#"{"relatedSpdxElement": "SPDXRef-a", "relationshipType": "CONTAINS", "spdxElementId": "SPDXRef-b"}"#
+            )])
+        );
+    }
+
+    #[test]
+    fn containment_deeper_than_the_nesting_limit_is_a_property() {
+        let mut d = doc();
+        let id = |i: usize| format!("SPDXRef-p{i:02}");
+        for i in 0..=65 {
+            d.packages.push(package(&id(i), Some(Purpose::Library)));
+            if i > 0 {
+                d.relationships
+                    .push(Relationship::new(id(i - 1), "CONTAINS", id(i)));
+            }
+        }
+        // `to_value`, not `write`: text nested this deep exceeds serde_json's default
+        // recursion limit when parsed back.
+        let v = to_value(&d);
+        assert_eq!(refs(&v["components"]), ["SPDXRef-p00", "SPDXRef-p65"]);
+        let mut at = &v["components"][0];
+        for i in 1..=64 {
+            assert_eq!(refs(&at["components"]), [id(i)]);
+            at = &at["components"][0];
+        }
+        assert!(at.get("components").is_none());
+        assert_eq!(
+            props(&v["metadata"]),
+            pairs(&[(
+                "relationship",
+                r#"{"relatedSpdxElement": "SPDXRef-p65", "relationshipType": "CONTAINS", "spdxElementId": "SPDXRef-p64"}"#
+            )])
+        );
+    }
+
+    #[test]
+    fn identifiers_go_to_purl_cpe_swhid_and_omnibor_else_to_properties() {
+        let mut d = doc();
+        let mut p = package("SPDXRef-requests", Some(Purpose::Library));
+        p.external_refs = vec![
+            ExternalRef::purl("pkg:pypi/requests@2.31.0"),
+            ExternalRef::purl("pkg:pypi/requests@2.32.0"),
+            ExternalRef::cpe23("cpe:2.3:a:python:requests:2.31.0:*:*:*:*:*:*:*"),
+            ExternalRef {
+                kind: RefKind::Cpe22,
+                locator: "cpe:/a:python:requests:2.31.0".into(),
+                comment: None,
+            },
+            ExternalRef {
+                kind: RefKind::Swhid,
+                locator: "swh:1:cnt:94a9ed024d3859793618152ea559a168bbcbb5e2".into(),
+                comment: None,
+            },
+            ExternalRef {
+                kind: RefKind::Gitoid,
+                locator: "gitoid:blob:sha1:261eeb9e9f8b2b4b0d119366dda99c6fd7d35c64".into(),
+                comment: None,
+            },
+            ExternalRef {
+                kind: RefKind::Other {
+                    category: "OTHER".into(),
+                    kind: "advisory".into(),
+                },
+                locator: "https://example.org/adv".into(),
+                comment: None,
+            },
+        ];
+        d.packages.push(p);
+        let v = bom(&d);
+        let c = component(&v, "SPDXRef-requests");
+        assert_eq!(c["purl"], "pkg:pypi/requests@2.31.0");
+        assert_eq!(c["cpe"], "cpe:2.3:a:python:requests:2.31.0:*:*:*:*:*:*:*");
+        assert_eq!(
+            c["swhid"],
+            json!(["swh:1:cnt:94a9ed024d3859793618152ea559a168bbcbb5e2"])
+        );
+        assert_eq!(
+            c["omniborId"],
+            json!(["gitoid:blob:sha1:261eeb9e9f8b2b4b0d119366dda99c6fd7d35c64"])
+        );
+        // Only one `purl` and one `cpe` exist; the rest keep their SPDX form.
+        assert_eq!(
+            props(c),
+            pairs(&[
+                (
+                    "externalRef",
+                    r#"{"referenceCategory": "OTHER", "referenceLocator": "https://example.org/adv", "referenceType": "advisory"}"#
+                ),
+                (
+                    "externalRef",
+                    r#"{"referenceCategory": "PACKAGE_MANAGER", "referenceLocator": "pkg:pypi/requests@2.32.0", "referenceType": "purl"}"#
+                ),
+                (
+                    "externalRef",
+                    r#"{"referenceCategory": "SECURITY", "referenceLocator": "cpe:/a:python:requests:2.31.0", "referenceType": "cpe22Type"}"#
+                ),
+            ])
+        );
+    }
+
+    #[test]
+    fn a_cpe_or_purl_that_would_not_read_back_the_same_is_a_property() {
+        let mut d = doc();
+        let with = |id: &str, r: ExternalRef| {
+            let mut p = package(id, Some(Purpose::Library));
+            p.external_refs.push(r);
+            p
+        };
+        let cpe22 = |locator: &str| ExternalRef {
+            kind: RefKind::Cpe22,
+            locator: locator.into(),
+            comment: None,
+        };
+        d.packages.extend([
+            with("SPDXRef-old", cpe22("cpe:/a:x:y:1")),
+            // Read back, a `cpe:2.3:` locator is a CPE 2.3, not 2.2.
+            with(
+                "SPDXRef-mislabelled",
+                cpe22("cpe:2.3:a:x:y:1:*:*:*:*:*:*:*"),
+            ),
+            with(
+                "SPDXRef-commented",
+                ExternalRef {
+                    comment: Some("vendored copy".into()),
+                    ..ExternalRef::purl("pkg:generic/y@1")
+                },
+            ),
+        ]);
+        let v = bom(&d);
+        let old = component(&v, "SPDXRef-old");
+        assert_eq!(old["cpe"], "cpe:/a:x:y:1");
+        assert!(props(old).is_empty());
+        let mislabelled = component(&v, "SPDXRef-mislabelled");
+        assert!(mislabelled.get("cpe").is_none());
+        assert_eq!(
+            props(mislabelled),
+            pairs(&[(
+                "externalRef",
+                r#"{"referenceCategory": "SECURITY", "referenceLocator": "cpe:2.3:a:x:y:1:*:*:*:*:*:*:*", "referenceType": "cpe22Type"}"#
+            )])
+        );
+        let commented = component(&v, "SPDXRef-commented");
+        assert!(commented.get("purl").is_none());
+        assert_eq!(
+            props(commented),
+            pairs(&[(
+                "externalRef",
+                r#"{"comment": "vendored copy", "referenceCategory": "PACKAGE_MANAGER", "referenceLocator": "pkg:generic/y@1", "referenceType": "purl"}"#
+            )])
+        );
+    }
+
+    #[test]
+    fn purposes_become_types_with_a_property_when_not_exact() {
+        let cases = [
+            ("SPDXRef-lib", Some(Purpose::Library), "library", None),
+            (
+                "SPDXRef-os",
+                Some(Purpose::OperatingSystem),
+                "operating-system",
+                None,
+            ),
+            (
+                "SPDXRef-src",
+                Some(Purpose::Source),
+                "library",
+                Some("SOURCE"),
+            ),
+            ("SPDXRef-none", None, "library", Some("NONE")),
+            ("SPDXRef-filepkg", Some(Purpose::File), "file", Some("FILE")),
+        ];
+        let mut d = doc();
+        for (id, purpose, _, _) in cases {
+            d.packages.push(package(id, purpose));
+        }
+        let v = bom(&d);
+        for (id, _, kind, prop) in cases {
+            let c = component(&v, id);
+            assert_eq!(c["type"], kind, "{id}");
+            let expected: Vec<(&str, &str)> = prop
+                .map(|p| ("primaryPackagePurpose", p))
+                .into_iter()
+                .collect();
+            assert_eq!(props(c), pairs(&expected), "{id}");
+        }
+    }
+
+    #[test]
+    fn suppliers_and_originators_become_entities_and_contacts() {
+        let mut d = doc();
+        let party = |id: &str, supplier: Option<&str>, originator: Option<&str>| Package {
+            supplier: supplier.map(String::from),
+            originator: originator.map(String::from),
+            ..package(id, Some(Purpose::Library))
+        };
+        d.packages.extend([
+            party(
+                "SPDXRef-org",
+                Some("Organization: ACME (sales@acme.example)"),
+                None,
+            ),
+            party("SPDXRef-person", Some("Person: Jane Doe"), None),
+            party("SPDXRef-noassertion", Some("NOASSERTION"), None),
+            party(
+                "SPDXRef-author",
+                None,
+                Some("Person: Bob (bob@example.org)"),
+            ),
+            party("SPDXRef-maker", None, Some("Organization: Maker")),
+        ]);
+        let v = bom(&d);
+        let org = component(&v, "SPDXRef-org");
+        assert_eq!(
+            org["supplier"],
+            json!({"contact": [{"email": "sales@acme.example"}], "name": "ACME"})
+        );
+        assert!(props(org).is_empty());
+        // CycloneDX suppliers are organisations: a person is also kept verbatim.
+        let person = component(&v, "SPDXRef-person");
+        assert_eq!(person["supplier"], json!({"name": "Jane Doe"}));
+        assert_eq!(props(person), pairs(&[("supplier", "Person: Jane Doe")]));
+        let none = component(&v, "SPDXRef-noassertion");
+        assert!(none.get("supplier").is_none());
+        assert_eq!(props(none), pairs(&[("supplier", "NOASSERTION")]));
+        let author = component(&v, "SPDXRef-author");
+        assert_eq!(
+            author["authors"],
+            json!([{"email": "bob@example.org", "name": "Bob"}])
+        );
+        assert!(author.get("manufacturer").is_none());
+        assert!(props(author).is_empty());
+        let maker = component(&v, "SPDXRef-maker");
+        assert_eq!(maker["manufacturer"], json!({"name": "Maker"}));
+        assert!(maker.get("authors").is_none());
+        assert!(props(maker).is_empty());
+    }
+
+    #[test]
+    fn locations_are_external_references_and_spdx_only_fields_properties() {
+        let mut d = doc();
+        d.packages.push(Package {
+            version: Some("1".into()),
+            file_name: Some("loc-1.tar.gz".into()),
+            download_location: Some("https://example.org/loc-1.tar.gz".into()),
+            homepage: Some("https://example.org".into()),
+            files_analyzed: true,
+            verification_code: Some("d6a770ba38583ed4bb4525bd96e50461655d2758".into()),
+            summary: Some("S".into()),
+            description: Some("D".into()),
+            comment: Some("C".into()),
+            source_info: Some("I".into()),
+            release_date: Some("2024-01-01T00:00:00Z".into()),
+            ..package("SPDXRef-loc", Some(Purpose::Library))
+        });
+        d.packages.push(Package {
+            version: Some("1".repeat(1025)),
+            download_location: Some("NONE".into()),
+            homepage: Some("example.org".into()),
+            ..package("SPDXRef-odd", Some(Purpose::Library))
+        });
+        let v = bom(&d);
+        let loc = component(&v, "SPDXRef-loc");
+        assert_eq!(loc["version"], "1");
+        assert_eq!(loc["description"], "D");
+        assert_eq!(
+            loc["externalReferences"],
+            json!([
+                {"type": "distribution", "url": "https://example.org/loc-1.tar.gz"},
+                {"type": "website", "url": "https://example.org"},
+            ])
+        );
+        assert_eq!(
+            props(loc),
+            pairs(&[
+                ("comment", "C"),
+                ("filesAnalyzed", "true"),
+                (
+                    "packageVerificationCode",
+                    "d6a770ba38583ed4bb4525bd96e50461655d2758"
+                ),
+                ("releaseDate", "2024-01-01T00:00:00Z"),
+                ("sourceInfo", "I"),
+                ("summary", "S"),
+                ("bsi:component:filename", "loc-1.tar.gz"),
+            ])
+        );
+        // `NONE` and a URL without a scheme are no `iri-reference`; CycloneDX caps versions.
+        let odd = component(&v, "SPDXRef-odd");
+        assert!(odd.get("externalReferences").is_none());
+        assert!(odd.get("version").is_none());
+        let long = "1".repeat(1025);
+        assert_eq!(
+            props(odd),
+            pairs(&[
+                ("downloadLocation", "NONE"),
+                ("homepage", "example.org"),
+                ("versionInfo", &long),
+            ])
+        );
+    }
+
+    #[test]
+    fn hashes_are_native_only_for_named_algorithms_and_well_formed_hex() {
+        let mut d = doc();
+        let sum = |algorithm, value: String| Checksum { algorithm, value };
+        d.packages.push(Package {
+            checksums: vec![
+                sum(Algorithm::Sha256, "a".repeat(64)),
+                sum(Algorithm::Blake2b256, "b".repeat(64)),
+                sum(Algorithm::Sha224, "c".repeat(56)),
+                sum(Algorithm::Sha1, "D".repeat(40)),
+                sum(Algorithm::Md5, "e".repeat(31)),
+            ],
+            ..package("SPDXRef-h", Some(Purpose::Library))
+        });
+        let v = bom(&d);
+        let c = component(&v, "SPDXRef-h");
+        assert_eq!(
+            c["hashes"],
+            json!([
+                {"alg": "BLAKE2b-256", "content": "b".repeat(64)},
+                {"alg": "SHA-256", "content": "a".repeat(64)},
+            ])
+        );
+        let (md5, sha1, sha224) = (
+            format!("MD5: {}", "e".repeat(31)),
+            format!("SHA1: {}", "D".repeat(40)),
+            format!("SHA224: {}", "c".repeat(56)),
+        );
+        assert_eq!(
+            props(c),
+            pairs(&[
+                ("checksum", &md5),
+                ("checksum", &sha1),
+                ("checksum", &sha224)
+            ])
+        );
+    }
+
+    #[test]
+    fn licenses_are_native_when_expressible_and_unambiguous() {
+        let mut d = doc();
+        let licensed = |id: &str, declared: &str, concluded: &str, copyright: &str| Package {
+            license_declared: Some(declared.into()),
+            license_concluded: Some(concluded.into()),
+            copyright_text: Some(copyright.into()),
+            ..package(id, Some(Purpose::Library))
+        };
+        d.packages.extend([
+            licensed("SPDXRef-ids", "MIT", "Apache-2.0", "Copyright ACME"),
+            licensed("SPDXRef-expr", "MIT OR Apache-2.0", "MIT", "Copyright ACME"),
+            licensed("SPDXRef-noassert", "NOASSERTION", "LicenseRef-foo", "NONE"),
+        ]);
+        let v = bom(&d);
+        let ids = component(&v, "SPDXRef-ids");
+        assert_eq!(
+            ids["licenses"],
+            json!([
+                {"license": {"acknowledgement": "concluded", "id": "Apache-2.0"}},
+                {"license": {"acknowledgement": "declared", "id": "MIT"}},
+            ])
+        );
+        assert_eq!(ids["copyright"], "Copyright ACME");
+        assert!(props(ids).is_empty());
+        // CycloneDX allows one `expression` entry: the declared one wins.
+        let expr = component(&v, "SPDXRef-expr");
+        assert_eq!(
+            expr["licenses"],
+            json!([{"acknowledgement": "declared", "expression": "MIT OR Apache-2.0"}])
+        );
+        assert_eq!(props(expr), pairs(&[("licenseConcluded", "MIT")]));
+        let noassert = component(&v, "SPDXRef-noassert");
+        assert_eq!(
+            noassert["licenses"],
+            json!([{"acknowledgement": "concluded", "expression": "LicenseRef-foo"}])
+        );
+        assert!(noassert.get("copyright").is_none());
+        assert_eq!(
+            props(noassert),
+            pairs(&[
+                ("copyrightText", "NONE"),
+                ("licenseDeclared", "NOASSERTION")
+            ])
+        );
+    }
+
+    #[test]
+    fn a_file_is_a_component_of_type_file() {
+        let mut d = doc();
+        d.files.push(File {
+            id: "SPDXRef-f".into(),
+            name: "src/a.c".into(),
+            checksums: vec![Checksum {
+                algorithm: Algorithm::Sha1,
+                value: "0123456789abcdef0123456789abcdef01234567".into(),
+            }],
+            license_concluded: Some("MIT".into()),
+            copyright_text: Some("NOASSERTION".into()),
+            comment: Some("generated".into()),
+        });
+        let v = bom(&d);
+        assert_eq!(
+            v["components"],
+            json!([{
+                "bom-ref": "SPDXRef-f",
+                "hashes": [{"alg": "SHA-1", "content": "0123456789abcdef0123456789abcdef01234567"}],
+                "licenses": [{"license": {"acknowledgement": "concluded", "id": "MIT"}}],
+                "name": "src/a.c",
+                "properties": [
+                    {"name": "bomsmith:spdx:comment", "value": "generated"},
+                    {"name": "bomsmith:spdx:copyrightText", "value": "NOASSERTION"},
+                ],
+                "type": "file",
+            }])
+        );
+    }
+
+    #[test]
+    fn depends_on_is_the_dependency_graph_and_other_relationships_properties() {
+        let mut d = doc();
+        d.packages
+            .push(package("SPDXRef-a", Some(Purpose::Library)));
+        d.packages
+            .push(package("SPDXRef-b", Some(Purpose::Library)));
+        for (from, kind, to) in [
+            ("SPDXRef-root", "DEPENDS_ON", "SPDXRef-b"),
+            ("SPDXRef-root", "DEPENDS_ON", "SPDXRef-a"),
+            ("SPDXRef-a", "DEPENDS_ON", "NONE"),
+            // Depends on nothing and on `a`: only the latter fits the graph.
+            ("SPDXRef-b", "DEPENDS_ON", "NONE"),
+            ("SPDXRef-b", "DEPENDS_ON", "SPDXRef-a"),
+            ("SPDXRef-root", "DEPENDS_ON", "DocumentRef-x:SPDXRef-y"),
+            ("SPDXRef-a", "GENERATED_FROM", "SPDXRef-b"),
+            (DOCUMENT_ID, "DESCRIBES", "SPDXRef-b"),
+        ] {
+            d.relationships.push(Relationship::new(from, kind, to));
+        }
+        let v = bom(&d);
+        assert_eq!(
+            v["dependencies"],
+            json!([
+                {"dependsOn": ["SPDXRef-a", "SPDXRef-b"], "ref": "SPDXRef-root"},
+                {"dependsOn": ["SPDXRef-a"], "ref": "SPDXRef-b"},
+                {"ref": "SPDXRef-a"},
+            ])
+        );
+        let rel = |from: &str, kind: &str, to: &str| {
+            format!(
+                r#"{{"relatedSpdxElement": "{to}", "relationshipType": "{kind}", "spdxElementId": "{from}"}}"#
+            )
+        };
+        let expected = [
+            rel("SPDXRef-root", "DEPENDS_ON", "DocumentRef-x:SPDXRef-y"),
+            rel("SPDXRef-b", "DEPENDS_ON", "NONE"),
+            rel(DOCUMENT_ID, "DESCRIBES", "SPDXRef-b"),
+            rel("SPDXRef-a", "GENERATED_FROM", "SPDXRef-b"),
+        ];
+        let expected: Vec<(&str, &str)> = expected
+            .iter()
+            .map(|r| ("relationship", r.as_str()))
+            .collect();
+        assert_eq!(props(&v["metadata"]), pairs(&expected));
+        // The first described package stays the root.
+        assert_eq!(v["metadata"]["component"]["bom-ref"], "SPDXRef-root");
+    }
+
+    #[test]
+    fn a_document_describing_nothing_says_so() {
+        let d = Document {
+            name: "CycloneDX BOM".into(),
+            namespace: SERIAL.into(),
+            created: "2024-01-02T03:04:05Z".into(),
+            data_license: "CC0-1.0".into(),
+            packages: vec![package("SPDXRef-lone", Some(Purpose::Library))],
+            ..Document::default()
+        };
+        let v = bom(&d);
+        assert!(v["metadata"].get("component").is_none());
+        assert!(v["metadata"].get("tools").is_none());
+        assert_eq!(refs(&v["components"]), ["SPDXRef-lone"]);
+        assert_eq!(
+            props(&v["metadata"]),
+            pairs(&[("describesNothing", "true")])
+        );
+    }
+
+    #[test]
+    fn extracted_licenses_and_external_documents_travel_as_spdx_json() {
+        let mut d = doc();
+        d.extracted_licenses.push(ExtractedLicense {
+            id: "LicenseRef-foo".into(),
+            text: "Foo license text".into(),
+            name: Some("Foo".into()),
+            comment: None,
+            see_also: vec!["https://example.org/foo".into()],
+        });
+        d.external_documents.push(ExternalDocument {
+            id: "DocumentRef-other".into(),
+            namespace: "https://example.org/other".into(),
+            checksum: Checksum {
+                algorithm: Algorithm::Sha1,
+                value: "0123456789abcdef0123456789abcdef01234567".into(),
+            },
+        });
+        let v = bom(&d);
+        assert_eq!(
+            props(&v["metadata"]),
+            pairs(&[
+                (
+                    "externalDocumentRef",
+                    r#"{"checksum": {"algorithm": "SHA1", "checksumValue": "0123456789abcdef0123456789abcdef01234567"}, "externalDocumentId": "DocumentRef-other", "spdxDocument": "https://example.org/other"}"#
+                ),
+                (
+                    "extractedLicense",
+                    r#"{"extractedText": "Foo license text", "licenseId": "LicenseRef-foo", "name": "Foo", "seeAlsos": ["https://example.org/foo"]}"#
+                ),
+            ])
+        );
+    }
+}

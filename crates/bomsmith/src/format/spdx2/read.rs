@@ -500,8 +500,51 @@ impl Reader<'_> {
 
 #[cfg(test)]
 mod tests {
+    //! JSON in, model out: hand-written SPDX documents and the model, [`ReadReport`] or error
+    //! (with its JSON pointer) the reader gives for each.
+
     use super::*;
+    use crate::error::Error;
     use crate::format::spdx2::{tests::sample, write};
+    use crate::model::DOCUMENT_ID;
+    use serde_json::json;
+    use std::collections::BTreeMap;
+
+    const HEX40: &str = "0123456789abcdef0123456789abcdef01234567";
+
+    /// A valid document with one package and nothing else.
+    fn minimal() -> Value {
+        json!({
+            "SPDXID": "SPDXRef-DOCUMENT",
+            "spdxVersion": "SPDX-2.3",
+            "name": "d",
+            "dataLicense": "CC0-1.0",
+            "documentNamespace": "https://example.org/d",
+            "creationInfo": {"created": "2024-01-02T03:04:05Z", "creators": ["Tool: x"]},
+            "packages": [{"SPDXID": "SPDXRef-p", "name": "p", "downloadLocation": "NOASSERTION"}],
+        })
+    }
+
+    fn read_ok(v: &Value) -> (Document, ReadReport) {
+        read_value(v, "t.json").expect("reads")
+    }
+
+    /// The JSON pointer and message of a document error.
+    fn pointer_and_message<T: std::fmt::Debug>(r: Result<T>) -> (String, String) {
+        match r {
+            Err(Error::Document {
+                pointer, message, ..
+            }) => (pointer, message),
+            other => panic!("expected a document error, got {other:?}"),
+        }
+    }
+
+    fn sha1(hex: &str) -> Checksum {
+        Checksum {
+            algorithm: Algorithm::Sha1,
+            value: hex.into(),
+        }
+    }
 
     #[test]
     fn errors_name_the_pointer() {
@@ -526,5 +569,410 @@ mod tests {
         );
         let e = read(b"{", "z.json").expect_err("malformed");
         assert!(e.to_string().contains("malformed JSON at line 1"), "{e}");
+    }
+
+    #[test]
+    fn every_field_reaches_the_model() {
+        let v = json!({
+            "SPDXID": "SPDXRef-DOCUMENT",
+            "spdxVersion": "SPDX-2.3",
+            "name": "demo",
+            "dataLicense": "CC0-1.0",
+            "documentNamespace": "https://example.org/demo",
+            "comment": "hello",
+            "creationInfo": {
+                "created": "2024-01-02T03:04:05Z",
+                "creators": ["Tool: x-1", "Person: Jane"],
+                "licenseListVersion": "3.25",
+            },
+            "packages": [{
+                "SPDXID": "SPDXRef-p",
+                "name": "p",
+                "versionInfo": "1.0",
+                "packageFileName": "p-1.0.tar.gz",
+                "supplier": "Organization: ACME",
+                "originator": "Person: Jane (jane@example.org)",
+                "downloadLocation": "https://example.org/p-1.0.tar.gz",
+                "homepage": "https://example.org",
+                "filesAnalyzed": true,
+                "packageVerificationCode": {"packageVerificationCodeValue": HEX40},
+                "checksums": [{"algorithm": "SHA256", "checksumValue": "AB".repeat(32)}],
+                "licenseConcluded": "MIT",
+                "licenseDeclared": "MIT OR Apache-2.0",
+                "copyrightText": "Copyright ACME",
+                "summary": "S",
+                "description": "D",
+                "comment": "C",
+                "sourceInfo": "I",
+                "externalRefs": [{
+                    "referenceCategory": "PACKAGE-MANAGER",
+                    "referenceType": "purl",
+                    "referenceLocator": "pkg:generic/p@1.0",
+                    "comment": "why",
+                }],
+                "primaryPackagePurpose": "LIBRARY",
+                "releaseDate": "2024-01-01T00:00:00Z",
+            }],
+            "files": [{
+                "SPDXID": "SPDXRef-f",
+                "fileName": "src/a.c",
+                "checksums": [{"algorithm": "SHA1", "checksumValue": HEX40}],
+                "licenseConcluded": "NOASSERTION",
+                "copyrightText": "NONE",
+                "comment": "generated",
+            }],
+            "hasExtractedLicensingInfos": [{
+                "licenseId": "LicenseRef-foo",
+                "extractedText": "Foo text",
+                "name": "Foo",
+                "comment": "c",
+                "seeAlsos": ["https://foo.example"],
+            }],
+            "externalDocumentRefs": [{
+                "externalDocumentId": "DocumentRef-other",
+                "spdxDocument": "https://example.org/other",
+                "checksum": {"algorithm": "SHA1", "checksumValue": HEX40},
+            }],
+            "relationships": [
+                {"spdxElementId": "SPDXRef-DOCUMENT", "relationshipType": "DESCRIBES", "relatedSpdxElement": "SPDXRef-p"},
+                {"spdxElementId": "SPDXRef-p", "relationshipType": "CONTAINS", "relatedSpdxElement": "SPDXRef-f"},
+            ],
+        });
+        let (doc, report) = read_ok(&v);
+        let expected = Document {
+            name: "demo".into(),
+            namespace: "https://example.org/demo".into(),
+            created: "2024-01-02T03:04:05Z".into(),
+            creators: vec!["Tool: x-1".into(), "Person: Jane".into()],
+            license_list_version: Some("3.25".into()),
+            data_license: "CC0-1.0".into(),
+            comment: Some("hello".into()),
+            packages: vec![Package {
+                id: "SPDXRef-p".into(),
+                name: "p".into(),
+                version: Some("1.0".into()),
+                file_name: Some("p-1.0.tar.gz".into()),
+                supplier: Some("Organization: ACME".into()),
+                originator: Some("Person: Jane (jane@example.org)".into()),
+                download_location: Some("https://example.org/p-1.0.tar.gz".into()),
+                homepage: Some("https://example.org".into()),
+                files_analyzed: true,
+                verification_code: Some(HEX40.into()),
+                // Checksums are held in lower case.
+                checksums: vec![Checksum {
+                    algorithm: Algorithm::Sha256,
+                    value: "ab".repeat(32),
+                }],
+                license_concluded: Some("MIT".into()),
+                license_declared: Some("MIT OR Apache-2.0".into()),
+                copyright_text: Some("Copyright ACME".into()),
+                summary: Some("S".into()),
+                description: Some("D".into()),
+                comment: Some("C".into()),
+                source_info: Some("I".into()),
+                external_refs: vec![ExternalRef {
+                    comment: Some("why".into()),
+                    ..ExternalRef::purl("pkg:generic/p@1.0")
+                }],
+                purpose: Some(Purpose::Library),
+                release_date: Some("2024-01-01T00:00:00Z".into()),
+            }],
+            files: vec![File {
+                id: "SPDXRef-f".into(),
+                name: "src/a.c".into(),
+                checksums: vec![sha1(HEX40)],
+                license_concluded: Some("NOASSERTION".into()),
+                copyright_text: Some("NONE".into()),
+                comment: Some("generated".into()),
+            }],
+            relationships: vec![
+                Relationship::new(DOCUMENT_ID, "DESCRIBES", "SPDXRef-p"),
+                Relationship::new("SPDXRef-p", "CONTAINS", "SPDXRef-f"),
+            ],
+            extracted_licenses: vec![ExtractedLicense {
+                id: "LicenseRef-foo".into(),
+                text: "Foo text".into(),
+                name: Some("Foo".into()),
+                comment: Some("c".into()),
+                see_also: vec!["https://foo.example".into()],
+            }],
+            external_documents: vec![ExternalDocument {
+                id: "DocumentRef-other".into(),
+                namespace: "https://example.org/other".into(),
+                checksum: sha1(HEX40),
+            }],
+        };
+        assert_eq!(doc, expected);
+        assert_eq!(report, ReadReport::default());
+    }
+
+    #[test]
+    fn absent_files_analyzed_is_true_and_noassertion_download_is_none() {
+        let (doc, _) = read_ok(&minimal());
+        let p = &doc.packages[0];
+        // SPDX 2.3, 7.8: filesAnalyzed defaults to true.
+        assert!(p.files_analyzed);
+        assert_eq!(p.download_location, None);
+        assert_eq!(p.purpose, None);
+
+        let mut v = minimal();
+        v["packages"][0]["downloadLocation"] = json!("NONE");
+        v["packages"][0]["filesAnalyzed"] = json!(false);
+        let (doc, _) = read_ok(&v);
+        assert_eq!(doc.packages[0].download_location.as_deref(), Some("NONE"));
+        assert!(!doc.packages[0].files_analyzed);
+    }
+
+    #[test]
+    fn has_files_and_document_describes_are_relationships_read_once() {
+        let mut v = minimal();
+        v["packages"][0]["hasFiles"] = json!(["SPDXRef-f", "SPDXRef-g"]);
+        v["files"] = json!([
+            {"SPDXID": "SPDXRef-f", "fileName": "f", "checksums": []},
+            {"SPDXID": "SPDXRef-g", "fileName": "g", "checksums": []},
+        ]);
+        v["relationships"] = json!([
+            {"spdxElementId": "SPDXRef-p", "relationshipType": "CONTAINS", "relatedSpdxElement": "SPDXRef-f"},
+            {"spdxElementId": "SPDXRef-DOCUMENT", "relationshipType": "DESCRIBES", "relatedSpdxElement": "SPDXRef-p"},
+        ]);
+        v["documentDescribes"] = json!(["SPDXRef-p", "SPDXRef-g"]);
+        let (doc, report) = read_ok(&v);
+        assert_eq!(
+            doc.relationships,
+            [
+                Relationship::new("SPDXRef-p", "CONTAINS", "SPDXRef-f"),
+                Relationship::new(DOCUMENT_ID, "DESCRIBES", "SPDXRef-p"),
+                Relationship::new("SPDXRef-p", "CONTAINS", "SPDXRef-g"),
+                Relationship::new(DOCUMENT_ID, "DESCRIBES", "SPDXRef-g"),
+            ]
+        );
+        assert_eq!(report, ReadReport::default());
+    }
+
+    #[test]
+    fn fields_the_model_does_not_hold_are_counted() {
+        let mut v = minimal();
+        v["$schema"] = json!("https://spdx.org/schema/spdx-2.3.json");
+        v["annotations"] = json!([{"comment": "a"}]);
+        v["snippets"] = json!([]);
+        v["creationInfo"]["comment"] = json!("c");
+        let p = &mut v["packages"][0];
+        p["annotations"] = json!([]);
+        p["attributionTexts"] = json!(["t"]);
+        p["licenseInfoFromFiles"] = json!(["MIT"]);
+        p["packageVerificationCode"] = json!({
+            "packageVerificationCodeValue": HEX40,
+            "packageVerificationCodeExcludedFiles": ["./x"],
+        });
+        v["files"] = json!([
+            {"SPDXID": "SPDXRef-f", "fileName": "f", "checksums": [], "fileTypes": ["SOURCE"]},
+            {"SPDXID": "SPDXRef-g", "fileName": "g", "checksums": [], "fileTypes": ["TEXT"]},
+        ]);
+        v["relationships"] = json!([{
+            "spdxElementId": "SPDXRef-p", "relationshipType": "CONTAINS",
+            "relatedSpdxElement": "SPDXRef-f", "comment": "why",
+        }]);
+        v["hasExtractedLicensingInfos"] = json!([{
+            "licenseId": "LicenseRef-a", "extractedText": "t", "crossRefs": [{"url": "https://a.example"}],
+        }]);
+        let (doc, report) = read_ok(&v);
+        let expected: BTreeMap<String, usize> = [
+            ("$schema", 1),
+            ("annotations", 1),
+            ("creationInfo.comment", 1),
+            ("files[].fileTypes", 2),
+            ("hasExtractedLicensingInfos[].crossRefs", 1),
+            ("packages[].annotations", 1),
+            ("packages[].attributionTexts", 1),
+            ("packages[].licenseInfoFromFiles", 1),
+            (
+                "packages[].packageVerificationCode.packageVerificationCodeExcludedFiles",
+                1,
+            ),
+            ("relationships[].comment", 1),
+            ("snippets", 1),
+        ]
+        .into_iter()
+        .map(|(k, n)| (k.to_owned(), n))
+        .collect();
+        assert_eq!(report.dropped, expected);
+        // What is held is still read.
+        assert_eq!(doc.packages[0].verification_code.as_deref(), Some(HEX40));
+        assert_eq!(doc.relationships.len(), 1);
+    }
+
+    #[test]
+    fn external_ref_categories_are_read_in_either_spelling() {
+        let other = |category: &str, kind: &str| RefKind::Other {
+            category: category.into(),
+            kind: kind.into(),
+        };
+        let cases = [
+            ("PACKAGE_MANAGER", "purl", RefKind::Purl),
+            ("PACKAGE-MANAGER", "purl", RefKind::Purl),
+            ("SECURITY", "cpe23Type", RefKind::Cpe23),
+            ("SECURITY", "cpe22Type", RefKind::Cpe22),
+            ("PERSISTENT_ID", "swh", RefKind::Swhid),
+            ("PERSISTENT-ID", "gitoid", RefKind::Gitoid),
+            // Known types under another category, and other types, are kept verbatim.
+            ("OTHER", "purl", other("OTHER", "purl")),
+            ("SECURITY", "advisory", other("SECURITY", "advisory")),
+            ("PACKAGE_MANAGER", "npm", other("PACKAGE_MANAGER", "npm")),
+        ];
+        for (category, kind, expected) in cases {
+            let v = json!({
+                "referenceCategory": category,
+                "referenceType": kind,
+                "referenceLocator": "L",
+            });
+            let r = read_external_ref(&v, "t.json", "/x").expect("reads");
+            assert_eq!(
+                r,
+                ExternalRef {
+                    kind: expected,
+                    locator: "L".into(),
+                    comment: None,
+                },
+                "{category} {kind}"
+            );
+        }
+    }
+
+    #[test]
+    fn wrong_types_and_missing_values_name_the_pointer() {
+        let with = |edit: &dyn Fn(&mut Value)| {
+            let mut v = minimal();
+            edit(&mut v);
+            v
+        };
+        let cases: [(Value, &str, &str); 14] = [
+            (json!([]), "", "expected an object, found an array"),
+            (
+                with(&|v| v["spdxVersion"] = json!("SPDX-2.2")),
+                "/spdxVersion",
+                "`SPDX-2.2` is not supported (expected `SPDX-2.3`)",
+            ),
+            (
+                with(&|v| v["creationInfo"]["creators"] = json!([1])),
+                "/creationInfo/creators/0",
+                "expected a string",
+            ),
+            (
+                with(&|v| v["packages"][0]["filesAnalyzed"] = json!("yes")),
+                "/packages/0/filesAnalyzed",
+                "expected a boolean, found a string",
+            ),
+            (
+                with(&|v| {
+                    if let Some(p) = v["packages"][0].as_object_mut() {
+                        p.remove("downloadLocation");
+                    }
+                }),
+                "/packages/0",
+                "required field `downloadLocation` is missing",
+            ),
+            (
+                with(&|v| {
+                    v["packages"][0]["checksums"] =
+                        json!([{"algorithm": "SHA999", "checksumValue": "00"}]);
+                }),
+                "/packages/0/checksums/0/algorithm",
+                "unknown checksum algorithm `SHA999`",
+            ),
+            (
+                with(&|v| v["packages"][0]["primaryPackagePurpose"] = json!("TOY")),
+                "/packages/0/primaryPackagePurpose",
+                "unknown package purpose `TOY`",
+            ),
+            (
+                with(&|v| v["packages"][0]["packageVerificationCode"] = json!("abc")),
+                "/packages/0/packageVerificationCode",
+                "expected an object, found a string",
+            ),
+            (
+                with(&|v| v["packages"][0]["hasFiles"] = json!([1])),
+                "/packages/0/hasFiles/0",
+                "expected a string",
+            ),
+            (
+                with(&|v| {
+                    v["packages"][0]["externalRefs"] = json!([{
+                        "referenceCategory": "SECURITY", "referenceType": "cpe23Type",
+                        "referenceLocator": "x", "url": "y",
+                    }]);
+                }),
+                "/packages/0/externalRefs/0/url",
+                "unknown field `url` (not part of SPDX 2.3)",
+            ),
+            (
+                with(&|v| v["packages"][0]["SPDXID"] = json!("SPDXRef-a b")),
+                "/packages/0/SPDXID",
+                "`SPDXRef-a b` is not an element ID (`SPDXRef-` then letters, digits, `.` or `-`)",
+            ),
+            (
+                with(&|v| {
+                    v["files"] = json!([{"SPDXID": "SPDXRef-p", "fileName": "f", "checksums": []}]);
+                }),
+                "/files/0/SPDXID",
+                "duplicate SPDXID `SPDXRef-p` (first at /packages/0)",
+            ),
+            (
+                with(&|v| {
+                    v["relationships"] =
+                        json!([{"spdxElementId": "SPDXRef-p", "relationshipType": "CONTAINS"}]);
+                }),
+                "/relationships/0",
+                "required field `relatedSpdxElement` is missing",
+            ),
+            (
+                with(&|v| v["documentDescribes"] = json!("SPDXRef-p")),
+                "/documentDescribes",
+                "expected an array, found a string",
+            ),
+        ];
+        for (v, pointer, message) in cases {
+            assert_eq!(
+                pointer_and_message(read_value(&v, "t.json")),
+                (pointer.to_owned(), message.to_owned()),
+                "{v}"
+            );
+        }
+    }
+
+    #[test]
+    fn single_object_readers_report_below_the_given_pointer() {
+        let r = json!({
+            "referenceCategory": "SECURITY", "referenceType": "cpe23Type",
+            "referenceLocator": "x", "url": "y",
+        });
+        assert_eq!(
+            pointer_and_message(read_external_ref(&r, "t.json", "/metadata/properties")),
+            (
+                "/metadata/properties/url".to_owned(),
+                "unknown field `url` (not part of SPDX 2.3)".to_owned()
+            )
+        );
+        let d = json!({"externalDocumentId": "DocumentRef-x", "spdxDocument": "https://x.example"});
+        assert_eq!(
+            pointer_and_message(read_external_document(&d, "t.json", "/p")),
+            (
+                "/p".to_owned(),
+                "required field `checksum` is missing".to_owned()
+            )
+        );
+        let l = json!({"licenseId": "LicenseRef-a", "extractedText": "t", "seeAlsos": [1]});
+        assert_eq!(
+            pointer_and_message(read_extracted_license(&l, "t.json", "/p")),
+            ("/p/seeAlsos/0".to_owned(), "expected a string".to_owned())
+        );
+        let l = json!({"licenseId": "LicenseRef-a", "extractedText": "t"});
+        assert_eq!(
+            read_extracted_license(&l, "t.json", "/p").expect("reads"),
+            ExtractedLicense {
+                id: "LicenseRef-a".into(),
+                text: "t".into(),
+                ..ExtractedLicense::default()
+            }
+        );
     }
 }
