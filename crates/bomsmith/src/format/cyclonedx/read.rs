@@ -1,775 +1,27 @@
-//! CycloneDX 1.6 JSON: writer and reader for the model.
+//! The CycloneDX reader: CycloneDX 1.4–1.6 JSON → model.
 //!
-//! Every model field goes to its native CycloneDX place when there is one and the native form
-//! reads back to exactly the same value. Otherwise, and for fields CycloneDX has no place for,
-//! the SPDX value is carried verbatim in a `bomsmith:spdx:<field>` property, which the reader
-//! prefers to the native form. So model → CycloneDX → model is the identity, and consumers that
-//! do not know the properties still see every value CycloneDX can express natively.
-//! `docs/conversion.md` tables the mapping.
-//!
-//! Containment is nesting: an element contained by exactly one other element is written inside
-//! it (`components` of the container; the described root is `metadata.component`).
-//! `DEPENDS_ON` is the `dependencies` graph. Other relationships are metadata properties.
+//! Fields the CycloneDX 1.6 schema does not know are errors with their JSON pointer; fields it
+//! knows but the model does not hold are counted in the [`ReadReport`]. `bomsmith:spdx:`
+//! properties, written by `write.rs`, take precedence over the native fields they shadow.
 
-use super::{Fields, ReadReport};
+use super::props::{Party, alg_from_cdx, cpe_kind, derived_name, expressible, purpose_of};
+use super::{FILENAME_PROPERTY, PROPERTY_PREFIX};
 use crate::error::Result;
-use crate::ident::{IdAllocator, format_timestamp, is_uuid, parse_timestamp, uuid_v5_url};
+use crate::format::{Fields, ReadReport, spdx2};
+use crate::ident::{IdAllocator, format_timestamp, parse_timestamp, uuid_v5_url};
 use crate::json::{self, kind_name, pointer_child as child};
 use crate::model::{
     Algorithm, Checksum, DOCUMENT_ID, Document, ExternalRef, ExtractedLicense, File, Package,
     Purpose, RefKind, Relationship,
 };
-use crate::spec::{cyclonedx_license_ids, cyclonedx_schema};
-use serde_json::{Map, Value, json};
+use crate::spec::cyclonedx_schema;
+use serde_json::{Map, Value};
 use sha2::Digest;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-
-/// The `specVersion` this module writes.
-pub const SPEC_VERSION: &str = "1.6";
-/// Prefix of the properties that carry SPDX values with no native CycloneDX place.
-pub const PROPERTY_PREFIX: &str = "bomsmith:spdx:";
-/// The BSI TR-03183-2 property for the file name of a component's deployable form.
-pub const FILENAME_PROPERTY: &str = "bsi:component:filename";
-/// Deepest nesting of components written; deeper containment goes to properties.
-const MAX_NESTING: usize = 64;
-
-/// Writes `doc` as canonical CycloneDX 1.6 JSON: keys sorted, arrays sorted by the compact
-/// form of their elements, Python-compatible formatting.
-pub fn write(doc: &Document) -> String {
-    let mut v = to_value(doc);
-    json::sort_arrays(&mut v);
-    json::to_canonical_string(&v)
-}
-
-/// The document as a CycloneDX JSON value (keys unsorted until written).
-pub fn to_value(doc: &Document) -> Value {
-    Writer::new(doc).document()
-}
-
-/// The document name the reader derives when the BOM carries none: the root's name and version.
-fn derived_name(root: Option<&Package>) -> String {
-    match root {
-        Some(p) => match &p.version {
-            Some(v) => format!("{} {v}", p.name),
-            None => p.name.clone(),
-        },
-        None => "CycloneDX BOM".to_owned(),
-    }
-}
-
-/// `bomsmith:spdx:` properties of one object, in the order added.
-#[derive(Default)]
-struct Props(Vec<Value>);
-
-impl Props {
-    fn add(&mut self, field: &str, value: impl Into<String>) {
-        self.0
-            .push(json!({"name": format!("{PROPERTY_PREFIX}{field}"), "value": value.into()}));
-    }
-
-    fn put_into(self, m: &mut Map<String, Value>) {
-        if !self.0.is_empty() {
-            m.insert("properties".into(), Value::Array(self.0));
-        }
-    }
-}
-
-/// `Organization: name (email)` / `Person: name (email)`, as SPDX writes parties.
-#[derive(Debug, PartialEq, Eq)]
-struct Party<'a> {
-    organization: bool,
-    name: &'a str,
-    email: Option<&'a str>,
-}
-
-impl<'a> Party<'a> {
-    fn parse(s: &'a str) -> Option<Party<'a>> {
-        let (organization, rest) = if let Some(r) = s.strip_prefix("Organization: ") {
-            (true, r)
-        } else {
-            (false, s.strip_prefix("Person: ")?)
-        };
-        let (name, email) = match rest.strip_suffix(')').and_then(|r| r.rsplit_once(" (")) {
-            Some((n, e)) if e.contains('@') && !e.contains(char::is_whitespace) => (n, Some(e)),
-            _ => (rest, None),
-        };
-        (!name.trim().is_empty()).then_some(Party {
-            organization,
-            name,
-            email,
-        })
-    }
-
-    fn render(organization: bool, name: &str, email: Option<&str>) -> String {
-        let kind = if organization {
-            "Organization"
-        } else {
-            "Person"
-        };
-        match email {
-            Some(e) => format!("{kind}: {name} ({e})"),
-            None => format!("{kind}: {name}"),
-        }
-    }
-
-    /// As a CycloneDX `organizationalEntity`.
-    fn entity(&self) -> Value {
-        let mut m = Map::new();
-        m.insert("name".into(), json!(self.name));
-        if let Some(e) = self.email {
-            m.insert("contact".into(), json!([{"email": e}]));
-        }
-        Value::Object(m)
-    }
-
-    /// As a CycloneDX `organizationalContact`.
-    fn contact(&self) -> Value {
-        let mut m = Map::new();
-        m.insert("name".into(), json!(self.name));
-        if let Some(e) = self.email {
-            m.insert("email".into(), json!(e));
-        }
-        Value::Object(m)
-    }
-}
-
-/// CycloneDX's name for a checksum algorithm, where it has one.
-fn hash_alg(a: Algorithm) -> Option<&'static str> {
-    Some(match a {
-        Algorithm::Md5 => "MD5",
-        Algorithm::Sha1 => "SHA-1",
-        Algorithm::Sha256 => "SHA-256",
-        Algorithm::Sha384 => "SHA-384",
-        Algorithm::Sha512 => "SHA-512",
-        Algorithm::Sha3_256 => "SHA3-256",
-        Algorithm::Sha3_384 => "SHA3-384",
-        Algorithm::Sha3_512 => "SHA3-512",
-        Algorithm::Blake2b256 => "BLAKE2b-256",
-        Algorithm::Blake2b384 => "BLAKE2b-384",
-        Algorithm::Blake2b512 => "BLAKE2b-512",
-        Algorithm::Blake3 => "BLAKE3",
-        _ => return None,
-    })
-}
-
-fn alg_from_cdx(name: &str) -> Option<Algorithm> {
-    Algorithm::ALL
-        .into_iter()
-        .find(|a| hash_alg(*a) == Some(name))
-}
-
-/// The component type for a purpose, and whether it reads back as the same purpose.
-fn component_type(purpose: Option<Purpose>) -> (&'static str, bool) {
-    match purpose {
-        Some(Purpose::Application) => ("application", true),
-        Some(Purpose::Framework) => ("framework", true),
-        Some(Purpose::Library) => ("library", true),
-        Some(Purpose::Container) => ("container", true),
-        Some(Purpose::OperatingSystem) => ("operating-system", true),
-        Some(Purpose::Device) => ("device", true),
-        Some(Purpose::Firmware) => ("firmware", true),
-        // A `file` component reads back as a model file unless told otherwise.
-        Some(Purpose::File) => ("file", false),
-        Some(Purpose::Source | Purpose::Archive | Purpose::Install | Purpose::Other) | None => {
-            ("library", false)
-        }
-    }
-}
-
-/// The purpose a component type reads as, and whether that is exact.
-fn purpose_of(kind: &str) -> (Purpose, bool) {
-    match kind {
-        "application" => (Purpose::Application, true),
-        "framework" => (Purpose::Framework, true),
-        "library" => (Purpose::Library, true),
-        "container" => (Purpose::Container, true),
-        "operating-system" => (Purpose::OperatingSystem, true),
-        "device" => (Purpose::Device, true),
-        "firmware" => (Purpose::Firmware, true),
-        "file" => (Purpose::File, true),
-        _ => (Purpose::Other, false),
-    }
-}
-
-/// Good enough to be a CycloneDX `iri-reference`: a scheme, no spaces or control characters.
-fn url_ok(s: &str) -> bool {
-    let Some((scheme, rest)) = s.split_once(':') else {
-        return false;
-    };
-    scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-        && !rest.is_empty()
-        && !s.chars().any(|c| {
-            c.is_whitespace()
-                || c.is_control()
-                || matches!(c, '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}')
-        })
-}
-
-fn hex_ok(alg: Algorithm, value: &str) -> bool {
-    alg.hex_len().is_some_and(|n| n == value.len())
-        && value
-            .bytes()
-            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-}
-
-/// True when `e` can stand in a CycloneDX `expression`: a valid SPDX license expression.
-fn expressible(e: &str) -> bool {
-    matches!(crate::spec::license_expression(e), Ok(Some(_)))
-}
-
-/// The `licenses` array for a declared and a concluded license, and which of the two it
-/// carries (the rest go to properties).
-fn licenses_value(declared: Option<&str>, concluded: Option<&str>) -> (Option<Value>, bool, bool) {
-    let ids = cyclonedx_license_ids();
-    let d = declared.filter(|e| expressible(e));
-    let c = concluded.filter(|e| expressible(e));
-    let entry = |e: &str, ack: &str| -> Value {
-        if ids.contains(e) {
-            json!({"license": {"id": e, "acknowledgement": ack}})
-        } else {
-            json!({"expression": e, "acknowledgement": ack})
-        }
-    };
-    match (d, c) {
-        (None, None) => (None, false, false),
-        (Some(e), None) => (Some(json!([entry(e, "declared")])), true, false),
-        (None, Some(e)) => (Some(json!([entry(e, "concluded")])), false, true),
-        (Some(a), Some(b)) if ids.contains(a) && ids.contains(b) => (
-            Some(json!([entry(a, "declared"), entry(b, "concluded")])),
-            true,
-            true,
-        ),
-        // One expression only: the declared one is native, the concluded one a property.
-        (Some(a), Some(_)) => (Some(json!([entry(a, "declared")])), true, false),
-    }
-}
-
-enum Element<'a> {
-    Package(&'a Package),
-    File(&'a File),
-}
-
-struct Writer<'a> {
-    doc: &'a Document,
-    elements: HashMap<&'a str, Element<'a>>,
-    root: Option<&'a Package>,
-    children: HashMap<&'a str, Vec<&'a str>>,
-    nested: HashSet<&'a str>,
-}
-
-impl<'a> Writer<'a> {
-    fn new(doc: &'a Document) -> Self {
-        let mut elements = HashMap::new();
-        for p in &doc.packages {
-            elements.entry(p.id.as_str()).or_insert(Element::Package(p));
-        }
-        for f in &doc.files {
-            elements.entry(f.id.as_str()).or_insert(Element::File(f));
-        }
-        let root = doc.described().find_map(|id| match elements.get(id) {
-            Some(Element::Package(p)) => Some(*p),
-            _ => None,
-        });
-        let mut w = Writer {
-            doc,
-            elements,
-            root,
-            children: HashMap::new(),
-            nested: HashSet::new(),
-        };
-        w.plan_nesting();
-        w
-    }
-
-    /// Decides which CONTAINS relationships become nesting: the contained element has exactly
-    /// one container, is not the root, and the chain of containers ends at a top-level element
-    /// within [`MAX_NESTING`] steps (no cycles).
-    fn plan_nesting(&mut self) {
-        let root_id = self.root.map(|p| p.id.as_str());
-        let mut containers: HashMap<&'a str, BTreeSet<&'a str>> = HashMap::new();
-        for r in &self.doc.relationships {
-            if r.kind == "CONTAINS"
-                && r.from != r.to
-                && Some(r.to.as_str()) != root_id
-                && self.elements.contains_key(r.from.as_str())
-                && self.elements.contains_key(r.to.as_str())
-            {
-                containers
-                    .entry(r.to.as_str())
-                    .or_default()
-                    .insert(r.from.as_str());
-            }
-        }
-        let mut parent: BTreeMap<&'a str, &'a str> = containers
-            .into_iter()
-            .filter(|(_, c)| c.len() == 1)
-            .filter_map(|(child, c)| c.first().map(|p| (child, *p)))
-            .collect();
-        // Depth of every element. A chain that loops is cut where it meets itself, and one
-        // that runs deeper than MAX_NESTING is cut there: cut elements become top-level.
-        let mut depth: HashMap<&'a str, usize> = HashMap::new();
-        let ids: Vec<&'a str> = parent.keys().copied().collect();
-        for id in ids {
-            let mut chain = Vec::new();
-            let mut on_chain = HashSet::new();
-            let mut at = id;
-            let mut d = loop {
-                if let Some(d) = depth.get(at) {
-                    break *d;
-                }
-                let Some(up) = parent.get(at).copied() else {
-                    depth.insert(at, 0);
-                    break 0;
-                };
-                if !on_chain.insert(at) {
-                    parent.remove(at);
-                    depth.insert(at, 0);
-                    break 0;
-                }
-                chain.push(at);
-                at = up;
-            };
-            for e in chain.iter().rev() {
-                if let Some(known) = depth.get(e) {
-                    d = *known;
-                    continue;
-                }
-                d += 1;
-                if d > MAX_NESTING {
-                    parent.remove(e);
-                    d = 0;
-                }
-                depth.insert(e, d);
-            }
-        }
-        for (child, p) in &parent {
-            self.children.entry(p).or_default().push(child);
-            self.nested.insert(child);
-        }
-    }
-
-    fn document(&self) -> Value {
-        let doc = self.doc;
-        let mut meta_props = Props::default();
-        let mut m = Map::new();
-        m.insert("bomFormat".into(), json!("CycloneDX"));
-        m.insert("specVersion".into(), json!(SPEC_VERSION));
-        m.insert("version".into(), json!(1));
-        m.insert(
-            "$schema".into(),
-            json!("http://cyclonedx.org/schema/bom-1.6.schema.json"),
-        );
-        let serial = match doc.namespace.strip_prefix("urn:uuid:") {
-            Some(u) if is_uuid(u) => u.to_owned(),
-            _ => {
-                meta_props.add("documentNamespace", &doc.namespace);
-                uuid_v5_url(&doc.namespace)
-            }
-        };
-        m.insert("serialNumber".into(), json!(format!("urn:uuid:{serial}")));
-
-        let mut meta = Map::new();
-        if doc.name != derived_name(self.root) {
-            meta_props.add("name", &doc.name);
-        }
-        match parse_timestamp(&doc.created) {
-            Some((epoch, _)) => {
-                let native = format_timestamp(epoch);
-                if native != doc.created {
-                    meta_props.add("created", &doc.created);
-                }
-                meta.insert("timestamp".into(), json!(native));
-            }
-            None => meta_props.add("created", &doc.created),
-        }
-        self.creators(&mut meta, &mut meta_props);
-        if doc.data_license == "CC0-1.0" {
-            meta.insert("licenses".into(), json!([{"license": {"id": "CC0-1.0"}}]));
-        } else {
-            meta_props.add("dataLicense", &doc.data_license);
-        }
-        if let Some(v) = &doc.license_list_version {
-            meta_props.add("licenseListVersion", v);
-        }
-        if let Some(c) = &doc.comment {
-            meta_props.add("comment", c);
-        }
-        for d in &doc.external_documents {
-            meta_props.add(
-                "externalDocumentRef",
-                json::to_compact_string(&super::spdx2::external_document_value(d)),
-            );
-        }
-        for l in &doc.extracted_licenses {
-            meta_props.add(
-                "extractedLicense",
-                json::to_compact_string(&super::spdx2::extracted_license_value(l)),
-            );
-        }
-        if let Some(root) = self.root {
-            meta.insert("component".into(), self.component(&root.id));
-        }
-        if doc.described().next().is_none() {
-            // Not valid SPDX, but kept as is: the reader would otherwise make the top-level
-            // components the described ones.
-            meta_props.add("describesNothing", "true");
-        }
-        let dependencies = self.relationships(&mut meta_props);
-        meta_props.put_into(&mut meta);
-        m.insert("metadata".into(), Value::Object(meta));
-
-        let mut top = Vec::new();
-        let root_id = self.root.map(|p| p.id.as_str());
-        let mut seen = HashSet::new();
-        for id in doc
-            .packages
-            .iter()
-            .map(|p| p.id.as_str())
-            .chain(doc.files.iter().map(|f| f.id.as_str()))
-        {
-            if Some(id) != root_id && !self.nested.contains(id) && seen.insert(id) {
-                top.push(self.component(id));
-            }
-        }
-        m.insert("components".into(), Value::Array(top));
-        if !dependencies.is_empty() {
-            m.insert("dependencies".into(), Value::Array(dependencies));
-        }
-        Value::Object(m)
-    }
-
-    fn creators(&self, meta: &mut Map<String, Value>, props: &mut Props) {
-        let mut tools = Vec::new();
-        let mut authors = Vec::new();
-        let mut manufacturer = None;
-        for c in &self.doc.creators {
-            if let Some(tool) = c.strip_prefix("Tool: ") {
-                let (name, version) = split_tool(tool);
-                if name.is_empty() {
-                    props.add("creator", c);
-                    continue;
-                }
-                let mut t = Map::new();
-                t.insert("type".into(), json!("application"));
-                t.insert("name".into(), json!(name));
-                if let Some(v) = version {
-                    t.insert("version".into(), json!(v));
-                }
-                tools.push(Value::Object(t));
-                continue;
-            }
-            match Party::parse(c) {
-                Some(p) if Party::render(p.organization, p.name, p.email) == *c => {
-                    if !p.organization {
-                        authors.push(p.contact());
-                    } else if manufacturer.is_none() {
-                        manufacturer = Some(p.entity());
-                    } else {
-                        props.add("creator", c);
-                    }
-                }
-                _ => props.add("creator", c),
-            }
-        }
-        if !tools.is_empty() {
-            meta.insert("tools".into(), json!({"components": tools}));
-        }
-        if !authors.is_empty() {
-            meta.insert("authors".into(), Value::Array(authors));
-        }
-        if let Some(m) = manufacturer {
-            meta.insert("manufacturer".into(), m);
-        }
-    }
-
-    /// The `dependencies` graph; relationships with no native form become `props`.
-    fn relationships(&self, props: &mut Props) -> Vec<Value> {
-        let root_id = self.root.map(|p| p.id.as_str());
-        let mut deps: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-        let mut none: Vec<&Relationship> = Vec::new();
-        let mut other: Vec<&Relationship> = Vec::new();
-        for r in &self.doc.relationships {
-            let from_element = self.elements.contains_key(r.from.as_str());
-            let native = match r.kind.as_str() {
-                "DESCRIBES" => r.from == DOCUMENT_ID && Some(r.to.as_str()) == root_id,
-                "CONTAINS" => self
-                    .children
-                    .get(r.from.as_str())
-                    .is_some_and(|c| c.contains(&r.to.as_str())),
-                "DEPENDS_ON" if from_element && self.elements.contains_key(r.to.as_str()) => {
-                    deps.entry(&r.from).or_default().insert(&r.to);
-                    true
-                }
-                "DEPENDS_ON" if from_element && r.to == "NONE" => {
-                    none.push(r);
-                    true
-                }
-                _ => false,
-            };
-            if !native {
-                other.push(r);
-            }
-        }
-        // "Depends on nothing" is an entry with no `dependsOn`; it cannot share an entry with
-        // real dependencies.
-        for r in none {
-            match deps.get(r.from.as_str()) {
-                Some(set) if !set.is_empty() => other.push(r),
-                _ => {
-                    deps.entry(&r.from).or_default();
-                }
-            }
-        }
-        for r in other {
-            props.add(
-                "relationship",
-                json::to_compact_string(&json!({
-                    "spdxElementId": r.from,
-                    "relationshipType": r.kind,
-                    "relatedSpdxElement": r.to,
-                })),
-            );
-        }
-        deps.into_iter()
-            .map(|(from, to)| {
-                if to.is_empty() {
-                    json!({"ref": from})
-                } else {
-                    json!({"ref": from, "dependsOn": to.into_iter().collect::<Vec<_>>()})
-                }
-            })
-            .collect()
-    }
-
-    fn component(&self, id: &str) -> Value {
-        let mut m = match self.elements.get(id) {
-            Some(Element::Package(p)) => package_fields(p),
-            Some(Element::File(f)) => file_fields(f),
-            None => Map::new(),
-        };
-        if let Some(kids) = self.children.get(id) {
-            m.insert(
-                "components".into(),
-                Value::Array(kids.iter().map(|k| self.component(k)).collect()),
-            );
-        }
-        Value::Object(m)
-    }
-}
-
-/// `name-1.2` → (`name`, `1.2`): the version is what follows the last `-` before a digit.
-fn split_tool(tool: &str) -> (&str, Option<&str>) {
-    match tool.rfind('-') {
-        Some(i) if tool[i + 1..].starts_with(|c: char| c.is_ascii_digit()) => {
-            (&tool[..i], Some(&tool[i + 1..]))
-        }
-        _ => (tool, None),
-    }
-}
-
-fn hashes(list: &[Checksum], m: &mut Map<String, Value>, props: &mut Props) {
-    let mut out = Vec::new();
-    for c in list {
-        match hash_alg(c.algorithm) {
-            Some(alg) if hex_ok(c.algorithm, &c.value) => {
-                out.push(json!({"alg": alg, "content": c.value}));
-            }
-            _ => props.add("checksum", format!("{}: {}", c.algorithm.name(), c.value)),
-        }
-    }
-    if !out.is_empty() {
-        m.insert("hashes".into(), Value::Array(out));
-    }
-}
-
-fn copyright(text: &Option<String>, m: &mut Map<String, Value>, props: &mut Props) {
-    match text.as_deref() {
-        None => {}
-        Some(t @ ("NOASSERTION" | "NONE")) => props.add("copyrightText", t),
-        Some(t) => {
-            m.insert("copyright".into(), json!(t));
-        }
-    }
-}
-
-fn package_fields(p: &Package) -> Map<String, Value> {
-    let mut m = Map::new();
-    let mut props = Props::default();
-    let (kind, exact) = component_type(p.purpose);
-    m.insert("type".into(), json!(kind));
-    if !exact {
-        props.add(
-            "primaryPackagePurpose",
-            p.purpose.map_or("NONE", Purpose::name),
-        );
-    }
-    m.insert("bom-ref".into(), json!(p.id));
-    m.insert("name".into(), json!(p.name));
-    if let Some(v) = &p.version {
-        if v.len() <= 1024 {
-            m.insert("version".into(), json!(v));
-        } else {
-            props.add("versionInfo", v);
-        }
-    }
-    if let Some(f) = &p.file_name {
-        props.0.push(json!({"name": FILENAME_PROPERTY, "value": f}));
-    }
-    if let Some(s) = &p.supplier {
-        match Party::parse(s) {
-            Some(party) => {
-                m.insert("supplier".into(), party.entity());
-                if !party.organization || Party::render(true, party.name, party.email) != *s {
-                    props.add("supplier", s);
-                }
-            }
-            None => props.add("supplier", s),
-        }
-    }
-    if let Some(o) = &p.originator {
-        match Party::parse(o) {
-            Some(party) => {
-                if party.organization {
-                    m.insert("manufacturer".into(), party.entity());
-                } else {
-                    m.insert("authors".into(), json!([party.contact()]));
-                }
-                if Party::render(party.organization, party.name, party.email) != *o {
-                    props.add("originator", o);
-                }
-            }
-            None => props.add("originator", o),
-        }
-    }
-    let mut refs = Vec::new();
-    match &p.download_location {
-        Some(u) if url_ok(u) => refs.push(json!({"type": "distribution", "url": u})),
-        Some(u) => props.add("downloadLocation", u),
-        None => {}
-    }
-    match &p.homepage {
-        Some(u) if url_ok(u) => refs.push(json!({"type": "website", "url": u})),
-        Some(u) => props.add("homepage", u),
-        None => {}
-    }
-    if !refs.is_empty() {
-        m.insert("externalReferences".into(), Value::Array(refs));
-    }
-    if p.files_analyzed {
-        props.add("filesAnalyzed", "true");
-    }
-    if let Some(code) = &p.verification_code {
-        props.add("packageVerificationCode", code);
-    }
-    hashes(&p.checksums, &mut m, &mut props);
-    let (licenses, declared_native, concluded_native) = licenses_value(
-        p.license_declared.as_deref(),
-        p.license_concluded.as_deref(),
-    );
-    if let Some(l) = licenses {
-        m.insert("licenses".into(), l);
-    }
-    if let (Some(d), false) = (&p.license_declared, declared_native) {
-        props.add("licenseDeclared", d);
-    }
-    if let (Some(c), false) = (&p.license_concluded, concluded_native) {
-        props.add("licenseConcluded", c);
-    }
-    copyright(&p.copyright_text, &mut m, &mut props);
-    if let Some(d) = &p.description {
-        m.insert("description".into(), json!(d));
-    }
-    for (field, value) in [
-        ("summary", &p.summary),
-        ("comment", &p.comment),
-        ("sourceInfo", &p.source_info),
-        ("releaseDate", &p.release_date),
-    ] {
-        if let Some(v) = value {
-            props.add(field, v);
-        }
-    }
-    let (mut purl, mut cpe) = (false, false);
-    let (mut swhid, mut gitoid) = (Vec::new(), Vec::new());
-    for r in &p.external_refs {
-        let native = r.comment.is_none()
-            && match r.kind {
-                RefKind::Purl if !purl && crate::ident::parse_purl(&r.locator).is_ok() => {
-                    m.insert("purl".into(), json!(r.locator));
-                    purl = true;
-                    true
-                }
-                RefKind::Cpe23 | RefKind::Cpe22 if !cpe && cpe_kind(&r.locator) == r.kind => {
-                    m.insert("cpe".into(), json!(r.locator));
-                    cpe = true;
-                    true
-                }
-                RefKind::Swhid if r.locator.starts_with("swh:") => {
-                    swhid.push(json!(r.locator));
-                    true
-                }
-                RefKind::Gitoid if r.locator.starts_with("gitoid:") => {
-                    gitoid.push(json!(r.locator));
-                    true
-                }
-                _ => false,
-            };
-        if !native {
-            props.add(
-                "externalRef",
-                json::to_compact_string(&super::spdx2::external_ref_value(r)),
-            );
-        }
-    }
-    if !swhid.is_empty() {
-        m.insert("swhid".into(), Value::Array(swhid));
-    }
-    if !gitoid.is_empty() {
-        m.insert("omniborId".into(), Value::Array(gitoid));
-    }
-    props.put_into(&mut m);
-    m
-}
-
-fn cpe_kind(locator: &str) -> RefKind {
-    if locator.starts_with("cpe:2.3:") {
-        RefKind::Cpe23
-    } else {
-        RefKind::Cpe22
-    }
-}
-
-fn file_fields(f: &File) -> Map<String, Value> {
-    let mut m = Map::new();
-    let mut props = Props::default();
-    m.insert("type".into(), json!("file"));
-    m.insert("bom-ref".into(), json!(f.id));
-    m.insert("name".into(), json!(f.name));
-    hashes(&f.checksums, &mut m, &mut props);
-    let (licenses, _, concluded_native) = licenses_value(None, f.license_concluded.as_deref());
-    if let Some(l) = licenses {
-        m.insert("licenses".into(), l);
-    }
-    if let (Some(c), false) = (&f.license_concluded, concluded_native) {
-        props.add("licenseConcluded", c);
-    }
-    copyright(&f.copyright_text, &mut m, &mut props);
-    if let Some(c) = &f.comment {
-        props.add("comment", c);
-    }
-    props.put_into(&mut m);
-    m
-}
-
-// ---------------------------------------------------------------------------------------------
-// Reading
+use std::collections::{HashMap, HashSet};
 
 /// Reads a CycloneDX 1.4–1.6 JSON document. `file` names it in errors.
 pub fn read(bytes: &[u8], file: &str) -> Result<(Document, ReadReport)> {
-    read_value(&super::spdx2::parse_json(bytes, file)?, file)
+    read_value(&spdx2::parse_json(bytes, file)?, file)
 }
 
 /// Reads a CycloneDX document already parsed as JSON. `file` names it in errors.
@@ -777,7 +29,7 @@ pub fn read(bytes: &[u8], file: &str) -> Result<(Document, ReadReport)> {
 /// Element IDs are the components' `bom-ref`s when those are valid SPDX IDs
 /// (`SPDXRef-[A-Za-z0-9.-]+`), else derived from them (or from the name) deterministically.
 /// A BOM without `metadata.timestamp` or creators leaves `created` empty and `creators`
-/// without them; [`super::complete`] fills them in before an SPDX document is written.
+/// without them; [`crate::format::complete`] fills them in before an SPDX document is written.
 pub fn read_value(value: &Value, file: &str) -> Result<(Document, ReadReport)> {
     let mut r = Reader {
         file,
@@ -847,7 +99,7 @@ fn schema_fields(def: &str) -> Vec<&'static str> {
         .unwrap_or_default()
 }
 
-impl super::Fields for Reader<'_> {
+impl Fields for Reader<'_> {
     fn file(&self) -> &str {
         self.file
     }
@@ -1429,8 +681,8 @@ impl Reader<'_> {
             }
         }
         for r in carried.all("externalRef") {
-            let v = super::spdx2::parse_json(r.as_bytes(), self.file)?;
-            external_refs.push(super::spdx2::read_external_ref(
+            let v = spdx2::parse_json(r.as_bytes(), self.file)?;
+            external_refs.push(spdx2::read_external_ref(
                 &v,
                 self.file,
                 &format!("{pointer}/properties"),
@@ -1697,7 +949,7 @@ impl Reader<'_> {
         self.doc.license_list_version = carried.one("licenseListVersion");
         self.doc.comment = carried.one("comment");
         for (i, r) in carried.all("relationship").iter().enumerate() {
-            let v = super::spdx2::parse_json(r.as_bytes(), self.file)?;
+            let v = spdx2::parse_json(r.as_bytes(), self.file)?;
             let field = |key: &str| v.get(key).and_then(Value::as_str).map(str::to_owned);
             match (
                 field("spdxElementId"),
@@ -1716,9 +968,8 @@ impl Reader<'_> {
             }
         }
         for d in carried.all("externalDocumentRef") {
-            let v = super::spdx2::parse_json(d.as_bytes(), self.file)?;
-            let reference =
-                super::spdx2::read_external_document(&v, self.file, "/metadata/properties")?;
+            let v = spdx2::parse_json(d.as_bytes(), self.file)?;
+            let reference = spdx2::read_external_document(&v, self.file, "/metadata/properties")?;
             self.doc.external_documents.push(reference);
         }
         // A BOM without a metadata component describes its top-level components (or, with
@@ -1738,8 +989,8 @@ impl Reader<'_> {
         }
         let mut stated = Vec::new();
         for l in carried.all("extractedLicense") {
-            let v = super::spdx2::parse_json(l.as_bytes(), self.file)?;
-            stated.push(super::spdx2::read_extracted_license(
+            let v = spdx2::parse_json(l.as_bytes(), self.file)?;
+            stated.push(spdx2::read_extracted_license(
                 &v,
                 self.file,
                 "/metadata/properties",
@@ -1827,4 +1078,829 @@ fn modern_license_ids(expression: &str) -> (String, bool) {
         return (inner.to_owned(), true);
     }
     (out, true)
+}
+
+#[cfg(test)]
+mod tests {
+    //! JSON in, model out: each test feeds a small hand-written BOM to the reader and checks
+    //! the model, the [`ReadReport`] or the error (with its JSON pointer) it gives.
+
+    use super::*;
+    use crate::error::Error;
+    use serde_json::json;
+    use std::collections::BTreeMap;
+
+    const SERIAL: &str = "urn:uuid:0f8fad5b-d9cb-469f-a165-70867728950e";
+
+    fn bom(components: Value) -> Value {
+        json!({
+            "bomFormat": "CycloneDX",
+            "specVersion": "1.6",
+            "serialNumber": SERIAL,
+            "version": 1,
+            "components": components,
+        })
+    }
+
+    fn read_ok(v: &Value) -> (Document, ReadReport) {
+        read_value(v, "t.json").expect("reads")
+    }
+
+    /// The JSON pointer and message of the error reading `v` gives.
+    fn read_err(v: &Value) -> (String, String) {
+        match read_value(v, "t.json") {
+            Err(Error::Document {
+                file,
+                pointer,
+                message,
+            }) => {
+                assert_eq!(file, "t.json");
+                (pointer, message)
+            }
+            other => panic!("expected a document error, got {other:?}"),
+        }
+    }
+
+    fn dropped(list: &[(&str, usize)]) -> BTreeMap<String, usize> {
+        list.iter().map(|(k, n)| ((*k).to_owned(), *n)).collect()
+    }
+
+    fn package(id: &str, name: &str, purpose: Purpose) -> Package {
+        Package {
+            id: id.into(),
+            name: name.into(),
+            purpose: Some(purpose),
+            ..Package::default()
+        }
+    }
+
+    fn rel(from: &str, kind: &str, to: &str) -> Relationship {
+        Relationship::new(from, kind, to)
+    }
+
+    fn sorted(mut list: Vec<Relationship>) -> Vec<Relationship> {
+        list.sort();
+        list
+    }
+
+    fn the<'d>(doc: &'d Document, id: &str) -> &'d Package {
+        doc.packages
+            .iter()
+            .find(|p| p.id == id)
+            .unwrap_or_else(|| panic!("no package {id}"))
+    }
+
+    #[test]
+    fn metadata_component_is_the_described_root_and_nesting_is_containment() {
+        let v = json!({
+            "bomFormat": "CycloneDX",
+            "specVersion": "1.6",
+            "version": 1,
+            "serialNumber": "urn:uuid:0F8FAD5B-D9CB-469F-A165-70867728950E",
+            "metadata": {
+                "component": {
+                    "type": "application", "bom-ref": "SPDXRef-root", "name": "demo",
+                    "version": "1.0",
+                    "components": [{
+                        "type": "library", "bom-ref": "SPDXRef-lib", "name": "lib",
+                        "version": "2",
+                        "components": [{"type": "file", "bom-ref": "SPDXRef-f", "name": "src/a.c"}],
+                    }],
+                },
+                // Says again what the nesting says; read once.
+                "properties": [{
+                    "name": "bomsmith:spdx:relationship",
+                    "value": "{\"spdxElementId\": \"SPDXRef-root\", \"relationshipType\": \"CONTAINS\", \"relatedSpdxElement\": \"SPDXRef-lib\"}",
+                }],
+            },
+            "components": [{"type": "framework", "bom-ref": "SPDXRef-other", "name": "other"}],
+        });
+        let (mut doc, report) = read_ok(&v);
+        let mut expected = Document {
+            name: "demo 1.0".into(),
+            namespace: SERIAL.into(),
+            data_license: "CC0-1.0".into(),
+            packages: vec![
+                Package {
+                    version: Some("1.0".into()),
+                    ..package("SPDXRef-root", "demo", Purpose::Application)
+                },
+                Package {
+                    version: Some("2".into()),
+                    ..package("SPDXRef-lib", "lib", Purpose::Library)
+                },
+                package("SPDXRef-other", "other", Purpose::Framework),
+            ],
+            files: vec![File {
+                id: "SPDXRef-f".into(),
+                name: "src/a.c".into(),
+                ..File::default()
+            }],
+            relationships: vec![
+                rel(DOCUMENT_ID, "DESCRIBES", "SPDXRef-root"),
+                rel("SPDXRef-root", "CONTAINS", "SPDXRef-lib"),
+                rel("SPDXRef-lib", "CONTAINS", "SPDXRef-f"),
+            ],
+            ..Document::default()
+        };
+        doc.canonicalize();
+        expected.canonicalize();
+        assert_eq!(doc, expected);
+        assert_eq!(report, ReadReport::default());
+    }
+
+    #[test]
+    fn bom_refs_that_are_not_spdx_ids_are_renamed_and_dependencies_follow() {
+        let mut v = bom(json!([
+            {"type": "library", "bom-ref": "pkg:pypi/requests@2.31.0", "name": "requests"},
+            {"type": "library", "bom-ref": "idna", "name": "idna"},
+            {"type": "library", "bom-ref": "SPDXRef-idna", "name": "idna-fork"},
+            {"type": "library", "name": "no ref"},
+        ]));
+        v["dependencies"] = json!([
+            {"ref": "pkg:pypi/requests@2.31.0", "dependsOn": ["idna", "ghost"]},
+            {"ref": "idna"},
+            {"ref": "nobody", "dependsOn": ["idna"]},
+        ]);
+        let (doc, report) = read_ok(&v);
+        let ids: Vec<(&str, &str)> = doc
+            .packages
+            .iter()
+            .map(|p| (p.name.as_str(), p.id.as_str()))
+            .collect();
+        // A valid bom-ref keeps its ID even when a derived one, earlier, wanted it.
+        assert_eq!(
+            ids,
+            [
+                ("requests", "SPDXRef-pkg-pypi-requests-2.31.0"),
+                ("idna", "SPDXRef-idna-2"),
+                ("idna-fork", "SPDXRef-idna"),
+                ("no ref", "SPDXRef-no-ref"),
+            ]
+        );
+        assert_eq!(
+            sorted(doc.relationships),
+            sorted(vec![
+                rel(
+                    "SPDXRef-pkg-pypi-requests-2.31.0",
+                    "DEPENDS_ON",
+                    "SPDXRef-idna-2"
+                ),
+                rel("SPDXRef-idna-2", "DEPENDS_ON", "NONE"),
+                rel(DOCUMENT_ID, "DESCRIBES", "SPDXRef-pkg-pypi-requests-2.31.0"),
+                rel(DOCUMENT_ID, "DESCRIBES", "SPDXRef-idna-2"),
+                rel(DOCUMENT_ID, "DESCRIBES", "SPDXRef-idna"),
+                rel(DOCUMENT_ID, "DESCRIBES", "SPDXRef-no-ref"),
+            ])
+        );
+        assert_eq!(
+            report.dropped,
+            dropped(&[
+                ("bom-ref (renamed to a valid SPDX ID)", 2),
+                ("dependencies[] (unknown ref)", 1),
+                ("dependencies[].dependsOn (unknown ref)", 1),
+            ])
+        );
+    }
+
+    #[test]
+    fn unknown_fields_are_errors_with_their_pointer() {
+        let mut v = bom(json!([]));
+        v["colour"] = json!("red");
+        assert_eq!(
+            read_err(&v),
+            (
+                "/colour".into(),
+                "unknown field `colour` (not part of CycloneDX 1.6)".into()
+            )
+        );
+        let v = json!({
+            "bomFormat": "CycloneDX",
+            "specVersion": "1.6",
+            "metadata": {"component": {
+                "type": "application", "name": "root",
+                "components": [{"type": "library", "name": "x", "a/b": 1}],
+            }},
+        });
+        assert_eq!(
+            read_err(&v),
+            (
+                "/metadata/component/components/0/a~1b".into(),
+                "unknown field `a/b` (not part of CycloneDX 1.6)".into()
+            )
+        );
+    }
+
+    #[test]
+    fn wrong_types_and_missing_values_are_errors_with_their_pointer() {
+        let lib = |extra: Value| {
+            let mut c = json!({"type": "library", "bom-ref": "SPDXRef-a", "name": "a"});
+            if let (Some(c), Value::Object(extra)) = (c.as_object_mut(), extra) {
+                c.extend(extra);
+            }
+            bom(json!([c]))
+        };
+        let with = |key: &str, value: Value| {
+            let mut v = bom(json!([]));
+            v[key] = value;
+            v
+        };
+        let cases = [
+            (
+                bom(json!([{"type": "library", "name": 1}])),
+                "/components/0/name",
+                "expected a string, found a number",
+            ),
+            (
+                bom(json!([{"name": "x"}])),
+                "/components/0",
+                "required field `type` is missing",
+            ),
+            (
+                with("components", json!({})),
+                "/components",
+                "expected an array, found an object",
+            ),
+            (
+                with("version", json!("1")),
+                "/version",
+                "expected an integer, found a string",
+            ),
+            (
+                with("specVersion", json!("1.3")),
+                "/specVersion",
+                "CycloneDX `1.3` is not supported (1.4 to 1.6 are)",
+            ),
+            (
+                with("bomFormat", json!("SPDX")),
+                "/bomFormat",
+                "`SPDX` is not `CycloneDX`",
+            ),
+            (
+                with("metadata", json!({"timestamp": "yesterday"})),
+                "/metadata/timestamp",
+                "`yesterday` is not an RFC 3339 date-time",
+            ),
+            (
+                with("metadata", json!({"tools": "x"})),
+                "/metadata/tools",
+                "expected an object or an array, found a string",
+            ),
+            (
+                lib(json!({"hashes": [{"alg": "SHA-999", "content": "00"}]})),
+                "/components/0/hashes/0/alg",
+                "unknown hash algorithm `SHA-999`",
+            ),
+            (
+                lib(json!({"licenses": [{}]})),
+                "/components/0/licenses/0",
+                "neither `license` nor `expression`",
+            ),
+            (
+                lib(json!({"swhid": [1]})),
+                "/components/0/swhid/0",
+                "expected a string",
+            ),
+        ];
+        for (v, pointer, message) in cases {
+            assert_eq!(read_err(&v), (pointer.into(), message.into()), "{v}");
+        }
+        let mut v = lib(json!({}));
+        v["dependencies"] = json!([{"ref": "SPDXRef-a", "dependsOn": [1]}]);
+        assert_eq!(
+            read_err(&v),
+            (
+                "/dependencies/0/dependsOn/0".into(),
+                "expected a string".into()
+            )
+        );
+    }
+
+    #[test]
+    fn malformed_bomsmith_properties_are_errors() {
+        let with_prop = |field: &str, value: &str| {
+            bom(json!([{
+                "type": "library", "name": "a",
+                "properties": [{"name": format!("bomsmith:spdx:{field}"), "value": value}],
+            }]))
+        };
+        let cases = [
+            (
+                with_prop("filesAnalyzed", "yes"),
+                "bomsmith:spdx:filesAnalyzed `yes` is not `true` or `false`",
+            ),
+            (
+                with_prop("checksum", "SHA1 abc"),
+                "property bomsmith:spdx:checksum #0: `SHA1 abc` is not `ALGORITHM: hex`",
+            ),
+            (
+                with_prop("primaryPackagePurpose", "TOY"),
+                "unknown package purpose `TOY` in bomsmith:spdx:primaryPackagePurpose",
+            ),
+        ];
+        for (v, message) in cases {
+            assert_eq!(
+                read_err(&v),
+                ("/components/0/properties".into(), message.into())
+            );
+        }
+        let mut v = bom(json!([]));
+        v["metadata"] =
+            json!({"properties": [{"name": "bomsmith:spdx:relationship", "value": "{}"}]});
+        assert_eq!(
+            read_err(&v),
+            (
+                "/metadata/properties".into(),
+                "bomsmith:spdx:relationship #0: `{}` is not an SPDX relationship object".into()
+            )
+        );
+    }
+
+    #[test]
+    fn fields_the_model_does_not_hold_are_counted() {
+        let v = json!({
+            "bomFormat": "CycloneDX",
+            "specVersion": "1.5",
+            "version": 2,
+            "serialNumber": SERIAL,
+            "services": [{"name": "svc"}],
+            "metadata": {
+                "timestamp": "2024-01-02T03:04:05.250Z",
+                "lifecycles": [{"phase": "build"}],
+                "licenses": [{"license": {"id": "MIT"}}],
+            },
+            "components": [
+                {
+                    "type": "platform", "bom-ref": "SPDXRef-a", "name": "a",
+                    "group": "g", "scope": "required",
+                    "supplier": {"name": "S", "url": ["https://s.example"]},
+                    "externalReferences": [{"type": "vcs", "url": "https://git.example/a"}],
+                    "properties": [{"name": "other:prop", "value": "x"}],
+                },
+                {"type": "library", "bom-ref": "SPDXRef-b", "name": "b", "scope": "optional"},
+            ],
+        });
+        let (doc, report) = read_ok(&v);
+        assert_eq!(
+            report.dropped,
+            dropped(&[
+                ("components[].externalReferences[] (vcs)", 1),
+                ("components[].group", 1),
+                ("components[].properties", 1),
+                ("components[].scope", 2),
+                ("components[].supplier.url", 1),
+                ("components[].type (platform, read as OTHER)", 1),
+                ("metadata.licenses (an SPDX document is CC0-1.0)", 1),
+                ("metadata.lifecycles", 1),
+                ("metadata.timestamp (fraction of a second)", 1),
+                ("services", 1),
+                ("version", 1),
+            ])
+        );
+        assert_eq!(report.total(), 12);
+        assert_eq!(doc.created, "2024-01-02T03:04:05Z");
+        assert_eq!(doc.data_license, "CC0-1.0");
+        let a = the(&doc, "SPDXRef-a");
+        assert_eq!(a.purpose, Some(Purpose::Other));
+        assert_eq!(a.supplier.as_deref(), Some("Organization: S"));
+        assert_eq!(a.download_location, None);
+    }
+
+    #[test]
+    fn bomsmith_properties_take_precedence_over_native_fields() {
+        let prop = |field: &str, value: &str| json!({"name": format!("bomsmith:spdx:{field}"), "value": value});
+        let sha224 = format!("SHA224: {}", "0".repeat(56));
+        let v = bom(json!([
+            {
+                "type": "library", "bom-ref": "SPDXRef-p", "name": "p", "version": "1",
+                "supplier": {"name": "ACME"},
+                "copyright": "Copyright ACME",
+                "properties": [
+                    prop("supplier", "Person: Jane"),
+                    prop("versionInfo", "1.0.0-long"),
+                    prop("primaryPackagePurpose", "SOURCE"),
+                    prop("copyrightText", "NOASSERTION"),
+                    prop("downloadLocation", "NONE"),
+                    prop("filesAnalyzed", "true"),
+                    prop("packageVerificationCode", "d6a770ba38583ed4bb4525bd96e50461655d2758"),
+                    prop("checksum", &sha224),
+                    prop("externalRef", r#"{"referenceCategory": "OTHER", "referenceLocator": "https://example.org/adv", "referenceType": "advisory"}"#),
+                    prop("licenseDeclared", "NOASSERTION"),
+                    prop("summary", "S"),
+                    {"name": "bsi:component:filename", "value": "p-1.tar.gz"},
+                ],
+            },
+            {
+                "type": "library", "bom-ref": "SPDXRef-q", "name": "q",
+                "properties": [prop("primaryPackagePurpose", "NONE")],
+            },
+        ]));
+        let (doc, report) = read_ok(&v);
+        assert_eq!(
+            the(&doc, "SPDXRef-p"),
+            &Package {
+                id: "SPDXRef-p".into(),
+                name: "p".into(),
+                version: Some("1.0.0-long".into()),
+                file_name: Some("p-1.tar.gz".into()),
+                supplier: Some("Person: Jane".into()),
+                download_location: Some("NONE".into()),
+                files_analyzed: true,
+                verification_code: Some("d6a770ba38583ed4bb4525bd96e50461655d2758".into()),
+                checksums: vec![Checksum {
+                    algorithm: Algorithm::Sha224,
+                    value: "0".repeat(56),
+                }],
+                license_declared: Some("NOASSERTION".into()),
+                copyright_text: Some("NOASSERTION".into()),
+                summary: Some("S".into()),
+                external_refs: vec![ExternalRef {
+                    kind: RefKind::Other {
+                        category: "OTHER".into(),
+                        kind: "advisory".into(),
+                    },
+                    locator: "https://example.org/adv".into(),
+                    comment: None,
+                }],
+                purpose: Some(Purpose::Source),
+                ..Package::default()
+            }
+        );
+        assert_eq!(the(&doc, "SPDXRef-q").purpose, None);
+        assert_eq!(report, ReadReport::default());
+    }
+
+    #[test]
+    fn native_component_fields_reach_the_package() {
+        let v = bom(json!([
+            {
+                "type": "library", "bom-ref": "SPDXRef-n", "name": "n", "version": "1.2",
+                "description": "D", "copyright": "Copyright N",
+                "supplier": {"name": "ACME", "contact": [{"email": "sales@acme.example"}]},
+                "manufacturer": {"name": "Maker", "contact": [{"email": "m@maker.example"}]},
+                "authors": [{"name": "Bob"}],
+                "hashes": [{"alg": "SHA-256", "content": "AB".repeat(32)}],
+                "purl": "pkg:pypi/n@1.2",
+                "cpe": "cpe:2.3:a:n:n:1.2:*:*:*:*:*:*:*",
+                "swhid": ["swh:1:cnt:94a9ed024d3859793618152ea559a168bbcbb5e2"],
+                "omniborId": ["gitoid:blob:sha1:261eeb9e9f8b2b4b0d119366dda99c6fd7d35c64"],
+                "externalReferences": [
+                    {"type": "distribution", "url": "https://example.org/n-1.2.tar.gz"},
+                    {"type": "website", "url": "https://example.org/n"},
+                    {"type": "distribution", "url": "https://mirror.example/n-1.2.tar.gz"},
+                ],
+            },
+            {
+                "type": "library", "bom-ref": "SPDXRef-m", "name": "m", "cpe": "cpe:/a:m:m:1",
+                "authors": [{"name": "Bob", "email": "bob@example.org", "phone": "123"}],
+            },
+            {"type": "library", "bom-ref": "SPDXRef-o", "name": "o", "author": "Carol"},
+        ]));
+        let (doc, report) = read_ok(&v);
+        let other = |kind: RefKind, locator: &str| ExternalRef {
+            kind,
+            locator: locator.into(),
+            comment: None,
+        };
+        assert_eq!(
+            the(&doc, "SPDXRef-n"),
+            &Package {
+                version: Some("1.2".into()),
+                supplier: Some("Organization: ACME (sales@acme.example)".into()),
+                originator: Some("Organization: Maker (m@maker.example)".into()),
+                download_location: Some("https://example.org/n-1.2.tar.gz".into()),
+                homepage: Some("https://example.org/n".into()),
+                checksums: vec![Checksum {
+                    algorithm: Algorithm::Sha256,
+                    value: "ab".repeat(32),
+                }],
+                copyright_text: Some("Copyright N".into()),
+                description: Some("D".into()),
+                external_refs: vec![
+                    ExternalRef::purl("pkg:pypi/n@1.2"),
+                    ExternalRef::cpe23("cpe:2.3:a:n:n:1.2:*:*:*:*:*:*:*"),
+                    other(
+                        RefKind::Swhid,
+                        "swh:1:cnt:94a9ed024d3859793618152ea559a168bbcbb5e2"
+                    ),
+                    other(
+                        RefKind::Gitoid,
+                        "gitoid:blob:sha1:261eeb9e9f8b2b4b0d119366dda99c6fd7d35c64"
+                    ),
+                ],
+                ..package("SPDXRef-n", "n", Purpose::Library)
+            }
+        );
+        let m = the(&doc, "SPDXRef-m");
+        assert_eq!(m.external_refs, [other(RefKind::Cpe22, "cpe:/a:m:m:1")]);
+        assert_eq!(
+            m.originator.as_deref(),
+            Some("Person: Bob (bob@example.org)")
+        );
+        assert_eq!(
+            the(&doc, "SPDXRef-o").originator.as_deref(),
+            Some("Person: Carol")
+        );
+        assert_eq!(
+            report.dropped,
+            dropped(&[
+                ("components[].authors[]", 1),
+                ("components[].authors[].phone", 1),
+                ("components[].externalReferences[] (distribution)", 1),
+            ])
+        );
+    }
+
+    #[test]
+    fn licenses_split_by_acknowledgement_and_names_become_license_refs() {
+        let v = bom(json!([
+            {"type": "library", "bom-ref": "SPDXRef-a", "name": "a", "licenses": [
+                {"license": {"id": "MIT"}},
+                {"expression": "Apache-2.0 OR BSD-3-Clause", "acknowledgement": "declared"},
+                {"license": {"id": "GPL-2.0-with-GCC-exception", "acknowledgement": "concluded"}},
+            ]},
+            {"type": "library", "bom-ref": "SPDXRef-b", "name": "b", "licenses": [
+                {"license": {
+                    "name": "Foo License",
+                    "text": {"content": "Foo text"},
+                    "url": "https://foo.example",
+                }},
+            ]},
+            {"type": "library", "bom-ref": "SPDXRef-c", "name": "c", "licenses": [
+                {"expression": "MIT AND AND"},
+            ]},
+        ]));
+        let (doc, report) = read_ok(&v);
+        let a = the(&doc, "SPDXRef-a");
+        // No acknowledgement on a package means declared.
+        assert_eq!(
+            a.license_declared.as_deref(),
+            Some("MIT AND (Apache-2.0 OR BSD-3-Clause)")
+        );
+        assert_eq!(
+            a.license_concluded.as_deref(),
+            Some("GPL-2.0-only WITH GCC-exception-2.0")
+        );
+        let b = the(&doc, "SPDXRef-b");
+        assert_eq!(
+            b.license_declared.as_deref(),
+            Some("LicenseRef-Foo-License")
+        );
+        assert_eq!(
+            doc.extracted_licenses,
+            [ExtractedLicense {
+                id: "LicenseRef-Foo-License".into(),
+                text: "Foo text".into(),
+                name: Some("Foo License".into()),
+                comment: None,
+                see_also: Vec::new(),
+            }]
+        );
+        assert_eq!(the(&doc, "SPDXRef-c").license_declared, None);
+        assert_eq!(
+            report.dropped,
+            dropped(&[
+                (
+                    "licenses (deprecated `-with-` identifier rewritten as `WITH`)",
+                    1
+                ),
+                ("licenses[].expression (not a valid SPDX expression)", 1),
+                ("licenses[].license.url", 1),
+            ])
+        );
+    }
+
+    #[test]
+    fn file_components_are_files_unless_they_hold_package_fields() {
+        let v = bom(json!([
+            {
+                "type": "file", "bom-ref": "SPDXRef-f1", "name": "src/a.c",
+                "hashes": [{"alg": "SHA-1", "content": "0123456789abcdef0123456789abcdef01234567"}],
+                "licenses": [{"license": {"id": "MIT"}}],
+                "copyright": "Copyright A",
+            },
+            {
+                "type": "file", "bom-ref": "SPDXRef-f2", "name": "src/b.c",
+                "licenses": [{"license": {"id": "MIT", "acknowledgement": "declared"}}],
+            },
+            {"type": "file", "bom-ref": "SPDXRef-f3", "name": "b.bin", "version": "1"},
+        ]));
+        let (doc, report) = read_ok(&v);
+        assert_eq!(
+            doc.files,
+            [
+                File {
+                    id: "SPDXRef-f1".into(),
+                    name: "src/a.c".into(),
+                    checksums: vec![Checksum {
+                        algorithm: Algorithm::Sha1,
+                        value: "0123456789abcdef0123456789abcdef01234567".into(),
+                    }],
+                    // No acknowledgement on a file means concluded.
+                    license_concluded: Some("MIT".into()),
+                    copyright_text: Some("Copyright A".into()),
+                    comment: None,
+                },
+                File {
+                    id: "SPDXRef-f2".into(),
+                    name: "src/b.c".into(),
+                    ..File::default()
+                },
+            ]
+        );
+        assert_eq!(
+            doc.packages,
+            [Package {
+                version: Some("1".into()),
+                ..package("SPDXRef-f3", "b.bin", Purpose::File)
+            }]
+        );
+        assert_eq!(
+            report.dropped,
+            dropped(&[("components[].licenses (declared, on a file)", 1)])
+        );
+    }
+
+    #[test]
+    fn metadata_gives_creators_the_creation_time_and_the_root_supplier() {
+        let mut v = bom(json!([]));
+        v["metadata"] = json!({
+            "timestamp": "2024-01-02T03:04:05+01:00",
+            "tools": {
+                "components": [{"type": "application", "name": "scanner", "version": "2.1", "group": "g"}],
+                "services": [{"name": "svc"}],
+            },
+            "authors": [{"name": "Jane", "email": "jane@example.org"}],
+            "manufacturer": {"name": "ACME", "contact": [
+                {"email": "a@acme.example"}, {"email": "b@acme.example"},
+            ]},
+            "supplier": {"name": "Sup"},
+            "component": {"type": "application", "bom-ref": "SPDXRef-root", "name": "root"},
+        });
+        let (doc, report) = read_ok(&v);
+        assert_eq!(
+            doc.creators,
+            [
+                "Tool: scanner-2.1",
+                "Tool: svc",
+                "Person: Jane (jane@example.org)",
+                "Organization: ACME (a@acme.example)",
+            ]
+        );
+        assert_eq!(doc.created, "2024-01-02T02:04:05Z");
+        assert_eq!(
+            the(&doc, "SPDXRef-root").supplier.as_deref(),
+            Some("Organization: Sup")
+        );
+        assert_eq!(
+            report.dropped,
+            dropped(&[
+                ("metadata.manufacturer.contact", 1),
+                ("metadata.tools.components[].group", 1),
+            ])
+        );
+
+        // CycloneDX 1.4 lists tools in an array.
+        let mut v = bom(json!([]));
+        v["metadata"] = json!({"tools": [{"vendor": "V", "name": "old", "version": "1"}]});
+        let (doc, report) = read_ok(&v);
+        assert_eq!(doc.creators, ["Tool: old-1"]);
+        assert_eq!(doc.created, "");
+        assert_eq!(report.dropped, dropped(&[("metadata.tools[].vendor", 1)]));
+    }
+
+    #[test]
+    fn without_a_metadata_component_the_top_level_is_described() {
+        let two = json!([
+            {"type": "library", "bom-ref": "SPDXRef-a", "name": "a"},
+            {"type": "library", "bom-ref": "SPDXRef-b", "name": "b"},
+        ]);
+        let describes = |v: &Value| -> Vec<String> {
+            let (doc, _) = read_ok(v);
+            doc.described().map(str::to_owned).collect()
+        };
+        assert_eq!(describes(&bom(two.clone())), ["SPDXRef-a", "SPDXRef-b"]);
+        assert_eq!(describes(&bom(json!([]))), ["NONE"]);
+
+        let mut nothing = bom(two.clone());
+        nothing["metadata"] =
+            json!({"properties": [{"name": "bomsmith:spdx:describesNothing", "value": "true"}]});
+        assert!(describes(&nothing).is_empty());
+
+        let mut stated = bom(two);
+        stated["metadata"] = json!({"properties": [{
+            "name": "bomsmith:spdx:relationship",
+            "value": "{\"spdxElementId\": \"SPDXRef-DOCUMENT\", \"relationshipType\": \"DESCRIBES\", \"relatedSpdxElement\": \"SPDXRef-b\"}",
+        }]});
+        assert_eq!(describes(&stated), ["SPDXRef-b"]);
+    }
+
+    #[test]
+    fn spdx_document_values_are_read_back_from_metadata_properties() {
+        let prop = |field: &str, value: &str| json!({"name": format!("bomsmith:spdx:{field}"), "value": value});
+        let mut v = bom(json!([
+            {"type": "library", "bom-ref": "SPDXRef-a", "name": "a",
+             "licenses": [{"license": {"name": "Foo License"}}]},
+            {"type": "library", "bom-ref": "SPDXRef-b", "name": "b"},
+        ]));
+        v["metadata"] = json!({"properties": [
+            prop("name", "Demo SBOM"),
+            prop("documentNamespace", "https://example.org/demo"),
+            prop("created", "2024-01-02T03:04:05Z"),
+            prop("dataLicense", "CC-BY-4.0"),
+            prop("licenseListVersion", "3.25"),
+            prop("comment", "hello"),
+            prop("creator", "Organization: Second"),
+            prop("relationship", r#"{"spdxElementId": "SPDXRef-a", "relationshipType": "GENERATED_FROM", "relatedSpdxElement": "SPDXRef-b"}"#),
+            prop("extractedLicense", r#"{"licenseId": "LicenseRef-Foo-License", "extractedText": "exact text", "name": "Foo License", "seeAlsos": ["https://foo.example"]}"#),
+            prop("externalDocumentRef", r#"{"externalDocumentId": "DocumentRef-other", "spdxDocument": "https://example.org/other", "checksum": {"algorithm": "SHA1", "checksumValue": "0123456789abcdef0123456789abcdef01234567"}}"#),
+        ]});
+        let (doc, report) = read_ok(&v);
+        assert_eq!(doc.name, "Demo SBOM");
+        assert_eq!(doc.namespace, "https://example.org/demo");
+        assert_eq!(doc.created, "2024-01-02T03:04:05Z");
+        assert_eq!(doc.data_license, "CC-BY-4.0");
+        assert_eq!(doc.license_list_version.as_deref(), Some("3.25"));
+        assert_eq!(doc.comment.as_deref(), Some("hello"));
+        assert_eq!(doc.creators, ["Organization: Second"]);
+        assert_eq!(
+            sorted(doc.relationships),
+            sorted(vec![
+                rel("SPDXRef-a", "GENERATED_FROM", "SPDXRef-b"),
+                rel(DOCUMENT_ID, "DESCRIBES", "SPDXRef-a"),
+                rel(DOCUMENT_ID, "DESCRIBES", "SPDXRef-b"),
+            ])
+        );
+        // The stated license replaces the one made up from the license name.
+        assert_eq!(
+            doc.extracted_licenses,
+            [ExtractedLicense {
+                id: "LicenseRef-Foo-License".into(),
+                text: "exact text".into(),
+                name: Some("Foo License".into()),
+                comment: None,
+                see_also: vec!["https://foo.example".into()],
+            }]
+        );
+        assert_eq!(doc.external_documents.len(), 1);
+        assert_eq!(doc.external_documents[0].id, "DocumentRef-other");
+        assert_eq!(
+            doc.external_documents[0].checksum,
+            Checksum {
+                algorithm: Algorithm::Sha1,
+                value: "0123456789abcdef0123456789abcdef01234567".into(),
+            }
+        );
+        assert_eq!(report, ReadReport::default());
+    }
+
+    #[test]
+    fn without_a_serial_number_the_namespace_comes_from_the_content() {
+        let v = json!({
+            "bomFormat": "CycloneDX",
+            "specVersion": "1.6",
+            "components": [{"type": "library", "name": "x"}],
+        });
+        let (doc, _) = read_ok(&v);
+        // Python: uuid.uuid5(uuid.NAMESPACE_URL, "urn:sha256:" + sha256(json.dumps(v,
+        // sort_keys=True)).hexdigest())
+        assert_eq!(
+            doc.namespace,
+            "urn:uuid:3f6a7835-8ab2-5574-9d65-c3fdfdd5283d"
+        );
+        assert_eq!(doc.name, "CycloneDX BOM");
+        assert_eq!(doc.packages[0].id, "SPDXRef-x");
+        assert_eq!(doc.described().collect::<Vec<_>>(), ["SPDXRef-x"]);
+    }
+
+    #[test]
+    fn deprecated_with_identifiers_are_rewritten() {
+        assert_eq!(
+            modern_license_ids("GPL-2.0-with-GCC-exception"),
+            ("GPL-2.0-only WITH GCC-exception-2.0".to_owned(), true)
+        );
+        assert_eq!(
+            modern_license_ids("MIT OR GPL-3.0-with-autoconf-exception"),
+            (
+                "MIT OR (GPL-3.0-only WITH Autoconf-exception-3.0)".to_owned(),
+                true
+            )
+        );
+        assert_eq!(
+            modern_license_ids("GPL-2.0-with-bison-exception AND MIT"),
+            (
+                "(GPL-2.0-or-later WITH Bison-exception-2.2) AND MIT".to_owned(),
+                true
+            )
+        );
+        // Only whole identifiers are replaced.
+        assert_eq!(
+            modern_license_ids("GPL-2.0-with-GCC-exception-foo"),
+            ("GPL-2.0-with-GCC-exception-foo".to_owned(), false)
+        );
+        assert_eq!(
+            modern_license_ids("MIT  OR (Apache-2.0)"),
+            ("MIT  OR (Apache-2.0)".to_owned(), false)
+        );
+    }
 }
