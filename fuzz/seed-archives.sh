@@ -22,10 +22,12 @@ printf 'long\n' > "$tree/src/sub/$long"
 printf 'caf\n' > "$tree/src/café.txt"
 ln -s ../README "$tree/src/link"
 ln "$tree/README" "$tree/src/hard"
+find "$tree" -exec touch -h -d 2000-01-01T00:00:00Z {} +
 common=(--owner=0 --group=0 --numeric-owner --mtime=@0 --sort=name)
 
 tar -C "$work" "${common[@]}" --format=gnu -cf "$work/gnu.tar" pkg-1.0
-tar -C "$work" "${common[@]}" --format=pax -cf "$work/pax.tar" pkg-1.0
+tar -C "$work" "${common[@]}" --format=pax \
+  --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime -cf "$work/pax.tar" pkg-1.0
 tar -C "$work" "${common[@]}" --format=ustar --exclude="$long" -cf "$work/ustar.tar" pkg-1.0
 tar -C "$work" "${common[@]}" --format=v7 --exclude="$long" -cf "$work/v7.tar" pkg-1.0
 tar -C "$work" "${common[@]}" --format=ustar -b1 -cf "$work/one.tar" pkg-1.0/README
@@ -44,9 +46,17 @@ head -c 2048 "$work/pax.tar" | gzip -nc > "$out/tar/multi.tar.gz"
 tail -c +2049 "$work/pax.tar" | gzip -nc >> "$out/tar/multi.tar.gz"
 head -c 2048 "$work/gnu.tar" | xz -c > "$out/tar/multi.tar.xz"
 tail -c +2049 "$work/gnu.tar" | xz -c >> "$out/tar/multi.tar.xz"
+# An empty tar as xz declaring a 4 GiB dictionary (refused: more than 128 MiB).
+printf '%b' \
+  '\xfd\x37\x7a\x58\x5a\x00\x00\x00\xff\x12\xd9\x41\x02\x00\x21\x01\x28\x00\x00\x00\xe6\xa0'\
+  '\x11\xb3\xe0\x03\xff\x00\x0b\x5d\x00\x00\x6f\xfd\xff\xff\xa3\xb7\x7f\x46\x32\x00\x00\x00'\
+  '\x00\x01\x1f\x80\x08\x00\x00\x00\xee\xfc\x87\x45\xa8\x00\x0a\xfc\x02\x00\x00\x00\x00\x00'\
+  '\x59\x5a' > "$out/tar/xz-4gib-dictionary.tar.xz"
 
 # Zips: stored, deflated, bzip2, symlinks kept, zip64 records forced, an empty archive and one
 # with a prefix (a self-extractor's stub, offsets not adjusted).
+# (zip adds to an existing archive: start afresh.)
+rm -f "$out"/zip/{stored,deflated,bzip2,zip64,one,wheel-dist-info}.zip
 (cd "$work" && zip -q -X -r -0 "$out/zip/stored.zip" pkg-1.0)
 (cd "$work" && zip -q -X -r -9 -y "$out/zip/deflated.zip" pkg-1.0)
 (cd "$work" && zip -q -X -r -Z bzip2 "$out/zip/bzip2.zip" pkg-1.0/src)
@@ -58,6 +68,7 @@ printf 'PK\005\006\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\0
 wheel=$(ls "$shared"/binaries/psycopg2_binary-*-win_amd64.whl 2>/dev/null | head -1 || true)
 if [ -n "$wheel" ]; then
   unzip -q "$wheel" '*.dist-info/*' -d "$work/wheel"
+  find "$work/wheel" -exec touch -h -d 2000-01-01T00:00:00Z {} +
   (cd "$work/wheel" && zip -q -X -r -9 "$out/zip/wheel-dist-info.zip" .)
 fi
 # Each target reads the other's seeds too (a zip is an archive inside an archive as well).
