@@ -73,4 +73,4 @@ if [ -n "$wheel" ]; then
 fi
 # Each target reads the other's seeds too (a zip is an archive inside an archive as well).
 cp "$out/zip/one.zip" "$out/tar/"
-echo "seeded $(ls "$out/tar" | wc -l) tar and $(ls "$out/zip" | wc -l) zip inputs"
+echo "corpus/tar holds $(ls "$out/tar" | wc -l) inputs, corpus/zip $(ls "$out/zip" | wc -l)"
