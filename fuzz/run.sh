@@ -1,21 +1,32 @@
 #!/usr/bin/env bash
 # Runs the fuzz targets for SECONDS each (default 600), side by side, seeded from the shared
-# corpus (copied into fuzz/corpus, which is not committed). Needs the nightly toolchain and
-# cargo-fuzz (`cargo install cargo-fuzz`).
+# corpus and from small archives built by seed-archives.sh (copied or built into fuzz/corpus,
+# which is not committed). Name targets after SECONDS to run only those. Needs the nightly
+# toolchain and cargo-fuzz (`cargo install cargo-fuzz`); seeding the archive targets needs tar,
+# gzip, xz, bzip2, zstd, zip and unzip.
 set -euo pipefail
 cd "$(dirname "$0")"
 secs="${1:-600}"
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(validate_spdx validate_cyclonedx convert tar zip)
 shared="${BOMSMITH_SHARED:-$(pwd)/../../shared}"
 mkdir -p corpus/validate_spdx corpus/validate_cyclonedx corpus/convert
 cp "$shared"/spec/spdx-2.3/*.json corpus/validate_spdx/
 cp "$shared"/conformance/cyclonedx-1.6/*.json corpus/validate_cyclonedx/
 cp "$shared"/spec/spdx-2.3/*.json "$shared"/conformance/cyclonedx-1.6/valid-*.json corpus/convert/
-cargo +nightly fuzz build -O
-for t in validate_spdx validate_cyclonedx convert; do
-  cargo +nightly fuzz run -O "$t" "corpus/$t" -- -max_total_time="$secs" -max_len=65536 \
-    -dict=json.dict > "out-$t.log" 2>&1 &
+./seed-archives.sh
+# -a: overflow checks and debug assertions too, so an arithmetic overflow is a finding.
+cargo +nightly fuzz build -O -a
+for t in "${targets[@]}"; do
+  case "$t" in
+    tar | zip) dict="$t.dict" ;;
+    *) dict=json.dict ;;
+  esac
+  cargo +nightly fuzz run -O -a "$t" "corpus/$t" -- -max_total_time="$secs" -max_len=65536 \
+    -dict="$dict" -rss_limit_mb=2048 > "out-$t.log" 2>&1 &
 done
 wait
-for t in validate_spdx validate_cyclonedx convert; do
+for t in "${targets[@]}"; do
   echo "== $t"; grep -E "^(Done|#[0-9]+ +DONE)|stat::number_of_executed_units|SUMMARY|panicked" "out-$t.log" | tail -5
 done

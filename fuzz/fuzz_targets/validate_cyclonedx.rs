@@ -12,6 +12,9 @@ fuzz_target!(|data: &[u8]| {
         &[Profile::CycloneDx, Profile::Ntia, Profile::Bsi],
     );
     for d in &report.diagnostics {
-        assert!(d.line >= 1 && d.column >= 1, "a diagnostic without a position");
+        assert!(
+            d.location.line.is_some_and(|l| l >= 1) && d.location.column.is_some_and(|c| c >= 1),
+            "a diagnostic without a position"
+        );
     }
 });

@@ -8,7 +8,10 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let report = validate("fuzz.spdx.json", data, &[Profile::Spdx, Profile::Ntia, Profile::Bsi]);
     for d in &report.diagnostics {
-        assert!(d.line >= 1 && d.column >= 1, "a diagnostic without a position");
+        assert!(
+            d.location.line.is_some_and(|l| l >= 1) && d.location.column.is_some_and(|c| c >= 1),
+            "a diagnostic without a position"
+        );
     }
     // The position finder on its own, with pointers that may or may not exist.
     let _ = bomsmith::validate::locate::locate(data, &["/packages/0/name", "/a~1b/3", ""]);

@@ -21,6 +21,49 @@ impl Limits {
     pub const RATIO_GRACE: u64 = 1 << 20;
 }
 
+/// Log2 of the largest zstd window or xz dictionary accepted (128 MiB; `xz -9` uses 64 MiB).
+/// A stream may declare up to 4 GiB, which the decoder allocates before unpacking a byte.
+pub(crate) const MAX_WINDOW_LOG: u32 = 27;
+
+/// Memory an xz decoder may use: the largest dictionary, and room for the decoder's own state.
+pub(crate) const XZ_MEMLIMIT: u64 = (1 << MAX_WINDOW_LOG) + (1 << 20);
+
+/// An xz decoder bounded by [`XZ_MEMLIMIT`], which says so when a stream needs more.
+pub(crate) struct XzBounded<R: Read>(liblzma::read::XzDecoder<R>);
+
+impl<R: Read> XzBounded<R> {
+    /// Decodes the concatenated xz streams in `inner`.
+    pub(crate) fn new(inner: R) -> io::Result<Self> {
+        let stream = liblzma::stream::Stream::new_stream_decoder(
+            XZ_MEMLIMIT,
+            liblzma::stream::CONCATENATED,
+        )?;
+        Ok(XzBounded(liblzma::read::XzDecoder::new_stream(
+            inner, stream,
+        )))
+    }
+}
+
+impl<R: Read> Read for XzBounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.0.read(buf).map_err(|e| {
+            match e
+                .get_ref()
+                .and_then(|i| i.downcast_ref::<liblzma::stream::Error>())
+            {
+                Some(liblzma::stream::Error::MemLimit) => io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!(
+                        "xz: the stream's dictionary is larger than the {} MiB accepted",
+                        (1u64 << MAX_WINDOW_LOG) >> 20
+                    ),
+                ),
+                _ => e,
+            }
+        })
+    }
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Limits {

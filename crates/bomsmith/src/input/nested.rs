@@ -76,7 +76,8 @@ impl EntrySink for Grab<'_> {
     fn file(&mut self, path: &str, body: &mut dyn Read) -> io::Result<()> {
         if path == self.want {
             let mut buf = Vec::new();
-            body.take(self.max as u64 + 1).read_to_end(&mut buf)?;
+            body.take((self.max as u64).saturating_add(1))
+                .read_to_end(&mut buf)?;
             self.too_large = buf.len() > self.max;
             io::copy(body, &mut io::sink())?;
             self.found = Some(buf);
@@ -88,4 +89,38 @@ impl EntrySink for Grab<'_> {
     fn hard_link(&mut self, _: &str, _: &str) {}
     fn other(&mut self, _: &str, _: EntryKind) {}
     fn warn(&mut self, _: Diagnostic) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A zip holding `a`, stored: `hi`.
+    const ZIP: [u8; 102] = [
+        0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x21, 0x00, 0xac,
+        0x2a, 0x93, 0xd8, 0x02, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+        0x61, 0x68, 0x69, 0x50, 0x4b, 0x01, 0x02, 0x14, 0x03, 0x14, 0x00, 0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x21, 0x00, 0xac, 0x2a, 0x93, 0xd8, 0x02, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00,
+        0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x80, 0x01,
+        0x00, 0x00, 0x00, 0x00, 0x61, 0x50, 0x4b, 0x05, 0x06, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00,
+        0x01, 0x00, 0x2f, 0x00, 0x00, 0x00, 0x21, 0x00, 0x00, 0x00, 0x00, 0x00,
+    ];
+
+    /// Found reading `Grab` while writing the `zip` fuzz target: `max + 1` overflowed for
+    /// `max == usize::MAX` (no bound), a panic with overflow checks and, without them, a bound
+    /// of 0 that returned every member empty.
+    #[test]
+    fn member_without_a_bound() {
+        let limits = Limits::default();
+        for max in [2, usize::MAX] {
+            let got = member(&ZIP, "t.zip", "a", &limits, max).expect("reads");
+            assert_eq!(got.as_deref(), Some(&b"hi"[..]), "max {max}");
+        }
+        let e = member(&ZIP, "t.zip", "a", &limits, 1).expect_err("too large");
+        assert_eq!(
+            e.to_string(),
+            "t.zip: member `a`: larger than the 1 bytes bomsmith reads into memory"
+        );
+        assert_eq!(member(&ZIP, "t.zip", "b", &limits, 1).expect("reads"), None);
+    }
 }

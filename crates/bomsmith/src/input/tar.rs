@@ -280,6 +280,14 @@ pub fn read_tar(r: &mut dyn Read, archive: &str, sink: &mut dyn EntrySink) -> Re
         let shown = escape_bytes(&raw_name);
         let path = normalize_member_name(&raw_name).map_err(|m| err(Some(&shown), m))?;
         let dir_by_name = raw_name.ends_with(b"/");
+        // The member's data and padding: whole blocks, which a size within a block of 2^64
+        // cannot fill.
+        let blocks = size.checked_next_multiple_of(BLOCK as u64).ok_or_else(|| {
+            err(
+                Some(&shown),
+                format!("size {size} is larger than any archive"),
+            )
+        })?;
 
         let kind = match typeflag {
             b'0' | 0 | b'7' if dir_by_name => Seen::Directory,
@@ -299,8 +307,7 @@ pub fn read_tar(r: &mut dyn Read, archive: &str, sink: &mut dyn EntrySink) -> Re
                 ));
             }
             b'V' => {
-                skip(r, size + padding(size))
-                    .map_err(|e| Error::member_io(archive, Some(&path), &e))?;
+                skip(r, blocks).map_err(|e| Error::member_io(archive, Some(&path), &e))?;
                 continue;
             }
             other => {
@@ -326,14 +333,12 @@ pub fn read_tar(r: &mut dyn Read, archive: &str, sink: &mut dyn EntrySink) -> Re
             if kind != Seen::Directory {
                 return Err(err(Some(&shown), "member has an empty name".into()));
             }
-            skip(r, size + padding(size))
-                .map_err(|e| Error::member_io(archive, Some(&shown), &e))?;
+            skip(r, blocks).map_err(|e| Error::member_io(archive, Some(&shown), &e))?;
             continue;
         }
         match seen.get(&path) {
             Some(Seen::Directory) if kind == Seen::Directory => {
-                skip(r, size + padding(size))
-                    .map_err(|e| Error::member_io(archive, Some(&path), &e))?;
+                skip(r, blocks).map_err(|e| Error::member_io(archive, Some(&path), &e))?;
                 continue;
             }
             Some(_) => {
@@ -384,7 +389,7 @@ pub fn read_tar(r: &mut dyn Read, archive: &str, sink: &mut dyn EntrySink) -> Re
         }
         // A hard link counts as a regular file for later links to it.
         let remember = if typeflag == b'1' { Seen::File } else { kind };
-        skip(r, size + padding(size)).map_err(|e| Error::member_io(archive, Some(&path), &e))?;
+        skip(r, blocks).map_err(|e| Error::member_io(archive, Some(&path), &e))?;
         seen.insert(path, remember);
     }
 }
@@ -410,5 +415,53 @@ mod tests {
         assert_eq!(pax.size, Some(1234));
         assert!(parse_pax(b"99 path=x\n", &mut Pax::default()).is_err());
         assert!(parse_pax(b"garbage", &mut Pax::default()).is_err());
+    }
+
+    #[derive(Default)]
+    struct Nothing;
+
+    impl EntrySink for Nothing {
+        fn file(&mut self, _: &str, body: &mut dyn Read) -> io::Result<()> {
+            io::copy(body, &mut io::sink()).map(drop)
+        }
+        fn hard_link(&mut self, _: &str, _: &str) {}
+        fn other(&mut self, _: &str, _: EntryKind) {}
+        fn warn(&mut self, _: Diagnostic) {}
+    }
+
+    /// A ustar header for `name` of type `typeflag`, with `size` as its size field.
+    fn header(name: &[u8], typeflag: u8, size: [u8; 12]) -> [u8; BLOCK] {
+        let mut h = [0u8; BLOCK];
+        h[..name.len()].copy_from_slice(name);
+        h[100..108].copy_from_slice(b"0000755\0");
+        h[124..136].copy_from_slice(&size);
+        h[148..156].fill(b' ');
+        h[156] = typeflag;
+        h[257..265].copy_from_slice(b"ustar\x0000");
+        let sum: u32 = h.iter().map(|&b| u32::from(b)).sum();
+        h[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+        h
+    }
+
+    /// Found reading `read_tar` while writing the `tar` fuzz target: a member whose data is
+    /// skipped, declaring 2^64 - 1 bytes in base-256, overflowed `size + padding` (a panic with
+    /// overflow checks; without them the sum wrapped to 0 and the reader went on as if the
+    /// member had no data).
+    #[test]
+    fn size_within_a_block_of_2_pow_64_is_refused() {
+        let mut size = [0xff; 12];
+        size[..4].copy_from_slice(&[0x80, 0, 0, 0]);
+        for (name, typeflag) in [(&b"d/"[..], b'5'), (b"l", b'2'), (b"v", b'V')] {
+            let tar = header(name, typeflag, size);
+            assert!(header_checksum_ok(&tar));
+            let e = read_tar(&mut &tar[..], "huge.tar", &mut Nothing).expect_err("refused");
+            assert_eq!(
+                e.to_string(),
+                format!(
+                    "huge.tar: member `{}`: size 18446744073709551615 is larger than any archive",
+                    escape_bytes(name)
+                )
+            );
+        }
     }
 }
