@@ -586,6 +586,49 @@ fn git_ignore_rules_apply_in_a_work_tree() {
 }
 
 #[test]
+fn a_tree_in_a_directory_its_work_tree_ignores_is_read_whole() {
+    // A source tree unpacked into another project's ignored build directory: that project's
+    // ignore rules would hide every file, so they do not apply.
+    let outer = tempfile::tempdir().expect("tempdir");
+    std::fs::write(outer.path().join(".gitignore"), "build/\n").expect("write");
+    git(outer.path(), &["init", "-q"]);
+    let p = Project::new(
+        &[("vendor/foo/a.c", b"a"), ("vendor/foo/b.o", b"o")],
+        FOO_CONFIG,
+        vec![package("foo", "1.0")],
+    );
+    let inner = outer.path().join("build/proj");
+    std::fs::create_dir_all(outer.path().join("build")).expect("mkdir");
+    let copy = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(&p.root)
+        .arg(&inner)
+        .status()
+        .expect("cp runs");
+    assert!(copy.success());
+    let out = bomsmith()
+        .args(["vendor", "regen"])
+        .arg(&inner)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sbom: Value =
+        serde_json::from_slice(&std::fs::read(inner.join("sbom.spdx.json")).expect("read"))
+            .expect("json");
+    let names: Vec<&str> = sbom["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .map(|f| f["fileName"].as_str().expect("name"))
+        .collect();
+    assert_eq!(names, ["vendor/foo/a.c", "vendor/foo/b.o"]);
+}
+
+#[test]
 fn bad_configuration_and_documents_are_operational_errors() {
     let p = Project::new(
         &[("vendor/foo/a.c", b"a")],

@@ -2,7 +2,7 @@
 //! optionally only what git lists (tracked, or not ignored), and optionally only some
 //! directories of the tree.
 
-use super::git::{GitFiles, GitListing, in_work_tree};
+use super::git::{GitFiles, GitListing, ignored_by_its_work_tree, in_work_tree};
 use super::{EntryKind, EntrySink, TRACKED_FILE_MISSING};
 use crate::diag::{Diagnostic, Location};
 use crate::error::{Error, Result};
@@ -16,7 +16,8 @@ pub struct DirOptions {
     /// Directories (from the root) to read; empty for the whole tree.
     pub bases: Vec<String>,
     /// Only the files git lists: [`GitFiles::Tracked`] needs a git work tree; with
-    /// [`GitFiles::NotIgnored`] a tree outside git is read whole.
+    /// [`GitFiles::NotIgnored`] a tree outside git, or in a directory its work tree ignores, is
+    /// read whole.
     pub git: Option<GitFiles>,
 }
 
@@ -109,7 +110,8 @@ pub fn read_dir(root: &Path, options: &DirOptions, sink: &mut dyn EntrySink) -> 
     let bases = outermost(&options.bases);
     let listed = match options.git {
         None => None,
-        Some(GitFiles::NotIgnored) if !in_work_tree(root) => None,
+        // Outside git, or in a directory its work tree ignores, every file counts.
+        Some(GitFiles::NotIgnored) if !in_work_tree(root) || ignored_by_its_work_tree(root) => None,
         Some(which) => {
             let git = GitListing::spawn(root, which, &bases)?;
             Some(Listed::new(git.into_paths()?))

@@ -33,6 +33,20 @@ pub fn in_work_tree(dir: &Path) -> bool {
     abs.ancestors().any(|a| a.join(".git").exists())
 }
 
+/// True when the git work tree `dir` is in ignores `dir` itself (a source tree unpacked into
+/// another project's ignored build directory): that repository's rules are not the tree's own.
+pub fn ignored_by_its_work_tree(dir: &Path) -> bool {
+    Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["check-ignore", "-q", "."])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
 impl GitListing {
     /// Starts listing `which` files under `bases` (directories from `dir`; none or `""` for the
     /// whole tree), with paths relative to `dir`.

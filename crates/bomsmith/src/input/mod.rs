@@ -345,6 +345,21 @@ pub fn escape_bytes(raw: &[u8]) -> String {
     s
 }
 
+/// A sink that reads every body to its end and keeps nothing, for the readers' tests.
+#[cfg(test)]
+#[derive(Debug, Default)]
+pub(crate) struct Discard;
+
+#[cfg(test)]
+impl EntrySink for Discard {
+    fn file(&mut self, _: &str, body: &mut dyn Read) -> io::Result<()> {
+        io::copy(body, &mut io::sink()).map(drop)
+    }
+    fn hard_link(&mut self, _: &str, _: &str) {}
+    fn other(&mut self, _: &str, _: EntryKind) {}
+    fn warn(&mut self, _: Diagnostic) {}
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -375,17 +390,6 @@ mod tests {
         assert!(looks_like_zip(b"PK\x03\x04rest"));
     }
 
-    struct Nothing;
-
-    impl EntrySink for Nothing {
-        fn file(&mut self, _: &str, body: &mut dyn Read) -> io::Result<()> {
-            io::copy(body, &mut io::sink()).map(drop)
-        }
-        fn hard_link(&mut self, _: &str, _: &str) {}
-        fn other(&mut self, _: &str, _: EntryKind) {}
-        fn warn(&mut self, _: Diagnostic) {}
-    }
-
     /// An empty tar (its two end-of-archive blocks) as xz whose LZMA2 filter declares a
     /// dictionary of 4 GiB (property byte 40, at offset 16), which liblzma allocated in full
     /// before unpacking a byte. Found by reading the decoder set-up while writing the `tar`
@@ -405,7 +409,7 @@ mod tests {
             &XZ_4GIB_DICTIONARY,
             "bomb.tar.xz",
             &Limits::default(),
-            &mut Nothing,
+            &mut Discard,
         )
         .expect_err("refused");
         assert_eq!(
@@ -419,7 +423,7 @@ mod tests {
             xz[16] = property;
             let crc = crc32fast::hash(&xz[12..20]);
             xz[20..24].copy_from_slice(&crc.to_le_bytes());
-            let read = read_nested(&xz, "t.tar.xz", &Limits::default(), &mut Nothing);
+            let read = read_nested(&xz, "t.tar.xz", &Limits::default(), &mut Discard);
             assert_eq!(read.is_ok(), ok, "property {property}: {read:?}");
         }
     }
