@@ -7,14 +7,16 @@
 //! fills pooled buffers and hands them to worker threads (all cores but one), each of which
 //! hashes whole files. Memory is bounded by the buffers in flight, never by file size.
 
+use crate::error::{Error, Result};
 use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha512};
 use std::io::{self, Read};
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 use std::thread::JoinHandle;
 
 /// Size of one buffer handed from the reader to a hashing worker.
-const CHUNK: usize = 256 * 1024;
+const CHUNK: usize = 64 * 1024;
 /// Buffers a worker may have queued before the reader waits for it.
 const QUEUE: usize = 16;
 
@@ -86,45 +88,17 @@ impl Hashers {
     }
 }
 
-/// The CRLF-as-LF digests of a stream, kept beside the plain ones until the end says which
-/// apply.
-#[derive(Debug, Clone)]
+/// The CRLF-as-LF side of a digest pass. Until a file's first CRLF both digests are the same,
+/// so bytes are hashed once; at the first CRLF the plain hashers are cloned and from then on the
+/// CRLF-as-LF ones skip the CR of each CRLF. Only files with CRLF pay for two digests.
+#[derive(Debug, Clone, Default)]
 struct CrlfAsLf {
-    hashers: Hashers,
-    /// The previous block ended with a CR whose fate depends on the next byte.
-    pending_cr: bool,
-    saw_crlf: bool,
+    /// The CRLF-as-LF digests, once a CRLF was seen.
+    normalized: Option<Hashers>,
+    /// A CR ended the last block and the next byte decides what it is. Before the first CRLF
+    /// no hasher has it yet; after, only the CRLF-as-LF one lacks it.
+    held_cr: bool,
     saw_nul: bool,
-}
-
-impl CrlfAsLf {
-    fn update(&mut self, data: &[u8]) {
-        if data.is_empty() {
-            return;
-        }
-        self.saw_nul |= memchr::memchr(0, data).is_some();
-        let mut rest = data;
-        if std::mem::take(&mut self.pending_cr) {
-            if rest[0] == b'\n' {
-                self.saw_crlf = true;
-            } else {
-                self.hashers.update(b"\r");
-            }
-        }
-        while let Some(i) = memchr::memchr(b'\r', rest) {
-            self.hashers.update(&rest[..i]);
-            match rest.get(i + 1) {
-                None => {
-                    self.pending_cr = true;
-                    return;
-                }
-                Some(b'\n') => self.saw_crlf = true,
-                Some(_) => self.hashers.update(b"\r"),
-            }
-            rest = &rest[i + 1..];
-        }
-        self.hashers.update(rest);
-    }
 }
 
 /// Hashes a byte stream with all requested algorithms at once.
@@ -140,37 +114,102 @@ impl MultiHasher {
     pub fn new(set: DigestSet) -> Self {
         MultiHasher {
             plain: Hashers::new(set.sha512),
-            crlf_as_lf: (set.line_endings == LineEndings::CrlfAsLf).then(|| {
-                Box::new(CrlfAsLf {
-                    hashers: Hashers::new(set.sha512),
-                    pending_cr: false,
-                    saw_crlf: false,
-                    saw_nul: false,
-                })
-            }),
+            crlf_as_lf: (set.line_endings == LineEndings::CrlfAsLf)
+                .then(|| Box::new(CrlfAsLf::default())),
             size: 0,
         }
     }
 
     /// Feeds bytes.
     pub fn update(&mut self, data: &[u8]) {
-        self.plain.update(data);
-        if let Some(n) = &mut self.crlf_as_lf {
-            n.update(data);
-        }
         self.size += data.len() as u64;
+        let Some(c) = self.crlf_as_lf.as_deref_mut() else {
+            self.plain.update(data);
+            return;
+        };
+        if data.is_empty() {
+            return;
+        }
+        c.saw_nul |= memchr::memchr(0, data).is_some();
+        let mut rest = data;
+        if std::mem::take(&mut c.held_cr) {
+            let crlf = rest[0] == b'\n';
+            match &mut c.normalized {
+                // The first CRLF, across two blocks: the digests part ways before its CR.
+                None if crlf => {
+                    c.normalized = Some(self.plain.clone());
+                    self.plain.update(b"\r");
+                }
+                None => self.plain.update(b"\r"),
+                Some(n) if !crlf => n.update(b"\r"),
+                Some(_) => {}
+            }
+        }
+        if c.normalized.is_none() {
+            match memchr::memmem::find(rest, b"\r\n") {
+                None => {
+                    // A final CR may start a CRLF with the next block: hold it back.
+                    match rest.split_last() {
+                        Some((b'\r', head)) => {
+                            self.plain.update(head);
+                            c.held_cr = true;
+                        }
+                        _ => self.plain.update(rest),
+                    }
+                    return;
+                }
+                Some(i) => {
+                    self.plain.update(&rest[..i]);
+                    c.normalized = Some(self.plain.clone());
+                    rest = &rest[i..];
+                }
+            }
+        }
+        // Two digests: the plain one takes every byte, the other every byte but the CR of
+        // each CRLF.
+        self.plain.update(rest);
+        let Some(n) = c.normalized.as_mut() else {
+            return;
+        };
+        while let Some(i) = memchr::memchr(b'\r', rest) {
+            n.update(&rest[..i]);
+            match rest.get(i + 1) {
+                None => {
+                    c.held_cr = true;
+                    return;
+                }
+                Some(b'\n') => {}
+                Some(_) => n.update(b"\r"),
+            }
+            rest = &rest[i + 1..];
+        }
+        n.update(rest);
     }
 
     /// The digests of everything fed so far.
-    pub fn finish(self) -> Digests {
-        match self.crlf_as_lf {
-            Some(mut n) if n.saw_crlf && !n.saw_nul => {
-                if n.pending_cr {
-                    n.hashers.update(b"\r");
+    pub fn finish(mut self) -> Digests {
+        let Some(c) = self.crlf_as_lf.take() else {
+            return self.plain.finish(self.size);
+        };
+        let CrlfAsLf {
+            normalized,
+            held_cr,
+            saw_nul,
+        } = *c;
+        match normalized {
+            Some(mut n) if !saw_nul => {
+                if held_cr {
+                    n.update(b"\r");
                 }
-                n.hashers.finish(self.size)
+                n.finish(self.size)
             }
-            _ => self.plain.finish(self.size),
+            Some(_) => self.plain.finish(self.size),
+            None => {
+                if held_cr {
+                    self.plain.update(b"\r");
+                }
+                self.plain.finish(self.size)
+            }
         }
     }
 }
@@ -259,47 +298,110 @@ struct Chunk {
     last: bool,
 }
 
-/// Hashes files on worker threads while the calling thread reads them.
+/// Work for a hashing thread.
+enum Job {
+    /// Bytes the calling thread read (from an archive member, say).
+    Chunk(Chunk),
+    /// Files on disk the worker reads itself, so files of a directory are read in parallel;
+    /// sent a few at a time, so a worker is not woken for each small file.
+    Files(Vec<(usize, PathBuf)>),
+}
+
+/// Files handed to a worker at once.
+const FILE_BATCH: usize = 8;
+
+/// What a hashing thread reports for one file.
+type Outcome = (usize, std::result::Result<Digests, (PathBuf, io::Error)>);
+
+/// Hashes files on worker threads: bytes the calling thread reads (it decompresses an archive
+/// meanwhile), or files of a directory the workers read themselves.
 #[derive(Debug)]
 pub struct HashPool {
-    senders: Vec<SyncSender<Chunk>>,
+    senders: Vec<SyncSender<Job>>,
     handles: Vec<JoinHandle<()>>,
     spare_rx: Receiver<Vec<u8>>,
-    results_rx: Receiver<(usize, Digests)>,
+    results_rx: Receiver<Outcome>,
     next_worker: usize,
     next_index: usize,
+    /// Buffers made so far; past [`HashPool::max_buffers`] the reader waits for a spare one.
+    buffers: usize,
+    /// Files queued by path, not yet handed to a worker.
+    batch: Vec<(usize, PathBuf)>,
+}
+
+impl std::fmt::Debug for Job {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Job::Chunk(c) => write!(f, "Chunk({}, {} bytes)", c.index, c.len),
+            Job::Files(files) => write!(f, "Files({})", files.len()),
+        }
+    }
+}
+
+/// Reads the file at `path` and digests it, reusing `buf`.
+fn hash_file(path: &Path, set: DigestSet, buf: &mut Vec<u8>) -> io::Result<Digests> {
+    let mut file = std::fs::File::open(path)?;
+    buf.resize(CHUNK, 0);
+    let mut h = MultiHasher::new(set);
+    loop {
+        match file.read(buf) {
+            Ok(0) => return Ok(h.finish()),
+            Ok(n) => h.update(&buf[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 impl HashPool {
-    /// A pool with one worker per core but one (at least one), computing `set`.
-    pub fn new(set: DigestSet) -> Self {
+    /// A pool computing `set`: with `busy_reader` (the reading thread decompresses, the
+    /// critical path), one worker per core but one; otherwise one per core.
+    pub fn new(set: DigestSet, busy_reader: bool) -> Self {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        Self::with_workers(cores.saturating_sub(1).max(1), set)
+        let workers = if busy_reader {
+            cores.saturating_sub(1)
+        } else {
+            cores
+        };
+        Self::with_workers(workers.max(1), set)
     }
 
     /// A pool with exactly `workers` hashing threads.
     pub fn with_workers(workers: usize, set: DigestSet) -> Self {
         let (spare_tx, spare_rx) = channel::<Vec<u8>>();
-        let (results_tx, results_rx) = channel();
+        let (results_tx, results_rx) = channel::<Outcome>();
         let mut senders = Vec::new();
         let mut handles = Vec::new();
         for _ in 0..workers.max(1) {
-            let (tx, rx) = sync_channel::<Chunk>(QUEUE);
+            let (tx, rx) = sync_channel::<Job>(QUEUE);
             let spare_tx: Sender<Vec<u8>> = spare_tx.clone();
             let results_tx = results_tx.clone();
             handles.push(std::thread::spawn(move || {
                 let mut current: Option<MultiHasher> = None;
-                for chunk in rx {
-                    let h = current.get_or_insert_with(|| MultiHasher::new(set));
-                    h.update(&chunk.buf[..chunk.len]);
-                    if chunk.last
-                        && let Some(h) = current.take()
-                        && results_tx.send((chunk.index, h.finish())).is_err()
-                    {
-                        return;
+                let mut own = Vec::new();
+                for job in rx {
+                    match job {
+                        Job::Chunk(chunk) => {
+                            let h = current.get_or_insert_with(|| MultiHasher::new(set));
+                            h.update(&chunk.buf[..chunk.len]);
+                            let done = chunk.last.then(|| current.take()).flatten();
+                            // The pool may be gone at shutdown; the buffer is then just freed.
+                            let _ = spare_tx.send(chunk.buf);
+                            if let Some(h) = done
+                                && results_tx.send((chunk.index, Ok(h.finish()))).is_err()
+                            {
+                                return;
+                            }
+                        }
+                        Job::Files(files) => {
+                            for (index, path) in files {
+                                let r = hash_file(&path, set, &mut own).map_err(|e| (path, e));
+                                if results_tx.send((index, r)).is_err() {
+                                    return;
+                                }
+                            }
+                        }
                     }
-                    // The pool may already be gone at shutdown; the buffer is then just freed.
-                    let _ = spare_tx.send(chunk.buf);
                 }
             }));
             senders.push(tx);
@@ -311,11 +413,60 @@ impl HashPool {
             results_rx,
             next_worker: 0,
             next_index: 0,
+            buffers: 0,
+            batch: Vec::new(),
         }
     }
 
-    fn buffer(&self) -> Vec<u8> {
-        self.spare_rx.try_recv().unwrap_or_else(|_| vec![0; CHUNK])
+    /// Buffers in flight at most: a few per worker keep every worker busy; more would only
+    /// cost fresh (zeroed) memory for each small file while the workers catch up.
+    fn max_buffers(&self) -> usize {
+        4 * self.senders.len() + 2
+    }
+
+    fn buffer(&mut self) -> Vec<u8> {
+        if let Ok(b) = self.spare_rx.try_recv() {
+            return b;
+        }
+        if self.buffers >= self.max_buffers()
+            && let Ok(b) = self.spare_rx.recv()
+        {
+            return b;
+        }
+        self.buffers += 1;
+        vec![0; CHUNK]
+    }
+
+    /// The next file's index and worker.
+    fn next(&mut self) -> (usize, usize) {
+        let index = self.next_index;
+        self.next_index += 1;
+        let worker = self.next_worker;
+        self.next_worker = (self.next_worker + 1) % self.senders.len();
+        (index, worker)
+    }
+
+    /// Queues the file at `path` for a worker to read and hash. Returns its index in the
+    /// result of [`HashPool::finish`].
+    pub fn hash_file(&mut self, path: PathBuf) -> io::Result<usize> {
+        let index = self.next_index;
+        self.next_index += 1;
+        self.batch.push((index, path));
+        if self.batch.len() >= FILE_BATCH {
+            self.flush()?;
+        }
+        Ok(index)
+    }
+
+    /// Hands the queued files to the next worker.
+    fn flush(&mut self) -> io::Result<()> {
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        let worker = self.next_worker;
+        self.next_worker = (self.next_worker + 1) % self.senders.len();
+        let files = std::mem::take(&mut self.batch);
+        self.send(worker, Job::Files(files))
     }
 
     /// Reads `reader` to its end and queues its bytes for hashing. Returns the file's index in
@@ -326,10 +477,7 @@ impl HashPool {
         reader: &mut dyn Read,
         mut capture: Option<&mut Capture>,
     ) -> io::Result<(usize, u64)> {
-        let index = self.next_index;
-        self.next_index += 1;
-        let worker = self.next_worker;
-        self.next_worker = (self.next_worker + 1) % self.senders.len();
+        let (index, worker) = self.next();
         let mut total = 0u64;
         loop {
             let mut buf = self.buffer();
@@ -352,12 +500,12 @@ impl HashPool {
             }
             self.send(
                 worker,
-                Chunk {
+                Job::Chunk(Chunk {
                     index,
                     buf,
                     len: filled,
                     last: eof,
-                },
+                }),
             )?;
             if eof {
                 return Ok((index, total));
@@ -365,14 +513,16 @@ impl HashPool {
         }
     }
 
-    fn send(&self, worker: usize, chunk: Chunk) -> io::Result<()> {
+    fn send(&self, worker: usize, job: Job) -> io::Result<()> {
         self.senders[worker]
-            .send(chunk)
+            .send(job)
             .map_err(|_| io::Error::other("a hashing thread stopped unexpectedly"))
     }
 
-    /// Waits for all queued files and returns their digests, by index.
-    pub fn finish(self) -> io::Result<Vec<Digests>> {
+    /// Waits for all queued files and returns their digests, by index. A file a worker could
+    /// not read is an error naming it.
+    pub fn finish(mut self) -> Result<Vec<Digests>> {
+        self.flush().map_err(|e| Error::io("hashing", e))?;
         let HashPool {
             senders,
             handles,
@@ -381,16 +531,20 @@ impl HashPool {
             ..
         } = self;
         drop(senders);
+        let internal = |m: &str| Error::io("hashing", io::Error::other(m.to_owned()));
         for h in handles {
             h.join()
-                .map_err(|_| io::Error::other("a hashing thread panicked"))?;
+                .map_err(|_| internal("a hashing thread panicked"))?;
         }
         let mut out: Vec<Option<Digests>> = vec![None; next_index];
         for (i, d) in results_rx.try_iter() {
-            out[i] = Some(d);
+            match d {
+                Ok(d) => out[i] = Some(d),
+                Err((path, e)) => return Err(Error::io(path.display().to_string(), e)),
+            }
         }
         out.into_iter()
-            .map(|d| d.ok_or_else(|| io::Error::other("a file was queued but never hashed")))
+            .map(|d| d.ok_or_else(|| internal("a file was queued but never hashed")))
             .collect()
     }
 }
@@ -448,7 +602,7 @@ mod tests {
             line_endings: LineEndings::CrlfAsLf,
             ..DigestSet::default()
         };
-        let samples: [&[u8]; 7] = [
+        let samples: [&[u8]; 11] = [
             b"a\r\nb\r\n",
             b"lone\rcr\r\r\nx\r",
             b"no line endings",
@@ -456,20 +610,28 @@ mod tests {
             b"\r\n\r\n\r",
             b"",
             b"\r",
+            b"\r\n",
+            b"x\r\ny\r",
+            b"\r\r\n\r\r\n",
+            b"a\rb\r\nc\r\0",
         ];
         for data in samples {
             let want = digest_bytes(&cpython_rule(data), DigestSet::default());
-            for split in 0..=data.len() {
-                let mut h = MultiHasher::new(set);
-                h.update(&data[..split]);
-                h.update(&data[split..]);
-                let got = h.finish();
-                assert_eq!(
-                    (got.sha1, got.sha256),
-                    (want.sha1, want.sha256),
-                    "{data:?} split at {split}"
-                );
-                assert_eq!(got.size, data.len() as u64);
+            // Every way of cutting it into three blocks.
+            for i in 0..=data.len() {
+                for j in i..=data.len() {
+                    let mut h = MultiHasher::new(set);
+                    h.update(&data[..i]);
+                    h.update(&data[i..j]);
+                    h.update(&data[j..]);
+                    let got = h.finish();
+                    assert_eq!(
+                        (got.sha1, got.sha256),
+                        (want.sha1, want.sha256),
+                        "{data:?} cut at {i} and {j}"
+                    );
+                    assert_eq!(got.size, data.len() as u64);
+                }
             }
         }
         // Known answer: SHA-1 of "a\nb\n", from `printf 'a\nb\n' | sha1sum`.

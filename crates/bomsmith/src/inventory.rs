@@ -7,7 +7,7 @@ use crate::diag::Diagnostic;
 use crate::digest::{Capture, DigestSet, Digests, HashPool};
 use crate::error::{Error, Result};
 use crate::glob::{Excludes, Glob};
-use crate::input::{self, Artifact, EntryKind, EntrySink, InputKind, ReadOptions};
+use crate::input::{self, Artifact, EntryKind, EntrySink, InputKind, OpenedWhenRead, ReadOptions};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Read};
@@ -99,7 +99,6 @@ struct Collector<'a> {
     diagnostics: Vec<Diagnostic>,
     captured: HashMap<String, Capture>,
     excluded: usize,
-    bytes: u64,
 }
 
 /// `path` without its first component, when it has more than one.
@@ -117,9 +116,10 @@ impl Collector<'_> {
 
 impl EntrySink for Collector<'_> {
     fn file(&mut self, path: &str, body: &mut dyn Read) -> io::Result<()> {
+        // Excluded files of a directory are not even read (archives exclude once the names
+        // are final, at the end).
         if self.final_names && self.options.excludes.covers(path) {
             self.excluded += 1;
-            io::copy(body, &mut io::sink())?;
             return Ok(());
         }
         let hash = match &self.options.hash_only {
@@ -138,7 +138,7 @@ impl EntrySink for Collector<'_> {
             self.records.push((path.to_owned(), Source::Unhashed));
             return Ok(());
         }
-        let (index, n) = if capture {
+        let (index, _) = if capture {
             let mut cap = Capture::with_limit(CAPTURE_LIMIT);
             let r = self.pool.hash_reader(body, Some(&mut cap))?;
             self.captured.insert(path.to_owned(), cap);
@@ -146,7 +146,23 @@ impl EntrySink for Collector<'_> {
         } else {
             self.pool.hash_reader(body, None)?
         };
-        self.bytes += n;
+        self.records.push((path.to_owned(), Source::Hashed(index)));
+        Ok(())
+    }
+
+    fn file_at(&mut self, path: &str, full: &Path) -> io::Result<()> {
+        // A file a worker can read and hash itself, when nothing else is wanted of it.
+        let plain = !self.options.excludes.covers(path)
+            && !(self.capture)(path)
+            && self
+                .options
+                .hash_only
+                .as_ref()
+                .is_none_or(|globs| globs.iter().any(|g| g.matches(path)));
+        if !plain {
+            return self.file(path, &mut OpenedWhenRead::new(full));
+        }
+        let index = self.pool.hash_file(full.to_owned())?;
         self.records.push((path.to_owned(), Source::Hashed(index)));
         Ok(())
     }
@@ -166,6 +182,12 @@ impl EntrySink for Collector<'_> {
 
     fn warn(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
+    }
+
+    fn retract(&mut self, unlisted: &dyn Fn(&str) -> bool) {
+        self.records.retain(|(p, _)| !unlisted(p));
+        self.others.retain(|(p, _)| !unlisted(p));
+        self.captured.retain(|p, _| !unlisted(p));
     }
 }
 
@@ -197,7 +219,7 @@ impl Inventory {
         let kind = input::detect(path)?;
         let is_dir = kind == InputKind::Directory;
         let mut collector = Collector {
-            pool: HashPool::new(options.digests),
+            pool: HashPool::new(options.digests, !is_dir),
             options,
             capture,
             final_names: is_dir,
@@ -206,7 +228,6 @@ impl Inventory {
             diagnostics: Vec::new(),
             captured: HashMap::new(),
             excluded: 0,
-            bytes: 0,
         };
         let artifact = input::read_input(path, kind, &options.read, &mut collector)?;
         let Collector {
@@ -216,10 +237,9 @@ impl Inventory {
             diagnostics,
             captured,
             mut excluded,
-            bytes,
             ..
         } = collector;
-        let digests = pool.finish().map_err(|e| Error::io(&shown, e))?;
+        let digests = pool.finish()?;
         let mut digests: Vec<Option<Digests>> = digests.into_iter().map(Some).collect();
 
         // Hard links take their target's digests; targets were checked when the link was
@@ -239,7 +259,8 @@ impl Inventory {
             })
             .collect();
         let mut hard_links = 0;
-        let mut resolved: Vec<(&str, Option<usize>)> = Vec::with_capacity(records.len());
+        // (path, digests index, whether it is a hard link)
+        let mut resolved: Vec<(&str, Option<usize>, bool)> = Vec::with_capacity(records.len());
         for (p, s) in &records {
             let index = match s {
                 Source::Hashed(i) => Some(*i),
@@ -270,7 +291,7 @@ impl Inventory {
                     }
                 }
             };
-            resolved.push((p.as_str(), index));
+            resolved.push((p.as_str(), index, matches!(s, Source::LinkTo(_))));
         }
 
         let stripped_root = match options.strip_root {
@@ -279,7 +300,7 @@ impl Inventory {
             _ => common_root(
                 resolved
                     .iter()
-                    .map(|(p, _)| *p)
+                    .map(|(p, _, _)| *p)
                     .chain(others.iter().map(|(p, _)| p.as_str())),
             ),
         };
@@ -294,11 +315,15 @@ impl Inventory {
             }
         };
         let mut files: Vec<FileEntry> = Vec::with_capacity(resolved.len());
-        for (p, index) in &resolved {
+        let mut bytes = 0u64;
+        for (p, index, link) in &resolved {
             let path = final_name(p);
             if !is_dir && options.excludes.covers(&path) {
                 excluded += 1;
                 continue;
+            }
+            if let (Some(i), false) = (index, link) {
+                bytes += digests[*i].as_ref().map_or(0, |d| d.size);
             }
             // A file linked to keeps its digests for the links; clone only for links.
             let digests = index.and_then(|i| {

@@ -8,7 +8,7 @@ use crate::diag::{Diagnostic, Location};
 use crate::error::{Error, Result};
 use std::collections::HashSet;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Which files of a directory tree are read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -88,41 +88,188 @@ impl Listed {
     }
 }
 
-/// A file opened on its first read: many sinks list a file without reading it.
-struct Lazy<'a> {
-    path: &'a Path,
-    file: Option<fs::File>,
+/// One entry met by the walk.
+struct Item {
+    rel: String,
+    path: PathBuf,
+    ft: fs::FileType,
 }
 
-impl std::io::Read for Lazy<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let file = match &mut self.file {
-            Some(f) => f,
-            None => self.file.insert(fs::File::open(self.path)?),
+/// What decides which walked entries count: everything, or git's listing. While git still
+/// runs, entries either wait for it in walk order (`Holding`: a release tree's tracked files,
+/// where walking and hashing untracked build output would be the larger waste), or go on at
+/// once and are retracted if git does not list them (`Speculating`: a developer's tree, whose
+/// few ignored files cost less than waiting for git).
+enum Gate {
+    All,
+    Holding {
+        git: GitListing,
+        held: Vec<Item>,
+    },
+    Speculating {
+        git: GitListing,
+        /// Directories met so far (a listed one is a submodule).
+        dirs: Vec<String>,
+        /// Entries handed on so far.
+        handed: Vec<String>,
+    },
+    Listed(Listed),
+}
+
+/// Whether the walk goes into a directory.
+#[derive(PartialEq, Eq)]
+enum Descend {
+    Yes,
+    No,
+}
+
+impl Gate {
+    /// Takes git's listing once it is in (waiting for it with `block`): entries held until then
+    /// go on, entries handed on that git does not list are retracted.
+    fn settle(
+        &mut self,
+        root: &Path,
+        block: bool,
+        seen: &mut HashSet<String>,
+        sink: &mut dyn EntrySink,
+    ) -> Result<()> {
+        let polled = match self {
+            Gate::Holding { git, .. } | Gate::Speculating { git, .. } if !block => {
+                match git.poll()? {
+                    Some(paths) => Some(paths),
+                    None => return Ok(()),
+                }
+            }
+            Gate::Holding { .. } | Gate::Speculating { .. } => None,
+            Gate::All | Gate::Listed(_) => return Ok(()),
         };
-        file.read(buf)
+        match std::mem::replace(self, Gate::All) {
+            Gate::Holding { git, held } => {
+                let paths = match polled {
+                    Some(paths) => paths,
+                    None => git.wait()?,
+                };
+                *self = Gate::Listed(Listed::new(paths));
+                for item in held {
+                    self.offer(item, seen, sink)?;
+                }
+            }
+            Gate::Speculating { git, dirs, handed } => {
+                let paths = match polled {
+                    Some(paths) => paths,
+                    None => git.wait()?,
+                };
+                // Nothing listed by a work tree that ignores this very directory: its rules
+                // are not the tree's own, so every file counts.
+                if paths.is_empty() && ignored_by_its_work_tree(root) {
+                    return Ok(());
+                }
+                let listed = Listed::new(paths);
+                if handed.iter().any(|p| !listed.paths.contains(p)) {
+                    sink.retract(&|p: &str| !listed.paths.contains(p));
+                }
+                for d in dirs.iter().filter(|d| listed.paths.contains(*d)) {
+                    sink.other(d, EntryKind::Submodule);
+                }
+                *self = Gate::Listed(listed);
+            }
+            other => *self = other,
+        }
+        Ok(())
     }
+
+    /// Hands `item` on if it counts; for a directory, says whether to walk into it.
+    fn offer(
+        &mut self,
+        item: Item,
+        seen: &mut HashSet<String>,
+        sink: &mut dyn EntrySink,
+    ) -> Result<Descend> {
+        match self {
+            Gate::Holding { held, .. } => {
+                held.push(item);
+                Ok(Descend::Yes)
+            }
+            Gate::Speculating { dirs, handed, .. } => {
+                if item.ft.is_dir() {
+                    dirs.push(item.rel);
+                } else {
+                    handed.push(item.rel.clone());
+                    hand_on(item, sink)?;
+                }
+                Ok(Descend::Yes)
+            }
+            Gate::All => {
+                if !(item.ft.is_dir() && item.rel.is_empty()) {
+                    hand_on(item, sink)?;
+                }
+                Ok(Descend::Yes)
+            }
+            Gate::Listed(listed) => {
+                let rel = &item.rel;
+                if item.ft.is_dir() {
+                    // A listed directory is a submodule (a gitlink); one that holds nothing
+                    // listed is not walked.
+                    if listed.paths.contains(rel) {
+                        seen.insert(rel.clone());
+                        sink.other(rel, EntryKind::Submodule);
+                        return Ok(Descend::No);
+                    }
+                    let holds = rel.is_empty() || listed.dirs.contains(rel);
+                    return Ok(if holds { Descend::Yes } else { Descend::No });
+                }
+                if listed.paths.contains(rel) {
+                    seen.insert(rel.clone());
+                    hand_on(item, sink)?;
+                }
+                Ok(Descend::Yes)
+            }
+        }
+    }
+}
+
+/// Hands one entry to the sink (a regular file as a reader that opens it when first read).
+fn hand_on(item: Item, sink: &mut dyn EntrySink) -> Result<()> {
+    let Item { rel, path, ft } = item;
+    if ft.is_symlink() {
+        sink.other(&rel, EntryKind::Symlink);
+    } else if ft.is_dir() {
+        sink.other(&rel, EntryKind::Directory);
+    } else if ft.is_file() {
+        sink.file_at(&rel, &path)
+            .map_err(|e| Error::io(path.display().to_string(), e))?;
+    } else {
+        sink.other(&rel, special_kind(&ft));
+    }
+    Ok(())
 }
 
 /// Walks the tree at `root` (only `options.bases` of it, when given), handing every entry to
-/// `sink` with its path from the root.
+/// `sink` with its path from the root. With git, its listing runs while the tree is walked
+/// (see [`Gate`]); once it is in, entries are filtered as they come and directories that hold
+/// nothing listed are not walked.
 pub fn read_dir(root: &Path, options: &DirOptions, sink: &mut dyn EntrySink) -> Result<()> {
     let bases = outermost(&options.bases);
-    let listed = match options.git {
-        None => None,
-        // Outside git, or in a directory its work tree ignores, every file counts.
-        Some(GitFiles::NotIgnored) if !in_work_tree(root) || ignored_by_its_work_tree(root) => None,
-        Some(which) => {
-            let git = GitListing::spawn(root, which, &bases)?;
-            Some(Listed::new(git.into_paths()?))
-        }
+    let mut gate = match options.git {
+        None => Gate::All,
+        Some(GitFiles::NotIgnored) if !in_work_tree(root) => Gate::All,
+        Some(GitFiles::NotIgnored) => Gate::Speculating {
+            git: GitListing::spawn(root, GitFiles::NotIgnored, &bases)?,
+            dirs: Vec::new(),
+            handed: Vec::new(),
+        },
+        Some(GitFiles::Tracked) => Gate::Holding {
+            git: GitListing::spawn(root, GitFiles::Tracked, &bases)?,
+            held: Vec::new(),
+        },
     };
     let mut seen: HashSet<String> = HashSet::new();
     for base in &bases {
-        walk_base(root, base, listed.as_ref(), &mut seen, sink)?;
+        walk_base(root, base, &mut gate, &mut seen, sink)?;
     }
+    gate.settle(root, true, &mut seen, sink)?;
     if options.git == Some(GitFiles::Tracked)
-        && let Some(listed) = &listed
+        && let Gate::Listed(listed) = &gate
     {
         let mut missing: Vec<&String> = listed
             .paths
@@ -144,7 +291,7 @@ pub fn read_dir(root: &Path, options: &DirOptions, sink: &mut dyn EntrySink) -> 
 fn walk_base(
     root: &Path,
     base: &str,
-    listed: Option<&Listed>,
+    gate: &mut Gate,
     seen: &mut HashSet<String>,
     sink: &mut dyn EntrySink,
 ) -> Result<()> {
@@ -188,41 +335,18 @@ fn walk_base(
             }
             continue;
         }
-        let rel = rel_path(root, entry.path())?;
         let ft = entry.file_type();
-        if let Some(listed) = listed {
-            if ft.is_dir() {
-                // A listed directory is a submodule (a gitlink); one that holds nothing listed
-                // is not walked.
-                if listed.paths.contains(&rel) {
-                    seen.insert(rel.clone());
-                    sink.other(&rel, EntryKind::Submodule);
-                    walk.skip_current_dir();
-                } else if !rel.is_empty() && !listed.dirs.contains(&rel) {
-                    walk.skip_current_dir();
-                }
-                continue;
-            }
-            if !listed.paths.contains(&rel) {
-                continue;
-            }
-            seen.insert(rel.clone());
+        if ft.is_dir() {
+            // A cheap moment to see whether git is done, so the rest can be pruned.
+            gate.settle(root, false, seen, sink)?;
         }
-        if ft.is_symlink() {
-            sink.other(&rel, EntryKind::Symlink);
-        } else if ft.is_dir() {
-            if !rel.is_empty() {
-                sink.other(&rel, EntryKind::Directory);
-            }
-        } else if ft.is_file() {
-            let mut body = Lazy {
-                path: entry.path(),
-                file: None,
-            };
-            sink.file(&rel, &mut body)
-                .map_err(|e| Error::io(entry.path().display().to_string(), e))?;
-        } else {
-            sink.other(&rel, special_kind(&ft));
+        let item = Item {
+            rel: rel_path(root, entry.path())?,
+            path: entry.into_path(),
+            ft,
+        };
+        if gate.offer(item, seen, sink)? == Descend::No {
+            walk.skip_current_dir();
         }
     }
     Ok(())

@@ -1,10 +1,12 @@
 //! The one way bomsmith asks git which files of a work tree count: `git ls-files`, started
-//! early so it runs while the caller does other work, its output read once.
+//! early so it runs while the tree is walked, its output read by a thread of its own (so git
+//! never waits on a full pipe) and parsed once.
 
 use crate::error::{Error, GitFailure, Result};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Output, Stdio};
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 /// Which files git is asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,12 +19,11 @@ pub enum GitFiles {
     NotIgnored,
 }
 
-/// A `git ls-files` under way, or finished.
+/// A `git ls-files` under way.
 #[derive(Debug)]
 pub struct GitListing {
     dir: PathBuf,
-    child: Option<Child>,
-    paths: HashSet<String>,
+    done: Receiver<std::io::Result<Output>>,
 }
 
 /// True when `dir` is inside a git work tree (a `.git` in it or one of its ancestors).
@@ -70,47 +71,68 @@ impl GitListing {
                 failure: GitFailure::NotRun,
                 message: format!("cannot run git: {e}"),
             })?;
+        let (tx, done) = channel();
+        std::thread::spawn(move || {
+            // The receiver may be gone (an error elsewhere ended the walk): nothing to tell.
+            let _ = tx.send(child.wait_with_output());
+        });
         Ok(GitListing {
             dir: dir.to_owned(),
-            child: Some(child),
-            paths: HashSet::new(),
+            done,
         })
+    }
+
+    /// The listed paths if git has finished, without waiting.
+    pub fn poll(&self) -> Result<Option<HashSet<String>>> {
+        match self.done.try_recv() {
+            Ok(out) => self.parse(out).map(Some),
+            Err(TryRecvError::Empty) => Ok(None),
+            Err(TryRecvError::Disconnected) => Err(self.lost()),
+        }
     }
 
     /// The listed paths (waits for git). Names that are not UTF-8 are refused: SBOM file names
     /// must be.
-    pub fn into_paths(mut self) -> Result<HashSet<String>> {
-        self.paths()?;
-        Ok(self.paths)
+    pub fn wait(self) -> Result<HashSet<String>> {
+        match self.done.recv() {
+            Ok(out) => self.parse(out),
+            Err(_) => Err(self.lost()),
+        }
     }
 
-    /// The listed paths (waits for git the first time).
-    pub fn paths(&mut self) -> Result<&HashSet<String>> {
-        if let Some(child) = self.child.take() {
-            let shown = self.dir.display().to_string();
-            let out = child.wait_with_output().map_err(|e| Error::Git {
-                dir: shown.clone(),
-                failure: GitFailure::NotRun,
-                message: format!("cannot run git: {e}"),
-            })?;
-            if !out.status.success() {
-                return Err(Error::Git {
-                    dir: shown,
-                    failure: GitFailure::Failed,
-                    message: format!(
-                        "git ls-files failed: {}",
-                        String::from_utf8_lossy(&out.stderr).trim()
-                    ),
-                });
-            }
-            for raw in out.stdout.split(|&b| b == 0).filter(|p| !p.is_empty()) {
-                let path = std::str::from_utf8(raw).map_err(|_| Error::Unsupported {
-                    path: format!("{shown}/{}", super::escape_bytes(raw)),
-                    message: "file name is not valid UTF-8; SPDX file names must be".into(),
-                })?;
-                self.paths.insert(path.to_owned());
-            }
+    fn lost(&self) -> Error {
+        Error::Git {
+            dir: self.dir.display().to_string(),
+            failure: GitFailure::NotRun,
+            message: "git's output was lost".into(),
         }
-        Ok(&self.paths)
+    }
+
+    fn parse(&self, out: std::io::Result<Output>) -> Result<HashSet<String>> {
+        let shown = self.dir.display().to_string();
+        let out = out.map_err(|e| Error::Git {
+            dir: shown.clone(),
+            failure: GitFailure::NotRun,
+            message: format!("cannot run git: {e}"),
+        })?;
+        if !out.status.success() {
+            return Err(Error::Git {
+                dir: shown,
+                failure: GitFailure::Failed,
+                message: format!(
+                    "git ls-files failed: {}",
+                    String::from_utf8_lossy(&out.stderr).trim()
+                ),
+            });
+        }
+        let mut paths = HashSet::new();
+        for raw in out.stdout.split(|&b| b == 0).filter(|p| !p.is_empty()) {
+            let path = std::str::from_utf8(raw).map_err(|_| Error::Unsupported {
+                path: format!("{shown}/{}", super::escape_bytes(raw)),
+                message: "file name is not valid UTF-8; SPDX file names must be".into(),
+            })?;
+            paths.insert(path.to_owned());
+        }
+        Ok(paths)
     }
 }

@@ -69,10 +69,46 @@ pub trait EntrySink {
     fn file(&mut self, path: &str, body: &mut dyn Read) -> io::Result<()>;
     /// A hard link at `path` to the earlier regular file `target`.
     fn hard_link(&mut self, path: &str, target: &str);
+    /// A regular file of a directory at `path`, which is `full` on disk: a sink that hashes
+    /// files may have them read and hashed elsewhere, in parallel. By default it is read
+    /// through [`EntrySink::file`], opened on its first read.
+    fn file_at(&mut self, path: &str, full: &Path) -> io::Result<()> {
+        self.file(path, &mut OpenedWhenRead::new(full))
+    }
     /// Something that is not a regular file.
     fn other(&mut self, path: &str, kind: EntryKind);
     /// A problem that does not stop the document from being complete and correct.
     fn warn(&mut self, diagnostic: Diagnostic);
+    /// Entries already handed on that turn out not to count (a directory read through git
+    /// hands files on before git's listing is in): the sink forgets every entry whose path
+    /// `unlisted` holds for. A sink that keeps nothing may ignore it.
+    fn retract(&mut self, unlisted: &dyn Fn(&str) -> bool) {
+        let _ = unlisted;
+    }
+}
+
+/// A file opened on its first read: many sinks list a file without reading it.
+#[derive(Debug)]
+pub struct OpenedWhenRead<'a> {
+    path: &'a Path,
+    file: Option<fs::File>,
+}
+
+impl<'a> OpenedWhenRead<'a> {
+    /// The file at `path`, not opened yet.
+    pub fn new(path: &'a Path) -> Self {
+        OpenedWhenRead { path, file: None }
+    }
+}
+
+impl Read for OpenedWhenRead<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let file = match &mut self.file {
+            Some(f) => f,
+            None => self.file.insert(fs::File::open(self.path)?),
+        };
+        file.read(buf)
+    }
 }
 
 /// Compression of a tar stream.

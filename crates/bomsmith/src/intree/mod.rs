@@ -168,16 +168,19 @@ pub fn run(root: &Path, config: &Config, options: &Options) -> Result<Outcome> {
             ),
         ));
     }
-    let inventory = take_inventory(root, &managed, options)?;
-    for sbom in managed {
+    // The tree is taken (git's listing, the walk, the hashing) while the documents are read.
+    let (inventory, documents) = std::thread::scope(|s| {
+        let inventory = s.spawn(|| take_inventory(root, &managed, options));
+        let documents = read_documents(root, &managed);
+        let inventory = inventory
+            .join()
+            .unwrap_or_else(|_| Err(Error::invalid("inventory", "the tree's reader panicked")));
+        (inventory, documents)
+    });
+    let (inventory, documents) = (inventory?, documents?);
+    for (sbom, old, mut doc) in documents {
         let rel = sbom.path.get_ref().clone();
         let full = root.join(&rel);
-        let old = match std::fs::read(&full) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !sbom.required => continue,
-            Err(e) => return Err(Error::io(full.display().to_string(), e)),
-        };
-        let mut doc = InTreeDoc::parse(&old, &rel)?;
         let before = doc.clone();
         let mut found = Vec::new();
         let tree = match (&sbom.externals, &inventory) {
@@ -223,6 +226,27 @@ pub fn run(root: &Path, config: &Config, options: &Options) -> Result<Outcome> {
             packages: doc.model().packages.len(),
         });
         out.diagnostics.extend(found);
+    }
+    Ok(out)
+}
+
+/// The managed documents that exist (an absent one that is not required is skipped): each
+/// with its bytes and its parse.
+fn read_documents<'c>(
+    root: &Path,
+    managed: &[&'c InTreeSbom],
+) -> Result<Vec<(&'c InTreeSbom, Vec<u8>, InTreeDoc)>> {
+    let mut out = Vec::new();
+    for sbom in managed {
+        let rel = sbom.path.get_ref();
+        let full = root.join(rel);
+        let old = match std::fs::read(&full) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !sbom.required => continue,
+            Err(e) => return Err(Error::io(full.display().to_string(), e)),
+        };
+        let doc = InTreeDoc::parse(&old, rel)?;
+        out.push((*sbom, old, doc));
     }
     Ok(out)
 }
