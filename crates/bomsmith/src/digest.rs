@@ -3,9 +3,11 @@
 //! line endings were LF (the rule of CPython's in-tree SBOM, so a Windows checkout gives the
 //! same digests as a Unix one).
 //!
-//! [`HashPool`] overlaps reading with hashing: the thread that decompresses and parses the input
-//! fills pooled buffers and hands them to worker threads (all cores but one), each of which
-//! hashes whole files. Memory is bounded by the buffers in flight, never by file size.
+//! [`HashPool`] overlaps reading with hashing. For an archive, the thread that decompresses and
+//! parses it fills recycled 64 KiB buffers (a few per worker in flight) and hands them to worker
+//! threads (all cores but one), each of which hashes whole files. For a directory, the workers
+//! (one per core) read the files themselves, a few paths at a time. Memory is bounded by the
+//! buffers in flight, never by file size.
 
 use crate::error::{Error, Result};
 use sha1::Sha1;
