@@ -6,17 +6,32 @@ use serde_json::Value;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
+/// The SPDX 2.2 JSON schema.
+pub const SPDX_22_SCHEMA: &str = include_str!("../schemas/spdx-2.2.schema.json");
 /// The SPDX 2.3 JSON schema.
 pub const SPDX_23_SCHEMA: &str = include_str!("../schemas/spdx-2.3.schema.json");
+/// The CycloneDX 1.2 JSON schema (the re-issue `bom-1.2b`).
+pub const CYCLONEDX_12_SCHEMA: &str = include_str!("../schemas/bom-1.2.schema.json");
+/// The CycloneDX 1.3 JSON schema (the re-issue `bom-1.3a`).
+pub const CYCLONEDX_13_SCHEMA: &str = include_str!("../schemas/bom-1.3.schema.json");
+/// The CycloneDX 1.4 JSON schema.
+pub const CYCLONEDX_14_SCHEMA: &str = include_str!("../schemas/bom-1.4.schema.json");
+/// The CycloneDX 1.5 JSON schema.
+pub const CYCLONEDX_15_SCHEMA: &str = include_str!("../schemas/bom-1.5.schema.json");
 /// The CycloneDX 1.6 JSON schema.
 pub const CYCLONEDX_16_SCHEMA: &str = include_str!("../schemas/bom-1.6.schema.json");
-/// The license identifiers CycloneDX accepts in `license.id` (its `spdx.schema.json`).
+/// The CycloneDX 1.7 JSON schema.
+pub const CYCLONEDX_17_SCHEMA: &str = include_str!("../schemas/bom-1.7.schema.json");
+/// The license identifiers CycloneDX accepts in `license.id` (its `spdx.schema.json`; every
+/// CycloneDX version refers to the same file, which only ever grows).
 pub const CYCLONEDX_SPDX_SCHEMA: &str = include_str!("../schemas/spdx.schema.json");
-/// The JSON signature format schema CycloneDX 1.6 refers to.
+/// The JSON signature format schema CycloneDX 1.4 to 1.7 refer to.
 pub const CYCLONEDX_JSF_SCHEMA: &str = include_str!("../schemas/jsf-0.82.schema.json");
+/// The cryptography definitions CycloneDX 1.7 refers to.
+pub const CYCLONEDX_CRYPTO_SCHEMA: &str = include_str!("../schemas/cryptography-defs.schema.json");
 
-/// The URIs under which the CycloneDX 1.6 schema refers to its companion schemas.
-pub const CYCLONEDX_REFERENCED: [(&str, &str); 2] = [
+/// The URIs under which the CycloneDX schemas refer to their companion schemas.
+pub const CYCLONEDX_REFERENCED: [(&str, &str); 3] = [
     (
         "http://cyclonedx.org/schema/spdx.schema.json",
         CYCLONEDX_SPDX_SCHEMA,
@@ -25,7 +40,144 @@ pub const CYCLONEDX_REFERENCED: [(&str, &str); 2] = [
         "http://cyclonedx.org/schema/jsf-0.82.schema.json",
         CYCLONEDX_JSF_SCHEMA,
     ),
+    (
+        "http://cyclonedx.org/schema/cryptography-defs.schema.json",
+        CYCLONEDX_CRYPTO_SCHEMA,
+    ),
 ];
+
+/// A specification version whose JSON documents bomsmith reads and judges, each with its own
+/// official schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Spec {
+    /// SPDX 2.2 (`"spdxVersion": "SPDX-2.2"`).
+    Spdx22,
+    /// SPDX 2.3.
+    Spdx23,
+    /// CycloneDX 1.2 (`"specVersion": "1.2"`).
+    CycloneDx12,
+    /// CycloneDX 1.3.
+    CycloneDx13,
+    /// CycloneDX 1.4.
+    CycloneDx14,
+    /// CycloneDX 1.5.
+    CycloneDx15,
+    /// CycloneDX 1.6.
+    CycloneDx16,
+    /// CycloneDX 1.7.
+    CycloneDx17,
+}
+
+impl Spec {
+    /// Every version, oldest first, SPDX before CycloneDX.
+    pub const ALL: [Spec; 8] = [
+        Spec::Spdx22,
+        Spec::Spdx23,
+        Spec::CycloneDx12,
+        Spec::CycloneDx13,
+        Spec::CycloneDx14,
+        Spec::CycloneDx15,
+        Spec::CycloneDx16,
+        Spec::CycloneDx17,
+    ];
+
+    /// True for the SPDX versions.
+    pub fn is_spdx(self) -> bool {
+        matches!(self, Spec::Spdx22 | Spec::Spdx23)
+    }
+
+    /// The version as documents state it: `SPDX-2.3` (`spdxVersion`), `1.6` (`specVersion`).
+    pub fn stated(self) -> &'static str {
+        match self {
+            Spec::Spdx22 => "SPDX-2.2",
+            Spec::Spdx23 => "SPDX-2.3",
+            Spec::CycloneDx12 => "1.2",
+            Spec::CycloneDx13 => "1.3",
+            Spec::CycloneDx14 => "1.4",
+            Spec::CycloneDx15 => "1.5",
+            Spec::CycloneDx16 => "1.6",
+            Spec::CycloneDx17 => "1.7",
+        }
+    }
+
+    /// Name and version for people: `SPDX 2.3`, `CycloneDX 1.6`.
+    pub fn title(self) -> String {
+        if self.is_spdx() {
+            format!("SPDX {}", &self.stated()[5..])
+        } else {
+            format!("CycloneDX {}", self.stated())
+        }
+    }
+
+    /// The SPDX version a document's `spdxVersion` states, if bomsmith reads it.
+    pub fn spdx(stated: &str) -> Option<Spec> {
+        [Spec::Spdx22, Spec::Spdx23]
+            .into_iter()
+            .find(|s| s.stated() == stated)
+    }
+
+    /// The CycloneDX version a BOM's `specVersion` states, if bomsmith reads it.
+    pub fn cyclonedx(stated: &str) -> Option<Spec> {
+        Spec::ALL
+            .into_iter()
+            .find(|s| !s.is_spdx() && s.stated() == stated)
+    }
+
+    /// The versions of the same format, oldest first, as `1.2, 1.3, …` for messages.
+    pub fn siblings(self) -> String {
+        Spec::ALL
+            .into_iter()
+            .filter(|s| s.is_spdx() == self.is_spdx())
+            .map(Spec::stated)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The official JSON schema's text.
+    pub fn schema_text(self) -> &'static str {
+        match self {
+            Spec::Spdx22 => SPDX_22_SCHEMA,
+            Spec::Spdx23 => SPDX_23_SCHEMA,
+            Spec::CycloneDx12 => CYCLONEDX_12_SCHEMA,
+            Spec::CycloneDx13 => CYCLONEDX_13_SCHEMA,
+            Spec::CycloneDx14 => CYCLONEDX_14_SCHEMA,
+            Spec::CycloneDx15 => CYCLONEDX_15_SCHEMA,
+            Spec::CycloneDx16 => CYCLONEDX_16_SCHEMA,
+            Spec::CycloneDx17 => CYCLONEDX_17_SCHEMA,
+        }
+    }
+
+    /// The official JSON schema, parsed once.
+    pub fn schema(self) -> &'static Value {
+        static PARSED: [OnceLock<Value>; 8] = [const { OnceLock::new() }; 8];
+        PARSED[self as usize]
+            .get_or_init(|| serde_json::from_str(self.schema_text()).unwrap_or(Value::Null))
+    }
+
+    /// The member names the schema allows on its definition `def` (the top level for `""`),
+    /// for readers that reject what the version does not have.
+    pub fn fields(self, def: &str) -> Vec<&'static str> {
+        let schema = self.schema();
+        let props = if def.is_empty() {
+            schema.get("properties")
+        } else {
+            schema
+                .get("definitions")
+                .and_then(|d| d.get(def))
+                .and_then(|d| d.get("properties"))
+        };
+        props
+            .and_then(Value::as_object)
+            .map(|m| m.keys().map(String::as_str).collect())
+            .unwrap_or_default()
+    }
+}
+
+impl std::fmt::Display for Spec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.title())
+    }
+}
 
 /// The SARIF 2.1.0 schema, bundled for the tests of the SARIF writer.
 #[cfg(test)]
@@ -34,13 +186,7 @@ pub(crate) const SARIF_210_SCHEMA: &str = include_str!("../schemas/sarif-2.1.0.s
 /// Version of the SPDX license list that license expressions in written documents refer to.
 pub const LICENSE_LIST_VERSION: &str = "3.22";
 
-/// The bundled CycloneDX 1.6 schema, parsed once.
-pub fn cyclonedx_schema() -> &'static Value {
-    static SCHEMA: OnceLock<Value> = OnceLock::new();
-    SCHEMA.get_or_init(|| serde_json::from_str(CYCLONEDX_16_SCHEMA).unwrap_or(Value::Null))
-}
-
-/// The license identifiers a CycloneDX 1.6 `license.id` may hold (the bundled
+/// The license identifiers a CycloneDX `license.id` may hold (the bundled
 /// `spdx.schema.json` enumeration).
 pub fn cyclonedx_license_ids() -> &'static HashSet<String> {
     static IDS: OnceLock<HashSet<String>> = OnceLock::new();
@@ -92,9 +238,44 @@ mod tests {
                 "spec/spdx-2.3/spdx-schema.json",
             ),
             (
+                "spdx-2.2.schema.json",
+                SPDX_22_SCHEMA,
+                "spec/spdx-2.2/schemas/spdx-schema.json",
+            ),
+            (
+                "bom-1.2.schema.json",
+                CYCLONEDX_12_SCHEMA,
+                "spec/cyclonedx/bom-1.2.schema.json",
+            ),
+            (
+                "bom-1.3.schema.json",
+                CYCLONEDX_13_SCHEMA,
+                "spec/cyclonedx/bom-1.3.schema.json",
+            ),
+            (
+                "bom-1.4.schema.json",
+                CYCLONEDX_14_SCHEMA,
+                "spec/cyclonedx/bom-1.4.schema.json",
+            ),
+            (
+                "bom-1.5.schema.json",
+                CYCLONEDX_15_SCHEMA,
+                "spec/cyclonedx/bom-1.5.schema.json",
+            ),
+            (
                 "bom-1.6.schema.json",
                 CYCLONEDX_16_SCHEMA,
                 "spec/cyclonedx/bom-1.6.schema.json",
+            ),
+            (
+                "bom-1.7.schema.json",
+                CYCLONEDX_17_SCHEMA,
+                "spec/cyclonedx/bom-1.7.schema.json",
+            ),
+            (
+                "cryptography-defs.schema.json",
+                CYCLONEDX_CRYPTO_SCHEMA,
+                "spec/cyclonedx/cryptography-defs.schema.json",
             ),
             (
                 "spdx.schema.json",
@@ -142,7 +323,16 @@ mod tests {
     #[test]
     fn license_list_and_expressions() {
         assert!(cyclonedx_license_ids().contains("Apache-2.0"));
-        assert!(cyclonedx_schema().get("definitions").is_some());
+        for spec in Spec::ALL {
+            assert!(spec.schema().is_object(), "{spec}");
+            assert!(!spec.fields("").is_empty(), "{spec}");
+        }
+        assert_eq!(Spec::cyclonedx("1.7"), Some(Spec::CycloneDx17));
+        assert_eq!(Spec::spdx("SPDX-2.2"), Some(Spec::Spdx22));
+        assert_eq!(Spec::spdx("SPDX-2.1"), None);
+        assert_eq!(Spec::cyclonedx("SPDX-2.3"), None);
+        assert_eq!(Spec::CycloneDx12.siblings(), "1.2, 1.3, 1.4, 1.5, 1.6, 1.7");
+        assert_eq!(Spec::Spdx22.title(), "SPDX 2.2");
         assert!(
             license_expression("MIT OR Apache-2.0")
                 .expect("valid")

@@ -369,7 +369,7 @@ fn convert_rejects_bad_input_with_file_and_place() {
         (
             "spec.json",
             r#"{"bomFormat": "CycloneDX", "specVersion": "2.0"}"#,
-            "/specVersion: CycloneDX `2.0` is not supported",
+            "/specVersion: CycloneDX `2.0` is not a version bomsmith reads",
         ),
         (
             "type.json",

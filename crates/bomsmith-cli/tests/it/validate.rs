@@ -176,7 +176,7 @@ fn each_crafted_spdx_document_breaks_exactly_its_rule() {
             },
             1,
         ),
-        ("SPDX002", |d| d["spdxVersion"] = json!("SPDX-2.2"), 1),
+        ("SPDX002", |d| d["spdxVersion"] = json!("SPDX-2.1"), 1),
         ("SPDX003", |d| d["dataLicense"] = json!("CC-BY-4.0"), 1),
         (
             "SPDX004",
@@ -381,7 +381,7 @@ fn crafted_cyclonedx_documents() {
         (&["CDX001"], |d| {
             d["components"][0]["type"] = json!("gadget")
         }),
-        (&["CDX002"], |d| d["specVersion"] = json!("1.5")),
+        (&["CDX002"], |d| d["specVersion"] = json!("1.1")),
         (&["CDX003"], |d| {
             let mut copy = d["components"][0].clone();
             copy["name"] = json!("lib-copy");

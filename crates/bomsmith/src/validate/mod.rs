@@ -83,6 +83,7 @@ impl Profile {
 }
 
 use crate::format::Kind;
+use crate::spec::Spec;
 
 /// Collects diagnostics while a document is checked; positions come later.
 #[derive(Debug, Default)]
@@ -120,8 +121,10 @@ pub struct Report {
     pub file: String,
     /// Its format, when it could be told.
     pub kind: Option<Kind>,
-    /// Its format version (`SPDX-2.3`, `1.6`), when stated.
+    /// Its format version as stated (`SPDX-2.3`, `1.6`), when stated.
     pub version: Option<String>,
+    /// The specification version it was judged by, when bomsmith knows the one it states.
+    pub spec: Option<Spec>,
     /// The problems, in document order.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -143,6 +146,7 @@ pub fn validate(file: &str, text: &[u8], profiles: &[Profile]) -> Report {
         file: file.to_owned(),
         kind: None,
         version: None,
+        spec: None,
         diagnostics: Vec::new(),
     };
     let doc: Value = match serde_json::from_slice(text) {
@@ -192,17 +196,44 @@ pub fn validate(file: &str, text: &[u8], profiles: &[Profile]) -> Report {
                     ),
                 );
             }
-            match kind {
-                Kind::Spdx => {
-                    report.version = doc["spdxVersion"].as_str().map(str::to_owned);
-                    spdx::check(&doc, &mut sink);
-                    schema::check(schema::Schema::Spdx23, &doc, &spdx::SCHEMA, &mut sink);
+            let stated = match kind {
+                Kind::Spdx => doc.get("spdxVersion"),
+                Kind::CycloneDx => doc.get("specVersion"),
+            };
+            report.version = stated.and_then(Value::as_str).map(str::to_owned);
+            let spec = match (kind, report.version.as_deref()) {
+                (Kind::Spdx, Some(v)) => Spec::spdx(v).ok_or(v),
+                (Kind::CycloneDx, Some(v)) => Spec::cyclonedx(v).ok_or(v),
+                // Without a stated version, the newest version's schema says what is missing.
+                (Kind::Spdx, None) => Ok(Spec::Spdx23),
+                (Kind::CycloneDx, None) => Ok(Spec::CycloneDx17),
+            };
+            report.spec = spec.ok();
+            match (kind, spec) {
+                (Kind::Spdx, Ok(spec)) => {
+                    spdx::check(spec, &doc, &mut sink);
+                    schema::check(spec, &doc, &spdx::SCHEMA, &mut sink);
                 }
-                Kind::CycloneDx => {
-                    report.version = doc["specVersion"].as_str().map(str::to_owned);
-                    cdx::check(&doc, &mut sink);
-                    schema::check(schema::Schema::CycloneDx16, &doc, &cdx::SCHEMA, &mut sink);
+                (Kind::CycloneDx, Ok(spec)) => {
+                    cdx::check(spec, &doc, &mut sink);
+                    schema::check(spec, &doc, &cdx::SCHEMA, &mut sink);
                 }
+                (Kind::Spdx, Err(stated)) => sink.report(
+                    &spdx::SPDX_VERSION,
+                    "/spdxVersion",
+                    format!(
+                        "spdxVersion is `{stated}`: bomsmith judges {} (SPDX 3 is JSON-LD, with no spdxVersion)",
+                        Spec::Spdx23.siblings()
+                    ),
+                ),
+                (Kind::CycloneDx, Err(stated)) => sink.report(
+                    &cdx::SPEC_VERSION,
+                    "/specVersion",
+                    format!(
+                        "specVersion is `{stated}`: bomsmith judges CycloneDX {}",
+                        Spec::CycloneDx17.siblings()
+                    ),
+                ),
             }
             if wants(Profile::Ntia) {
                 ntia::check(kind, &doc, &mut sink);

@@ -2,62 +2,40 @@
 //! format checks on and every reference resolved from the bundle: nothing is ever fetched.
 
 use super::{Rule, Sink};
-use crate::spec;
+use crate::spec::{self, Spec};
 use serde_json::Value;
 use std::sync::OnceLock;
 
 /// At most this many schema errors are reported per document; one more diagnostic says so.
 pub const MAX_ERRORS: usize = 1000;
 
-/// A bundled schema.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Schema {
-    /// SPDX 2.3 JSON.
-    Spdx23,
-    /// CycloneDX 1.6 JSON.
-    CycloneDx16,
+/// The compiled validator of `spec`'s schema, built once per version.
+fn validator(spec: Spec) -> &'static Result<jsonschema::Validator, String> {
+    static COMPILED: [OnceLock<Result<jsonschema::Validator, String>>; 8] =
+        [const { OnceLock::new() }; 8];
+    COMPILED[spec as usize].get_or_init(|| compile(spec).map_err(|e| e.to_string()))
 }
 
-impl Schema {
-    /// The schema's own text.
-    pub fn text(self) -> &'static str {
-        match self {
-            Schema::Spdx23 => spec::SPDX_23_SCHEMA,
-            Schema::CycloneDx16 => spec::CYCLONEDX_16_SCHEMA,
+fn compile(spec: Spec) -> Result<jsonschema::Validator, Box<dyn std::error::Error>> {
+    let schema: Value = serde_json::from_str(spec.schema_text())?;
+    let mut registry = jsonschema::Registry::new();
+    if !spec.is_spdx() {
+        for (uri, text) in spec::CYCLONEDX_REFERENCED {
+            registry = registry.add(uri, serde_json::from_str::<Value>(text)?)?;
         }
     }
-
-    fn validator(self) -> &'static Result<jsonschema::Validator, String> {
-        static SPDX: OnceLock<Result<jsonschema::Validator, String>> = OnceLock::new();
-        static CDX: OnceLock<Result<jsonschema::Validator, String>> = OnceLock::new();
-        let cell = match self {
-            Schema::Spdx23 => &SPDX,
-            Schema::CycloneDx16 => &CDX,
-        };
-        cell.get_or_init(|| self.compile().map_err(|e| e.to_string()))
-    }
-
-    fn compile(self) -> Result<jsonschema::Validator, Box<dyn std::error::Error>> {
-        let schema: Value = serde_json::from_str(self.text())?;
-        let mut registry = jsonschema::Registry::new();
-        if self == Schema::CycloneDx16 {
-            for (uri, text) in spec::CYCLONEDX_REFERENCED {
-                registry = registry.add(uri, serde_json::from_str::<Value>(text)?)?;
-            }
-        }
-        let registry = registry.prepare()?;
-        Ok(jsonschema::options()
-            .offline()
-            .should_validate_formats(true)
-            .with_registry(&registry)
-            .build(&schema)?)
-    }
+    let registry = registry.prepare()?;
+    Ok(jsonschema::options()
+        .offline()
+        .should_validate_formats(true)
+        .with_registry(&registry)
+        .build(&schema)?)
 }
 
 /// Reports where `doc` breaks `schema`, under `rule`, leaving out what a more precise rule has
 /// already reported at the same place.
-pub fn check(schema: Schema, doc: &Value, rule: &'static Rule, sink: &mut Sink) {
-    let validator = match schema.validator() {
+pub fn check(spec: Spec, doc: &Value, rule: &'static Rule, sink: &mut Sink) {
+    let validator = match validator(spec) {
         Ok(v) => v,
         Err(e) => {
             sink.report(

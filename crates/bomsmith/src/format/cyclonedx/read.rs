@@ -1,6 +1,7 @@
-//! The CycloneDX reader: CycloneDX 1.4–1.6 JSON → model.
+//! The CycloneDX reader: CycloneDX 1.2–1.7 JSON → model.
 //!
-//! Fields the CycloneDX 1.6 schema does not know are errors with their JSON pointer; fields it
+//! Fields the schema of the BOM's own `specVersion` does not know are errors with their JSON
+//! pointer; fields it
 //! knows but the model does not hold are counted in the [`ReadReport`]. `bomsmith:spdx:`
 //! properties, written by `write.rs`, take precedence over the native fields they shadow.
 
@@ -14,12 +15,12 @@ use crate::model::{
     Algorithm, Checksum, DOCUMENT_ID, Document, ExternalRef, ExtractedLicense, File, Package,
     Purpose, RefKind, Relationship,
 };
-use crate::spec::cyclonedx_schema;
+use crate::spec::Spec;
 use serde_json::{Map, Value};
 use sha2::Digest;
 use std::collections::{HashMap, HashSet};
 
-/// Reads a CycloneDX 1.4–1.6 JSON document. `file` names it in errors.
+/// Reads a CycloneDX 1.2–1.7 JSON document. `file` names it in errors.
 pub fn read(bytes: &[u8], file: &str) -> Result<(Document, ReadReport)> {
     read_value(&spdx2::parse_json(bytes, file)?, file)
 }
@@ -39,6 +40,7 @@ pub fn read_value(value: &Value, file: &str) -> Result<(Document, ReadReport)> {
         refs: HashMap::new(),
         top: Vec::new(),
         doc: Document::default(),
+        spec: Spec::CycloneDx16,
     };
     r.document(value)?;
     let mut doc = r.doc;
@@ -80,23 +82,8 @@ struct Reader<'a> {
     /// IDs of the top-level components.
     top: Vec<String>,
     doc: Document,
-}
-
-/// Field names the CycloneDX 1.6 schema allows on definition `def` (top level for `""`).
-fn schema_fields(def: &str) -> Vec<&'static str> {
-    let schema = cyclonedx_schema();
-    let props = if def.is_empty() {
-        schema.get("properties")
-    } else {
-        schema
-            .get("definitions")
-            .and_then(|d| d.get(def))
-            .and_then(|d| d.get("properties"))
-    };
-    props
-        .and_then(Value::as_object)
-        .map(|m| m.keys().map(String::as_str).collect())
-        .unwrap_or_default()
+    /// The version the BOM states; its schema says which fields exist.
+    spec: Spec,
 }
 
 impl Fields for Reader<'_> {
@@ -106,7 +93,7 @@ impl Fields for Reader<'_> {
 }
 
 impl Reader<'_> {
-    /// Rejects fields CycloneDX 1.6 does not have on `def`; counts those it has but the model
+    /// Rejects fields the BOM's CycloneDX version does not have on `def`; counts those it has but the model
     /// does not hold under `path` (`components[].`).
     fn check_keys(
         &mut self,
@@ -116,7 +103,7 @@ impl Reader<'_> {
         path: &str,
         modeled: &[&str],
     ) -> Result<()> {
-        let known = schema_fields(def);
+        let known = self.spec.fields(def);
         for key in m.keys() {
             if modeled.contains(&key.as_str()) {
                 continue;
@@ -127,7 +114,7 @@ impl Reader<'_> {
             }
             return Err(self.err(
                 &child(pointer, key),
-                format!("unknown field `{key}` (not part of CycloneDX 1.6)"),
+                format!("unknown field `{key}` (not part of {})", self.spec),
             ));
         }
         Ok(())
@@ -154,6 +141,20 @@ impl Reader<'_> {
 
     fn document(&mut self, v: &Value) -> Result<()> {
         let m = self.object(v, "")?;
+        let format = self.req_str(m, "bomFormat", "")?;
+        if format != "CycloneDX" {
+            return Err(self.err("/bomFormat", format!("`{format}` is not `CycloneDX`")));
+        }
+        let stated = self.req_str(m, "specVersion", "")?;
+        self.spec = Spec::cyclonedx(&stated).ok_or_else(|| {
+            self.err(
+                "/specVersion",
+                format!(
+                    "CycloneDX `{stated}` is not a version bomsmith reads ({} are)",
+                    Spec::CycloneDx16.siblings()
+                ),
+            )
+        })?;
         self.check_keys(
             m,
             "",
@@ -170,17 +171,6 @@ impl Reader<'_> {
                 "dependencies",
             ],
         )?;
-        let format = self.req_str(m, "bomFormat", "")?;
-        if format != "CycloneDX" {
-            return Err(self.err("/bomFormat", format!("`{format}` is not `CycloneDX`")));
-        }
-        let spec = self.req_str(m, "specVersion", "")?;
-        if !matches!(spec.as_str(), "1.4" | "1.5" | "1.6") {
-            return Err(self.err(
-                "/specVersion",
-                format!("CycloneDX `{spec}` is not supported (1.4 to 1.6 are)"),
-            ));
-        }
         match m.get("version") {
             None | Some(Value::Number(_)) => {
                 if m.get("version")
@@ -1327,9 +1317,9 @@ mod tests {
                 "expected an integer, found a string",
             ),
             (
-                with("specVersion", json!("1.3")),
+                with("specVersion", json!("1.8")),
                 "/specVersion",
-                "CycloneDX `1.3` is not supported (1.4 to 1.6 are)",
+                "CycloneDX `1.8` is not a version bomsmith reads (1.2, 1.3, 1.4, 1.5, 1.6, 1.7 are)",
             ),
             (
                 with("bomFormat", json!("SPDX")),
