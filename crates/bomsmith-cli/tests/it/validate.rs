@@ -224,6 +224,14 @@ fn each_crafted_spdx_document_breaks_exactly_its_rule() {
             "SPDX010",
             |d| {
                 d["relationships"].as_array_mut().expect("rels").remove(0);
+                let mut other = d["packages"][0].clone();
+                other["SPDXID"] = json!("SPDXRef-PACKAGE-other");
+                other["filesAnalyzed"] = json!(false);
+                other
+                    .as_object_mut()
+                    .expect("obj")
+                    .remove("packageVerificationCode");
+                d["packages"].as_array_mut().expect("packages").push(other);
             },
             1,
         ),
@@ -246,12 +254,15 @@ fn each_crafted_spdx_document_breaks_exactly_its_rule() {
                     .expect("obj")
                     .remove("packageVerificationCode");
             },
-            1,
+            0,
         ),
         ("SPDX013", |d| set_code(d, &["int a;\n"]), 0),
         (
             "SPDX014",
-            |d| d["packages"][0]["filesAnalyzed"] = json!(false),
+            |d| {
+                d["packages"][0]["filesAnalyzed"] = json!(false);
+                d["relationships"].as_array_mut().expect("rels").truncate(1);
+            },
             1,
         ),
         (
@@ -291,6 +302,57 @@ fn each_crafted_spdx_document_breaks_exactly_its_rule() {
             "SPDX020",
             |d| d["packages"][0]["externalRefs"][0]["referenceLocator"] = json!("pkg:pypi/lib@1.3"),
             0,
+        ),
+        (
+            "SPDX021",
+            |d| {
+                d["files"][0]["SPDXID"] = json!("SPDXRef-FILE_a");
+                d["relationships"][1]["relatedSpdxElement"] = json!("SPDXRef-FILE_a");
+            },
+            1,
+        ),
+        (
+            "SPDX022",
+            |d| {
+                d["SPDXID"] = json!("SPDXRef-DOC");
+                d["relationships"][0]["spdxElementId"] = json!("SPDXRef-DOC");
+            },
+            1,
+        ),
+        (
+            "SPDX023",
+            |d| {
+                d["externalDocumentRefs"] = json!([{
+                    "externalDocumentId": "DocumentRef-spdx_tools",
+                    "spdxDocument": "https://example.org/spdx/other-1",
+                    "checksum": {"algorithm": "SHA1", "checksumValue": "d6a770ba38583ed4bb4525bd96e50461655d2759"},
+                }]);
+            },
+            1,
+        ),
+        (
+            "SPDX024",
+            |d| {
+                d["packages"][0]["externalRefs"][1]["referenceType"] =
+                    json!("http://spdx.org/rdf/references/cpe23Type")
+            },
+            1,
+        ),
+        (
+            "SPDX025",
+            |d| d["packages"][0]["supplier"] = json!("Organization: "),
+            1,
+        ),
+        (
+            "SPDX026",
+            |d| {
+                d["packages"][0]["filesAnalyzed"] = json!(false);
+                d["packages"][0]
+                    .as_object_mut()
+                    .expect("obj")
+                    .remove("packageVerificationCode");
+            },
+            1,
         ),
         ("JSON002", |d| *d = json!({"name": "not an SBOM"}), 1),
     ];

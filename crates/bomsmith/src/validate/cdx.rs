@@ -1,4 +1,4 @@
-//! CycloneDX 1.6 JSON: the semantic rules the schema does not say.
+//! CycloneDX 1.2–1.7 JSON: the semantic rules the schemas do not say.
 
 use super::{Sink, array_at, child, item, str_at};
 use crate::model::Algorithm;
@@ -9,11 +9,11 @@ use std::collections::HashMap;
 crate::rules! {
     RULES, "cyclonedx", "docs/validate.md";
     SCHEMA = "CDX001", "cyclonedx-schema", Error,
-        "The BOM breaks the official CycloneDX 1.6 JSON schema.";
+        "The BOM breaks the official CycloneDX JSON schema of the version it states (1.2 to 1.7).";
     SPEC_VERSION = "CDX002", "spec-version", Error,
-        "`specVersion` must be `1.6` for a CycloneDX 1.6 BOM.";
+        "`specVersion` must be a CycloneDX version bomsmith judges: 1.2 to 1.7.";
     DUPLICATE_BOM_REF = "CDX003", "duplicate-bom-ref", Error,
-        "Two objects have the same `bom-ref`; it must be unique in the BOM.";
+        "Two components or services have the same `bom-ref` (CycloneDX 1.4 and later: it \"MUST be unique within the BOM\"), so a reference to it is ambiguous.";
     DANGLING_DEPENDENCY = "CDX004", "dangling-dependency", Error,
         "A `dependencies` entry names a `bom-ref` that is not in the BOM.";
     SERIAL_NUMBER = "CDX005", "serial-number", Error,
@@ -26,6 +26,8 @@ crate::rules! {
         "A hash's `content` must be hex of the length its `alg` gives.";
     LICENSE_EXPRESSION = "CDX009", "cyclonedx-license-expression", Error,
         "A license `expression` must be a valid SPDX license expression.";
+    REPEATED_BOM_REF = "CDX010", "repeated-bom-ref", Warning,
+        "A `bom-ref` is used twice where no component or service graph depends on it (as in `formulation`), or in CycloneDX 1.2 and 1.3, whose text says it \"should be unique\".";
 }
 
 /// Hex length of a CycloneDX hash algorithm's digest, where fixed: CycloneDX spells the SHA-2
@@ -38,7 +40,7 @@ pub fn hash_length(alg: &str) -> Option<usize> {
 }
 
 /// Checks `doc` (a CycloneDX BOM) and reports to `sink`.
-pub fn check(_spec: Spec, doc: &Value, sink: &mut Sink) {
+pub fn check(spec: Spec, doc: &Value, sink: &mut Sink) {
     if let Some(sn) = str_at(doc, "serialNumber")
         && !serial_number(sn)
     {
@@ -50,7 +52,7 @@ pub fn check(_spec: Spec, doc: &Value, sink: &mut Sink) {
     }
     let mut refs: HashMap<&str, String> = HashMap::new();
     let mut path = String::new();
-    walk(doc, &mut path, &mut refs, sink);
+    walk(spec, doc, &mut path, &mut refs, sink);
     for (i, d) in array_at(doc, "dependencies").iter().enumerate() {
         let at = item("/dependencies", i);
         if let Some(r) = str_at(d, "ref")
@@ -79,17 +81,35 @@ pub fn check(_spec: Spec, doc: &Value, sink: &mut Sink) {
 }
 
 /// Visits every object: collects bom-refs, checks hashes, PURLs and license expressions.
-fn walk<'v>(v: &'v Value, path: &mut String, refs: &mut HashMap<&'v str, String>, sink: &mut Sink) {
+fn walk<'v>(
+    spec: Spec,
+    v: &'v Value,
+    path: &mut String,
+    refs: &mut HashMap<&'v str, String>,
+    sink: &mut Sink,
+) {
     match v {
         Value::Object(m) => {
             if let Some(r) = m.get("bom-ref").and_then(Value::as_str) {
                 let at = child(path, "bom-ref");
                 match refs.get(r) {
-                    Some(first) => sink.report(
-                        &DUPLICATE_BOM_REF,
-                        at,
-                        format!("bom-ref `{r}` is already used at {first}"),
-                    ),
+                    Some(first) => {
+                        let graph = |p: &str| {
+                            ["/components/", "/services/", "/metadata/component"]
+                                .iter()
+                                .any(|g| p.starts_with(g))
+                        };
+                        let rule = if spec >= Spec::CycloneDx14 && graph(first) && graph(path) {
+                            &DUPLICATE_BOM_REF
+                        } else {
+                            &REPEATED_BOM_REF
+                        };
+                        sink.report(
+                            rule,
+                            at,
+                            format!("bom-ref `{r}` is already used at {first}"),
+                        );
+                    }
                     None => {
                         refs.insert(r, path.clone());
                     }
@@ -115,7 +135,7 @@ fn walk<'v>(v: &'v Value, path: &mut String, refs: &mut HashMap<&'v str, String>
                 if matches!(child_value, Value::Object(_) | Value::Array(_)) {
                     let len = path.len();
                     crate::json::push_pointer_token(path, k);
-                    walk(child_value, path, refs, sink);
+                    walk(spec, child_value, path, refs, sink);
                     path.truncate(len);
                 }
             }
@@ -126,7 +146,7 @@ fn walk<'v>(v: &'v Value, path: &mut String, refs: &mut HashMap<&'v str, String>
                     let len = path.len();
                     path.push('/');
                     path.push_str(&i.to_string());
-                    walk(e, path, refs, sink);
+                    walk(spec, e, path, refs, sink);
                     path.truncate(len);
                 }
             }

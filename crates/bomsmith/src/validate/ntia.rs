@@ -45,7 +45,8 @@ impl Component<'_> {
 }
 
 /// The components of `doc`: SPDX packages, or CycloneDX components at any depth with the
-/// metadata component.
+/// metadata component, leaving out components of type `file` (SPDX files are not packages
+/// either).
 pub fn components<'v>(kind: Kind, doc: &'v Value) -> Vec<Component<'v>> {
     let mut out = Vec::new();
     match kind {
@@ -101,6 +102,11 @@ fn push_cdx<'v>(
             false,
             out,
         );
+    }
+    // The profiles judge components (packages), never files: bomsmith and syft, among others,
+    // list every file of a package as a nested `file` component.
+    if str_at(c, "type") == Some("file") {
+        return;
     }
     out.push(Component {
         related: root || str_at(c, "bom-ref").is_some_and(|r| related.contains(r)),
