@@ -1,4 +1,4 @@
-//! `bomsmith validate`: check SPDX 2.3 and CycloneDX 1.6 documents, report in human, JSON or
+//! `bomsmith validate`: check SPDX 2.2/2.3 and CycloneDX 1.2–1.7 documents, report in human, JSON or
 //! SARIF form.
 
 use crate::out::{self, ReportFormat, SeverityArgs, count as plural};
@@ -102,9 +102,10 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode> {
 }
 
 fn describe(r: &Report) -> String {
-    match (r.kind, &r.version) {
-        (Some(k), Some(v)) => format!("{} {v}", k.name()),
-        (Some(k), None) => k.name().to_owned(),
+    match (r.spec, r.kind, &r.version) {
+        (Some(spec), _, _) => spec.title(),
+        (None, Some(k), Some(v)) => format!("{} {v} (a version bomsmith does not judge)", k.name()),
+        (None, Some(k), None) => k.name().to_owned(),
         _ => "unknown format".to_owned(),
     }
 }

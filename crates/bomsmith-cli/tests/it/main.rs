@@ -13,6 +13,7 @@ mod cpython;
 mod diff;
 mod dir;
 mod in_tree;
+mod judge;
 mod output;
 mod outputs;
 mod validate;

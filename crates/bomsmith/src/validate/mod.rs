@@ -208,7 +208,8 @@ pub fn validate(file: &str, text: &[u8], profiles: &[Profile]) -> Report {
                 (Kind::Spdx, None) => Ok(Spec::Spdx23),
                 (Kind::CycloneDx, None) => Ok(Spec::CycloneDx17),
             };
-            report.spec = spec.ok();
+            // Only a stated version is reported as the one judged by.
+            report.spec = spec.ok().filter(|_| report.version.is_some());
             match (kind, spec) {
                 (Kind::Spdx, Ok(spec)) => {
                     spdx::check(spec, &doc, &mut sink);
