@@ -75,6 +75,15 @@ fn versioned(name: &str, version: &Option<String>) -> String {
     }
 }
 
+/// The roots taken off the file paths, in words (`A/ (old), B/ (new)`), if any.
+fn roots(d: &Diff) -> Option<String> {
+    let roots: Vec<String> = [(&d.old_root, "old"), (&d.new_root, "new")]
+        .into_iter()
+        .filter_map(|(root, side)| root.as_ref().map(|r| format!("{r} ({side})")))
+        .collect();
+    (!roots.is_empty()).then(|| roots.join(", "))
+}
+
 fn human(d: &Diff) -> String {
     let mut out = String::new();
     for c in &d.added {
@@ -90,6 +99,11 @@ fn human(d: &Diff) -> String {
                 c.name, f.field, f.old, f.new
             ));
         }
+    }
+    let any_file =
+        !(d.files_added.is_empty() && d.files_removed.is_empty() && d.files_changed.is_empty());
+    if let (true, Some(roots)) = (any_file, roots(d)) {
+        out.push_str(&format!("files under root {roots}:\n"));
     }
     for f in &d.files_added {
         out.push_str(&format!("+ file {f}\n"));
@@ -109,7 +123,7 @@ fn human(d: &Diff) -> String {
 }
 
 fn to_json(d: &Diff) -> Value {
-    let cref = |c: &bomsmith::diff::ComponentRef| json!({"name": c.name, "version": c.version});
+    let cref = |c: &bomsmith::diff::ComponentRef| json!({"name": c.name, "version": c.version, "purl": c.purl});
     let sums = |list: &[bomsmith::model::Checksum]| -> Value {
         list.iter()
             .map(|c| (c.algorithm.name().to_owned(), json!(c.value)))
@@ -128,6 +142,7 @@ fn to_json(d: &Diff) -> Value {
             })).collect::<Vec<_>>(),
         },
         "files": {
+            "roots": {"old": d.old_root, "new": d.new_root},
             "added": d.files_added,
             "removed": d.files_removed,
             "changed": d.files_changed.iter().map(|f| json!({

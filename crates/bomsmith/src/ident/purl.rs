@@ -37,6 +37,40 @@ pub struct Purl {
     pub version: Option<String>,
 }
 
+/// Types whose names (and namespaces) the purl-spec declares case-insensitive, to be lowercased.
+const CASE_INSENSITIVE_TYPES: &[&str] = &["bitbucket", "composer", "github", "hex"];
+
+impl Purl {
+    /// The package this PURL names, without version, qualifiers or subpath, in canonical form:
+    /// `pkg:type/namespace/name`, the type lowercased, PyPI names PEP 503-normalised, the names
+    /// of types the purl-spec calls case-insensitive lowercased (`deb` and `apk` names too), and
+    /// each segment percent-encoded once. Two PURLs of one package, whatever their version or
+    /// spelling, have the same key.
+    pub fn package_key(&self) -> String {
+        let lower_ns = CASE_INSENSITIVE_TYPES.contains(&self.ty.as_str());
+        let name = match self.ty.as_str() {
+            "pypi" => pep503(&self.name),
+            "deb" | "apk" => self.name.to_lowercase(),
+            _ if lower_ns => self.name.to_lowercase(),
+            _ => self.name.clone(),
+        };
+        let mut key = format!("pkg:{}/", self.ty);
+        if let Some(ns) = &self.namespace {
+            for seg in ns.split('/') {
+                let seg = if lower_ns {
+                    seg.to_lowercase()
+                } else {
+                    seg.to_owned()
+                };
+                key.push_str(&purl_encode(&seg));
+                key.push('/');
+            }
+        }
+        key.push_str(&purl_encode(&name));
+        key
+    }
+}
+
 fn percent_decode(s: &str) -> std::result::Result<String, String> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -154,5 +188,33 @@ mod tests {
         assert!(parse_purl("pkg:1py/x").is_err());
         assert!(parse_purl("pkg:pypi/x@").is_err());
         assert!(parse_purl("pkg:pypi/x%zz").is_err());
+    }
+
+    #[test]
+    fn package_keys_ignore_version_qualifiers_and_spelling() {
+        let key = |s: &str| parse_purl(s).expect("valid").package_key();
+        assert_eq!(key("pkg:pypi/PyYAML@6.0.2"), "pkg:pypi/pyyaml");
+        assert_eq!(
+            key("pkg:PyPI/psycopg2_binary@2.9.10?extension=whl#sub"),
+            key("pkg:pypi/psycopg2-binary")
+        );
+        assert_eq!(
+            key("pkg:deb/debian/Python3-Setuptools@70.3.0?arch=all"),
+            "pkg:deb/debian/python3-setuptools"
+        );
+        assert_eq!(
+            key("pkg:github/Python/CPython@v3.13.5"),
+            "pkg:github/python/cpython"
+        );
+        assert_eq!(
+            key("pkg:npm/%40angular/core@16.0.0"),
+            "pkg:npm/%40angular/core"
+        );
+        // Case matters where the purl-spec does not say otherwise.
+        assert_ne!(key("pkg:generic/Foo"), key("pkg:generic/foo"));
+        assert_ne!(
+            key("pkg:pypi/setuptools"),
+            key("pkg:deb/debian/python3-setuptools")
+        );
     }
 }
