@@ -735,3 +735,22 @@ fn outputs_explain_and_exit_codes() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("missing.json: No such file"));
     assert!(String::from_utf8_lossy(&out.stdout).contains("1 document checked: 0 failed"));
 }
+
+/// docs/validate.md lists every rule of `validate` exactly as the registry states it.
+#[test]
+fn the_rule_table_in_the_docs_is_the_registry() {
+    let doc = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/validate.md"),
+    )
+    .expect("docs/validate.md");
+    for rule in bomsmith::validate::all_rules() {
+        let row = format!(
+            "| {} | {} | {} | {} |",
+            rule.code,
+            rule.name,
+            rule.severity.name(),
+            rule.explanation
+        );
+        assert!(doc.lines().any(|l| l == row), "docs/validate.md lacks:\n{row}");
+    }
+}
