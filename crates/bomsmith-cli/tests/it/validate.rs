@@ -751,6 +751,9 @@ fn the_rule_table_in_the_docs_is_the_registry() {
             rule.severity.name(),
             rule.explanation
         );
-        assert!(doc.lines().any(|l| l == row), "docs/validate.md lacks:\n{row}");
+        assert!(
+            doc.lines().any(|l| l == row),
+            "docs/validate.md lacks:\n{row}"
+        );
     }
 }

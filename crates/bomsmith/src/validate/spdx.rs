@@ -170,27 +170,31 @@ pub fn check(spec: Spec, doc: &Value, sink: &mut Sink) {
         }
     }
     // "mandatory if more than one package or set of files (not in a package) is present"
-    // (SPDX 2.2.2 and 2.3, clause 11, DESCRIBES).
+    // (SPDX 2.2.2 and 2.3, clause 11, DESCRIBES). Counted only when nothing is described.
     let packages = array_at(doc, "packages");
-    let package_ids: HashSet<&str> = packages
-        .iter()
-        .filter_map(|p| str_at(p, "SPDXID"))
-        .collect();
-    let mut in_package: HashSet<&str> = packages
-        .iter()
-        .flat_map(|p| array_at(p, "hasFiles"))
-        .filter_map(Value::as_str)
-        .collect();
-    for (owner, members) in &contains {
-        if package_ids.contains(owner) {
-            in_package.extend(members.iter().copied());
+    let loose_files = if describes {
+        0
+    } else {
+        let package_ids: HashSet<&str> = packages
+            .iter()
+            .filter_map(|p| str_at(p, "SPDXID"))
+            .collect();
+        let mut in_package: HashSet<&str> = packages
+            .iter()
+            .flat_map(|p| array_at(p, "hasFiles"))
+            .filter_map(Value::as_str)
+            .collect();
+        for (owner, members) in &contains {
+            if package_ids.contains(owner) {
+                in_package.extend(members.iter().copied());
+            }
         }
-    }
-    let loose_files = array_at(doc, "files")
-        .iter()
-        .filter_map(|f| str_at(f, "SPDXID"))
-        .filter(|id| !in_package.contains(id))
-        .count();
+        array_at(doc, "files")
+            .iter()
+            .filter_map(|f| str_at(f, "SPDXID"))
+            .filter(|id| !in_package.contains(id))
+            .count()
+    };
     if !describes && doc.is_object() && (packages.len() > 1 || loose_files > 0) {
         sink.report(
             &NO_DESCRIBES,
@@ -254,15 +258,12 @@ pub fn check(spec: Spec, doc: &Value, sink: &mut Sink) {
         licenses.field(s, "licenseConcluded", &at, sink);
         licenses.list(s, "licenseInfoInSnippets", &at, sink);
     }
-    let file_ids: HashSet<&str> = array_at(doc, "files")
-        .iter()
-        .filter_map(|f| str_at(f, "SPDXID"))
-        .collect();
+    let is_file = |id: &str| ids.get(id).is_some_and(|at| at.starts_with("/files/"));
     let cx = Context {
         spec,
         contains: &contains,
         file_sha1: &file_sha1,
-        file_ids: &file_ids,
+        is_file: &is_file,
         known: &known,
         licenses: &licenses,
     };
@@ -373,8 +374,8 @@ struct Context<'a, 'v> {
     contains: &'a HashMap<&'v str, Vec<&'v str>>,
     /// File ID → (file name, SHA1).
     file_sha1: &'a HashMap<&'v str, (&'v str, &'v str)>,
-    /// The SPDXIDs of the document's files.
-    file_ids: &'a HashSet<&'v str>,
+    /// True for the SPDXID of one of the document's files.
+    is_file: &'a dyn Fn(&str) -> bool,
     known: &'a dyn Fn(&str) -> bool,
     licenses: &'a Licenses<'v>,
 }
@@ -384,7 +385,7 @@ fn check_package(p: &Value, at: &str, cx: &Context<'_, '_>, sink: &mut Sink) {
         spec,
         contains,
         file_sha1,
-        file_ids,
+        is_file,
         known,
         licenses,
     } = *cx;
@@ -413,7 +414,7 @@ fn check_package(p: &Value, at: &str, cx: &Context<'_, '_>, sink: &mut Sink) {
             .iter()
             .filter_map(Value::as_str)
             .chain(contains.get(id).into_iter().flatten().copied())
-            .filter(|f| file_ids.contains(f))
+            .filter(|f| is_file(f))
             .collect();
         files.sort_unstable();
         files.dedup();
@@ -707,23 +708,23 @@ fn actor_form(actor: &str, tool: bool) -> Result<(), String> {
 
 /// Checks every annotator: the document's, its packages', files' and snippets'.
 fn check_annotators(doc: &Value, sink: &mut Sink) {
-    let mut at = vec![(String::new(), doc)];
-    for key in ["packages", "files", "snippets"] {
-        for (i, e) in array_at(doc, key).iter().enumerate() {
-            at.push((item(&format!("/{key}"), i), e));
-        }
-    }
-    for (pointer, element) in at {
+    let check = |element: &Value, pointer: &dyn Fn() -> String, sink: &mut Sink| {
         for (j, a) in array_at(element, "annotations").iter().enumerate() {
             if let Some(who) = str_at(a, "annotator")
                 && let Err(why) = actor_form(who, true)
             {
                 sink.report(
                     &ACTOR_FORM,
-                    child(&item(&child(&pointer, "annotations"), j), "annotator"),
+                    child(&item(&child(&pointer(), "annotations"), j), "annotator"),
                     format!("annotator `{who}` {why}"),
                 );
             }
+        }
+    };
+    check(doc, &String::new, sink);
+    for key in ["packages", "files", "snippets"] {
+        for (i, e) in array_at(doc, key).iter().enumerate() {
+            check(e, &|| item(&format!("/{key}"), i), sink);
         }
     }
 }
