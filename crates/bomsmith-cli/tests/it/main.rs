@@ -18,3 +18,4 @@ mod outputs;
 mod validate;
 mod vendor_cpython;
 mod vendor_rules;
+mod versions;
