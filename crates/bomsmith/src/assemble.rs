@@ -149,7 +149,7 @@ pub fn assemble(
             next()
                 .into_iter()
                 .filter_map(|e| match e {
-                    Evidence::Sbom(s) => Some(s),
+                    Evidence::Sbom(s) => Some(*s),
                     _ => None,
                 })
                 .collect()

@@ -155,21 +155,41 @@ impl Spec {
     }
 
     /// The member names the schema allows on its definition `def` (the top level for `""`),
-    /// for readers that reject what the version does not have.
+    /// for readers that reject what the version does not have. The SPDX schemas have no
+    /// definitions: there `def` is the path of members from the top, dot-separated, through
+    /// arrays (`packages`, `packages.externalRefs`, `creationInfo`).
     pub fn fields(self, def: &str) -> Vec<&'static str> {
-        let schema = self.schema();
-        let props = if def.is_empty() {
-            schema.get("properties")
-        } else {
-            schema
-                .get("definitions")
-                .and_then(|d| d.get(def))
-                .and_then(|d| d.get("properties"))
-        };
-        props
+        self.object_schema(def)
+            .and_then(|d| d.get("properties"))
             .and_then(Value::as_object)
             .map(|m| m.keys().map(String::as_str).collect())
             .unwrap_or_default()
+    }
+
+    /// True when the schema lets `def` (as for [`Spec::fields`]) hold members it does not
+    /// name: CycloneDX 1.2 and 1.3 do, later versions and SPDX do not.
+    pub fn open(self, def: &str) -> bool {
+        self.object_schema(def)
+            .is_some_and(|d| d.get("additionalProperties") != Some(&Value::Bool(false)))
+    }
+
+    /// The schema of the object `def` names (see [`Spec::fields`]).
+    fn object_schema(self, def: &str) -> Option<&'static Value> {
+        let schema = self.schema();
+        if def.is_empty() {
+            return Some(schema);
+        }
+        if !self.is_spdx() {
+            return schema.get("definitions").and_then(|d| d.get(def));
+        }
+        let mut at = schema;
+        for member in def.split('.') {
+            at = at.get("properties")?.get(member)?;
+            if let Some(items) = at.get("items") {
+                at = items;
+            }
+        }
+        Some(at)
     }
 }
 
@@ -327,6 +347,29 @@ mod tests {
             assert!(spec.schema().is_object(), "{spec}");
             assert!(!spec.fields("").is_empty(), "{spec}");
         }
+        assert!(
+            Spec::Spdx23
+                .fields("packages")
+                .contains(&"primaryPackagePurpose")
+        );
+        assert!(
+            !Spec::Spdx22
+                .fields("packages")
+                .contains(&"primaryPackagePurpose")
+        );
+        assert!(
+            Spec::Spdx22
+                .fields("packages.externalRefs")
+                .contains(&"referenceLocator")
+        );
+        assert!(
+            Spec::Spdx22
+                .fields("creationInfo")
+                .contains(&"licenseListVersion")
+        );
+        assert!(Spec::Spdx23.fields("nothing.here").is_empty());
+        assert!(Spec::CycloneDx12.open("component") && Spec::CycloneDx13.open(""));
+        assert!(!Spec::CycloneDx14.open("component") && !Spec::Spdx22.open("packages"));
         assert_eq!(Spec::cyclonedx("1.7"), Some(Spec::CycloneDx17));
         assert_eq!(Spec::spdx("SPDX-2.2"), Some(Spec::Spdx22));
         assert_eq!(Spec::spdx("SPDX-2.1"), None);

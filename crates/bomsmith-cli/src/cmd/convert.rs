@@ -1,5 +1,5 @@
-//! `bomsmith convert`: SPDX 2.3 JSON ⇄ CycloneDX 1.6 JSON through the model, every loss
-//! counted on standard error.
+//! `bomsmith convert`: SPDX 2.2/2.3 or CycloneDX 1.2–1.7 JSON in, SPDX 2.3 or CycloneDX 1.6 JSON
+//! out, through the model; every loss counted on standard error.
 
 use super::{parse_format, read_document};
 use crate::out;
@@ -35,6 +35,7 @@ pub fn run(args: ConvertArgs) -> Result<ExitCode> {
     let mut diagnostics = bomsmith::format::complete(&mut doc, &super::creation_time()?, &at);
     let text = args.to.write(&doc);
     out::write_output(args.output.as_deref(), &text)?;
+    diagnostics.extend(report.recast_note(at.clone()));
     diagnostics.extend(report.diagnostic(at, kind));
     out::say_diagnostics(&diagnostics);
     if !args.quiet {

@@ -19,3 +19,4 @@ mod outputs;
 mod validate;
 mod vendor_cpython;
 mod vendor_rules;
+mod versions;

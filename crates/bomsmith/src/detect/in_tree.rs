@@ -78,11 +78,11 @@ impl Detector for KeptSbomDetector {
                 });
             }
         }
-        found.push(Evidence::Sbom(KeptSbom {
+        found.push(Evidence::Sbom(Box::new(KeptSbom {
             path: path.clone(),
             document,
             report,
-        }));
+        })));
         Ok(())
     }
 }

@@ -32,7 +32,7 @@ pub trait Detector {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Evidence {
     /// An SBOM kept in the input, its declared files checked against the input's.
-    Sbom(in_tree::KeptSbom),
+    Sbom(Box<in_tree::KeptSbom>),
     /// A wheel bundled in the input, with the projects it vendors.
     Wheel(python::BundledWheel),
     /// Python distribution metadata: a project and who supplies it.

@@ -14,24 +14,57 @@ crate::rules! {
     NOT_CARRIED = "FMT001", "value-not-carried", Warning,
         "Values of the input document have no place in bomsmith's model (or in the output format), so they are not carried over; docs/conversion.md says which.";
     VALUE_SUPPLIED = "FMT002", "value-supplied", Info,
-        "The input lacks a value the output format requires (a creation time, a creator); bomsmith supplies one and says so.";
+        "The input lacks a value the output format requires (a creation time, a creator, a document namespace); bomsmith supplies one and says so.";
+    VALUE_RECAST = "FMT003", "value-recast", Info,
+        "A value of the input is carried in another form than its own, because its own form would be invalid in SPDX (a CycloneDX file without a SHA-1 hash is an SPDX package of purpose FILE); docs/conversion.md says which.";
 }
 
 /// The `Tool:` creator line of documents bomsmith writes.
 pub const TOOL_CREATOR: &str = concat!("Tool: bomsmith-", env!("CARGO_PKG_VERSION"));
 
 /// What a read could not carry into the model, counted by field path
-/// (`packages[].annotations`, `components[].evidence`), so that no loss is silent.
+/// (`packages[].annotations`, `components[].evidence`), so that no loss is silent; and what it
+/// carried in another form than the input's own.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ReadReport {
     /// Dropped fields and how often each occurred.
     pub dropped: BTreeMap<String, usize>,
+    /// Values carried in another form (nothing lost), by what happened, and how often.
+    pub recast: BTreeMap<String, usize>,
 }
 
 impl ReadReport {
     /// Counts one dropped occurrence of `field`.
     pub fn drop(&mut self, field: impl Into<String>) {
         *self.dropped.entry(field.into()).or_default() += 1;
+    }
+
+    /// Counts one occurrence of a value carried in another form, described by `what`.
+    pub fn recast(&mut self, what: impl Into<String>) {
+        *self.recast.entry(what.into()).or_default() += 1;
+    }
+
+    /// One [`VALUE_RECAST`] note at `at` listing what was carried in another form; none when
+    /// nothing was.
+    pub fn recast_note(&self, at: Location) -> Option<Diagnostic> {
+        let n: usize = self.recast.values().sum();
+        (n > 0).then(|| {
+            Diagnostic::new(
+                &VALUE_RECAST,
+                at,
+                format!(
+                    "{n} value{} of the input {} carried in another form (see docs/conversion.md)",
+                    if n == 1 { "" } else { "s" },
+                    if n == 1 { "is" } else { "are" },
+                ),
+            )
+            .with_details(
+                self.recast
+                    .iter()
+                    .map(|(what, n)| format!("{what}: {n}"))
+                    .collect(),
+            )
+        })
     }
 
     /// Total number of dropped occurrences.
@@ -63,11 +96,42 @@ impl ReadReport {
     }
 }
 
-/// Fills in what an SPDX document requires and a CycloneDX BOM may leave out: the creation
-/// time (`created`, e.g. from `SOURCE_DATE_EPOCH`) and a creator (this tool). Returns a
-/// [`VALUE_SUPPLIED`] note at `at` for each value supplied.
+/// True for a JSON value that carries nothing: `null`, `""`, and arrays and objects holding
+/// only such values (`[]`, `{}`, `{"url": []}`). Reading one loses nothing.
+pub(crate) fn is_empty_value(v: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match v {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.iter().all(is_empty_value),
+        Value::Object(m) => m.values().all(is_empty_value),
+        Value::Bool(_) | Value::Number(_) => false,
+    }
+}
+
+/// Fills in what an SPDX document requires and a CycloneDX BOM (or an SPDX 2.2 document) may
+/// leave out: the creation time (`created`, e.g. from `SOURCE_DATE_EPOCH`), a creator (this
+/// tool) and a document namespace (a `urn:uuid:` derived from the document's content, so the
+/// same every time). Returns a [`VALUE_SUPPLIED`] note at `at` for each value supplied.
 pub fn complete(doc: &mut Document, created: &str, at: &Location) -> Vec<Diagnostic> {
     let mut notes = Vec::new();
+    if doc.namespace.is_empty() {
+        use sha2::Digest;
+        // Derived before anything else is filled in: from what the input said.
+        let digest = hex::encode(sha2::Sha256::digest(spdx2::write(doc).as_bytes()));
+        doc.namespace = format!(
+            "urn:uuid:{}",
+            crate::ident::uuid_v5_url(&format!("urn:sha256:{digest}"))
+        );
+        notes.push(Diagnostic::new(
+            &VALUE_SUPPLIED,
+            at.clone(),
+            format!(
+                "the input gives no document namespace; recorded {}",
+                doc.namespace
+            ),
+        ));
+    }
     if doc.created.is_empty() {
         doc.created = created.to_owned();
         notes.push(Diagnostic::new(
@@ -156,7 +220,7 @@ pub(crate) trait Fields {
 /// Document formats bomsmith reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
-    /// SPDX 2.3 JSON.
+    /// SPDX 2.2 and 2.3 JSON.
     Spdx,
     /// CycloneDX JSON.
     CycloneDx,
@@ -184,10 +248,69 @@ impl Kind {
     }
 }
 
-/// Reads an SPDX 2.3 or CycloneDX 1.6 JSON document, recognised by content, into the model.
-/// `file` names it in errors.
+/// What bomsmith reads, for messages about what it does not.
+const READS: &str = "bomsmith reads SPDX 2.2 and 2.3 JSON and CycloneDX 1.2 to 1.7 JSON";
+
+/// Names a document bomsmith does not read (yet) by its first bytes: XML (CycloneDX, SPDX
+/// RDF/XML), SPDX tag-value or YAML. `None` when it does not look like one of them.
+fn not_read(bytes: &[u8]) -> Option<&'static str> {
+    let head = &bytes[..bytes.len().min(64 * 1024)];
+    let text = String::from_utf8_lossy(head);
+    let text = text.trim_start_matches('\u{feff}').trim_start();
+    let has = |needle: &str| text.contains(needle);
+    if text.starts_with('<') {
+        return Some(if has("cyclonedx.org/schema/bom") {
+            "a CycloneDX XML document"
+        } else if has("spdx.org/rdf") {
+            "an SPDX RDF/XML document"
+        } else {
+            "an XML document, not an SBOM bomsmith knows"
+        });
+    }
+    // Tag-value and YAML state the version on a line of its own, near the top.
+    let first_lines = || text.lines().take(200).map(str::trim_start);
+    if first_lines().any(|l| l.starts_with("SPDXVersion:")) {
+        return Some("an SPDX tag-value document");
+    }
+    if first_lines().any(|l| l.starts_with("spdxVersion:")) {
+        return Some("an SPDX YAML document");
+    }
+    if first_lines().any(|l| l.starts_with("bomFormat:")) {
+        return Some("a CycloneDX YAML document");
+    }
+    None
+}
+
+/// Names a JSON document of a format bomsmith does not read (yet): SPDX 3 JSON-LD.
+fn not_read_json(doc: &serde_json::Value) -> Option<&'static str> {
+    let m = doc.as_object()?;
+    let context = m.get("@context")?;
+    let spdx3 = match context {
+        serde_json::Value::String(s) => s.contains("spdx.org/rdf/3"),
+        other => other.to_string().contains("spdx.org/rdf/3"),
+    };
+    Some(if spdx3 {
+        "an SPDX 3 JSON-LD document"
+    } else {
+        "a JSON-LD document, not an SBOM bomsmith knows"
+    })
+}
+
+/// Reads an SPDX 2.2/2.3 or CycloneDX 1.2–1.7 JSON document, recognised by content, into the
+/// model. `file` names it in errors; a document of a format or version bomsmith does not read
+/// (XML, tag-value, SPDX 3, SPDX 2.1, CycloneDX 1.1) is named as such, not called malformed.
 pub fn read(bytes: &[u8], file: &str) -> Result<(Kind, Document, ReadReport)> {
-    let value = spdx2::parse_json(bytes, file)?;
+    let unsupported = |what: &str| Error::Unsupported {
+        path: file.to_owned(),
+        message: format!("{what}; {READS}"),
+    };
+    let value = match spdx2::parse_json(bytes, file) {
+        Ok(v) => v,
+        Err(e) => return Err(not_read(bytes).map_or(e, unsupported)),
+    };
+    if let Some(what) = not_read_json(&value) {
+        return Err(unsupported(what));
+    }
     match Kind::of(&value) {
         Some(Kind::Spdx) => spdx2::read_value(&value, file).map(|(d, r)| (Kind::Spdx, d, r)),
         Some(Kind::CycloneDx) => {
@@ -233,5 +356,68 @@ impl Format {
             Format::SpdxJson => spdx2::write(doc),
             Format::CycloneDxJson => cyclonedx::write(doc),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn empty_values_are_those_that_carry_nothing() {
+        for v in [
+            json!(null),
+            json!(""),
+            json!([]),
+            json!({}),
+            json!({"a": [""], "b": {}}),
+        ] {
+            assert!(is_empty_value(&v), "{v}");
+        }
+        for v in [json!(false), json!(0), json!("x"), json!([{"a": 1}])] {
+            assert!(!is_empty_value(&v), "{v}");
+        }
+    }
+
+    #[test]
+    fn documents_bomsmith_does_not_read_are_named() {
+        let cases: [(&[u8], &str); 6] = [
+            (b"\xef\xbb\xbf<?xml version=\"1.0\"?><bom xmlns=\"http://cyclonedx.org/schema/bom/1.5\"/>", "a CycloneDX XML document"),
+            (b"<rdf:RDF xmlns:spdx=\"http://spdx.org/rdf/terms#\"/>", "an SPDX RDF/XML document"),
+            (b"## comment\nSPDXVersion: SPDX-2.2\n", "an SPDX tag-value document"),
+            (b"spdxVersion: SPDX-2.3\n", "an SPDX YAML document"),
+            (b"{\"@context\": [\"https://spdx.org/rdf/3.0.1/spdx-context.jsonld\"], \"@graph\": []}", "an SPDX 3 JSON-LD document"),
+            (b"<html></html>", "an XML document, not an SBOM bomsmith knows"),
+        ];
+        for (bytes, what) in cases {
+            match read(bytes, "x") {
+                Err(Error::Unsupported { path, message }) => {
+                    assert_eq!(path, "x");
+                    assert_eq!(message, format!("{what}; {READS}"));
+                }
+                other => panic!("{what}: {other:?}"),
+            }
+        }
+        // Broken JSON is still called malformed.
+        let e = read(b"{\"spdxVersion\": ", "x").expect_err("malformed");
+        assert!(e.to_string().contains("malformed JSON"), "{e}");
+    }
+
+    #[test]
+    fn complete_supplies_a_namespace_derived_from_the_content() {
+        let mut doc = Document {
+            name: "d".into(),
+            created: "2024-01-01T00:00:00Z".into(),
+            creators: vec!["Tool: x".into()],
+            ..Document::default()
+        };
+        let mut again = doc.clone();
+        let notes = complete(&mut doc, "ignored", &Location::file("d.json"));
+        assert_eq!(notes.len(), 1);
+        assert!(doc.namespace.starts_with("urn:uuid:"), "{}", doc.namespace);
+        complete(&mut again, "ignored", &Location::file("d.json"));
+        assert_eq!(again.namespace, doc.namespace, "the same every time");
+        assert!(complete(&mut doc, "ignored", &Location::file("d.json")).is_empty());
     }
 }

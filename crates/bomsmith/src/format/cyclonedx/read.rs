@@ -1,14 +1,16 @@
 //! The CycloneDX reader: CycloneDX 1.2–1.7 JSON → model.
 //!
 //! Fields the schema of the BOM's own `specVersion` does not know are errors with their JSON
-//! pointer; fields it
-//! knows but the model does not hold are counted in the [`ReadReport`]. `bomsmith:spdx:`
-//! properties, written by `write.rs`, take precedence over the native fields they shadow.
+//! pointer (CycloneDX 1.2 and 1.3 allow any further member: there they are counted); fields it
+//! knows but the model does not hold are counted in the [`ReadReport`], unless their value is
+//! empty (`[]`, `""`, `{}`), which carries nothing. `bomsmith:spdx:` properties, written by
+//! `write.rs`, take precedence over the native fields they shadow. A `bom-ref` names one object
+//! of the BOM: a repeated one is an error naming both places.
 
 use super::props::{Party, alg_from_cdx, cpe_kind, derived_name, expressible, purpose_of};
 use super::{FILENAME_PROPERTY, PROPERTY_PREFIX};
 use crate::error::Result;
-use crate::format::{Fields, ReadReport, spdx2};
+use crate::format::{Fields, ReadReport, is_empty_value, spdx2};
 use crate::ident::{IdAllocator, format_timestamp, parse_timestamp, uuid_v5_url};
 use crate::json::{self, kind_name, pointer_child as child};
 use crate::model::{
@@ -104,12 +106,17 @@ impl Reader<'_> {
         modeled: &[&str],
     ) -> Result<()> {
         let known = self.spec.fields(def);
-        for key in m.keys() {
+        for (key, value) in m {
             if modeled.contains(&key.as_str()) {
                 continue;
             }
             if known.contains(&key.as_str()) {
-                self.report.drop(format!("{path}{key}"));
+                self.drop_value(format!("{path}{key}"), value);
+                continue;
+            }
+            if self.spec.open(def) {
+                // CycloneDX 1.2 and 1.3 let any object hold further members.
+                self.drop_value(format!("{path}{key} (not in {})", self.spec), value);
                 continue;
             }
             return Err(self.err(
@@ -118,6 +125,13 @@ impl Reader<'_> {
             ));
         }
         Ok(())
+    }
+
+    /// Counts `field` as dropped unless `value` is empty: an empty value carries nothing.
+    fn drop_value(&mut self, field: String, value: &Value) {
+        if !is_empty_value(value) {
+            self.report.drop(field);
+        }
     }
 
     /// Our properties of an object; other properties are counted as dropped.
@@ -147,12 +161,17 @@ impl Reader<'_> {
         }
         let stated = self.req_str(m, "specVersion", "")?;
         self.spec = Spec::cyclonedx(&stated).ok_or_else(|| {
+            let versions = Spec::CycloneDx16.siblings();
             self.err(
                 "/specVersion",
-                format!(
-                    "CycloneDX `{stated}` is not a version bomsmith reads ({} are)",
-                    Spec::CycloneDx16.siblings()
-                ),
+                if matches!(stated.as_str(), "1.0" | "1.1") {
+                    format!(
+                        "CycloneDX {stated} is not a version bomsmith reads: CycloneDX 1.0 and \
+                         1.1 were XML only, its JSON begins with 1.2 ({versions} are read)"
+                    )
+                } else {
+                    format!("CycloneDX `{stated}` is not a version bomsmith reads ({versions} are)")
+                },
             )
         })?;
         self.check_keys(
@@ -213,11 +232,12 @@ impl Reader<'_> {
 
         // IDs first, so that dependencies and properties can name any component.
         let mut order = Vec::new();
+        let mut seen = HashMap::new();
         if let Some(c) = meta.get("component") {
-            self.collect(c, "/metadata/component", &mut order)?;
+            self.collect(c, "/metadata/component", &mut order, &mut seen)?;
         }
         for (i, c) in self.array(m, "components", "")?.iter().enumerate() {
-            self.collect(c, &format!("/components/{i}"), &mut order)?;
+            self.collect(c, &format!("/components/{i}"), &mut order, &mut seen)?;
         }
         self.assign_ids(&order);
 
@@ -241,14 +261,34 @@ impl Reader<'_> {
     }
 
     /// Lists components depth-first with their `bom-ref`s, checking the shape on the way.
+    /// A `bom-ref` names one component (CycloneDX: unique within the BOM): two components
+    /// with one would become two SPDX elements that dependencies cannot tell apart, so a
+    /// repeated one is an error naming both places (`seen`: each `bom-ref`'s first pointer).
     fn collect(
         &self,
         v: &Value,
         pointer: &str,
         out: &mut Vec<(Option<String>, String)>,
+        seen: &mut HashMap<String, String>,
     ) -> Result<()> {
         let m = self.object(v, pointer)?;
-        let bom_ref = self.opt_str(m, "bom-ref", pointer)?;
+        // An empty `bom-ref` names nothing.
+        let bom_ref = self
+            .opt_str(m, "bom-ref", pointer)?
+            .filter(|r| !r.is_empty());
+        if let Some(r) = &bom_ref {
+            let here = child(pointer, "bom-ref");
+            if let Some(first) = seen.get(r) {
+                return Err(self.err(
+                    &here,
+                    format!(
+                        "duplicate bom-ref `{r}` (first at {first}); a bom-ref names one \
+                         component of the BOM"
+                    ),
+                ));
+            }
+            seen.insert(r.clone(), here);
+        }
         let name = self.opt_str(m, "name", pointer)?.unwrap_or_default();
         let version = self.opt_str(m, "version", pointer)?;
         let hint = match version {
@@ -257,7 +297,7 @@ impl Reader<'_> {
         };
         out.push((bom_ref, hint));
         for (i, c) in self.array(m, "components", pointer)?.iter().enumerate() {
-            self.collect(c, &format!("{pointer}/components/{i}"), out)?;
+            self.collect(c, &format!("{pointer}/components/{i}"), out, seen)?;
         }
         Ok(())
     }
@@ -345,12 +385,26 @@ impl Reader<'_> {
             "swhid",
             "omniborId",
         ];
-        let is_file = kind == "file"
+        // Empty values say nothing, so they do not make a file a package.
+        let holds = |k: &str| m.get(k).is_some_and(|v| !is_empty_value(v));
+        let file_shaped = kind == "file"
             && !carried.has("primaryPackagePurpose")
             && carried.file_name.is_none()
-            && !PACKAGE_ONLY.iter().any(|k| m.contains_key(*k))
-            && !m.contains_key("externalReferences");
-        if is_file {
+            && !PACKAGE_ONLY.iter().any(|k| holds(k))
+            && !holds("externalReferences");
+        // An SPDX file must have a SHA-1 checksum (SPDX 2.3, 8.4), which bomsmith cannot
+        // make up; a package may have none, so a file without one is a package of purpose FILE.
+        let has_sha1 = self
+            .array(m, "hashes", pointer)?
+            .iter()
+            .any(|h| h.get("alg").and_then(Value::as_str) == Some("SHA-1"));
+        if file_shaped && !has_sha1 {
+            self.report.recast(
+                "components[] of type file without a SHA-1 hash (an SPDX file needs one): \
+                 packages of purpose FILE",
+            );
+        }
+        if file_shaped && has_sha1 {
             let file = self.file(m, pointer, &carried, id.clone())?;
             self.doc.files.push(file);
         } else {
@@ -421,11 +475,15 @@ impl Reader<'_> {
             let p = format!("{pointer}/licenses/{i}");
             let lm = self.object(l, &p)?;
             let (text, ack) = if let Some(e) = self.opt_str(lm, "expression", &p)? {
-                for key in lm.keys() {
-                    if !matches!(key.as_str(), "expression" | "acknowledgement") {
-                        self.report.drop(format!("licenses[].{key}"));
+                for (key, value) in lm {
+                    if !matches!(
+                        key.as_str(),
+                        "expression" | "acknowledgement" | "expressionDetails"
+                    ) {
+                        self.drop_value(format!("licenses[].{key}"), value);
                     }
                 }
+                self.expression_details(lm, &p)?;
                 if !expressible(&e) {
                     self.report
                         .drop("licenses[].expression (not a valid SPDX expression)");
@@ -438,15 +496,15 @@ impl Reader<'_> {
                     Some(v) => self.object(v, &lp)?,
                     None => return Err(self.err(&p, "neither `license` nor `expression`")),
                 };
-                for key in inner.keys() {
+                for (key, value) in inner {
                     if !matches!(key.as_str(), "id" | "name" | "acknowledgement" | "text") {
-                        self.report.drop(format!("licenses[].license.{key}"));
+                        self.drop_value(format!("licenses[].license.{key}"), value);
                     }
                 }
                 let ack = self.opt_str(inner, "acknowledgement", &lp)?;
                 if let Some(id) = self.opt_str(inner, "id", &lp)? {
-                    if inner.contains_key("text") {
-                        self.report.drop("licenses[].license.text");
+                    if let Some(t) = inner.get("text") {
+                        self.drop_value("licenses[].license.text".into(), t);
                     }
                     (id, ack)
                 } else {
@@ -483,6 +541,57 @@ impl Reader<'_> {
             }
         };
         Ok((join(declared), join(concluded)))
+    }
+
+    /// CycloneDX 1.7's `expressionDetails` of a license expression: the texts (and URLs) of
+    /// its `LicenseRef-` identifiers become extracted licenses; the text of a listed license
+    /// has no place in SPDX and is counted.
+    fn expression_details(&mut self, lm: &Map<String, Value>, pointer: &str) -> Result<()> {
+        for (i, d) in self
+            .array(lm, "expressionDetails", pointer)?
+            .iter()
+            .enumerate()
+        {
+            let dp = format!("{pointer}/expressionDetails/{i}");
+            let dm = self.object(d, &dp)?;
+            let id = self.req_str(dm, "licenseIdentifier", &dp)?;
+            if !crate::ident::is_ref_id(&id, "LicenseRef-")
+                || self.doc.extracted_licenses.iter().any(|l| l.id == id)
+            {
+                let rest = dm.iter().filter(|(k, _)| *k != "licenseIdentifier");
+                if !rest.map(|(_, v)| v).all(is_empty_value) {
+                    self.report
+                        .drop("licenses[].expressionDetails[] (listed license)");
+                }
+                continue;
+            }
+            let mut text = None;
+            for (key, value) in dm {
+                match key.as_str() {
+                    "licenseIdentifier" | "url" => {}
+                    "text" => {
+                        let tp = child(&dp, "text");
+                        let tm = self.object(value, &tp)?;
+                        if tm.get("encoding").is_some() {
+                            self.report
+                                .drop("licenses[].expressionDetails[].text (encoded)");
+                        } else {
+                            text = self.opt_str(tm, "content", &tp)?;
+                        }
+                    }
+                    _ => self.drop_value(format!("licenses[].expressionDetails[].{key}"), value),
+                }
+            }
+            let see_also = self.opt_str(dm, "url", &dp)?.into_iter().collect();
+            self.doc.extracted_licenses.push(ExtractedLicense {
+                id,
+                text: text.unwrap_or_else(|| spdx2::NOASSERTION.to_owned()),
+                name: None,
+                comment: None,
+                see_also,
+            });
+        }
+        Ok(())
     }
 
     /// A license CycloneDX names but SPDX does not list: a `LicenseRef-` with its text.
@@ -527,13 +636,13 @@ impl Reader<'_> {
         path: &str,
     ) -> Result<Option<String>> {
         let m = self.object(v, pointer)?;
-        for key in m.keys() {
+        for (key, value) in m {
             if !matches!(key.as_str(), "name" | "contact" | "email") {
-                self.report.drop(format!("{path}.{key}"));
+                self.drop_value(format!("{path}.{key}"), value);
             }
         }
         let Some(name) = self.opt_str(m, "name", pointer)? else {
-            self.report.drop(format!("{path} (no name)"));
+            self.drop_value(format!("{path} (no name)"), v);
             return Ok(None);
         };
         let mut email = self.opt_str(m, "email", pointer)?;
@@ -542,7 +651,7 @@ impl Reader<'_> {
             let cm = self.object(c, &cp)?;
             match self.opt_str(cm, "email", &cp)? {
                 Some(e) if email.is_none() => email = Some(e),
-                _ => self.report.drop(format!("{path}.contact")),
+                _ => self.drop_value(format!("{path}.contact"), c),
             }
         }
         Ok(Some(Party::render(organization, &name, email.as_deref())))
@@ -604,10 +713,13 @@ impl Reader<'_> {
                     if o.is_none() {
                         o = self.entity_party(a, &ap, false, "components[].authors[]")?;
                     } else {
-                        self.report.drop("components[].authors[]");
+                        self.drop_value("components[].authors[]".into(), a);
                     }
                 }
-                if let Some(a) = self.opt_str(m, "author", pointer)? {
+                if let Some(a) = self
+                    .opt_str(m, "author", pointer)?
+                    .filter(|a| !a.is_empty())
+                {
                     if o.is_none() {
                         o = Some(Party::render(false, &a, None));
                     } else {
@@ -637,10 +749,9 @@ impl Reader<'_> {
                     continue;
                 }
             };
-            for key in rm.keys() {
+            for (key, value) in rm {
                 if !matches!(key.as_str(), "type" | "url") {
-                    self.report
-                        .drop(format!("{path}.externalReferences[].{key}"));
+                    self.drop_value(format!("{path}.externalReferences[].{key}"), value);
                 }
             }
             *slot = Some(url);
@@ -758,9 +869,9 @@ impl Reader<'_> {
                 for (i, t) in legacy.iter().enumerate() {
                     let tp = format!("/metadata/tools/{i}");
                     let tm = self.object(t, &tp)?;
-                    for key in tm.keys() {
+                    for (key, value) in tm {
                         if !matches!(key.as_str(), "name" | "version") {
-                            self.report.drop(format!("metadata.tools[].{key}"));
+                            self.drop_value(format!("metadata.tools[].{key}"), value);
                         }
                     }
                     if let Some(c) = self.tool(tm, &tp)? {
@@ -777,9 +888,9 @@ impl Reader<'_> {
                     {
                         let tp = format!("/metadata/tools/{key}/{i}");
                         let tm = self.object(t, &tp)?;
-                        for k in tm.keys() {
+                        for (k, value) in tm {
                             if !matches!(k.as_str(), "name" | "version" | "type") {
-                                self.report.drop(format!("metadata.tools.{key}[].{k}"));
+                                self.drop_value(format!("metadata.tools.{key}[].{k}"), value);
                             }
                         }
                         if let Some(c) = self.tool(tm, &tp)? {
@@ -822,6 +933,7 @@ impl Reader<'_> {
             match (root_pkg, supplier) {
                 (Some(p), Some(s)) if p.supplier.is_none() => p.supplier = Some(s),
                 (Some(p), Some(s)) if p.supplier.as_deref() == Some(s.as_str()) => {}
+                (_, None) => {}
                 _ => self.report.drop("metadata.supplier"),
             }
         }
@@ -871,7 +983,9 @@ impl Reader<'_> {
 
     fn tool(&mut self, m: &Map<String, Value>, pointer: &str) -> Result<Option<String>> {
         let Some(name) = self.opt_str(m, "name", pointer)? else {
-            self.report.drop("metadata.tools (no name)");
+            if !m.values().all(is_empty_value) {
+                self.report.drop("metadata.tools (no name)");
+            }
             return Ok(None);
         };
         Ok(Some(match self.opt_str(m, "version", pointer)? {
@@ -884,8 +998,8 @@ impl Reader<'_> {
         for (i, d) in self.array(m, "dependencies", "")?.iter().enumerate() {
             let p = format!("/dependencies/{i}");
             let dm = self.object(d, &p)?;
-            if dm.contains_key("provides") {
-                self.report.drop("dependencies[].provides");
+            if let Some(p) = dm.get("provides") {
+                self.drop_value("dependencies[].provides".into(), p);
             }
             let from = self.req_str(dm, "ref", &p)?;
             let Some(from_id) = self.refs.get(&from).cloned() else {
@@ -991,7 +1105,43 @@ impl Reader<'_> {
             .extracted_licenses
             .retain(|x| !stated.iter().any(|s| s.id == x.id));
         self.doc.extracted_licenses.extend(stated);
+        self.define_license_refs();
         Ok(())
+    }
+
+    /// SPDX requires every `LicenseRef-` an expression uses to be defined in the document
+    /// (SPDX 2.3, 10.1); CycloneDX expressions may use one without giving its text. Such an
+    /// identifier is defined with the text `NOASSERTION`, and the read says so.
+    fn define_license_refs(&mut self) {
+        let expressions = self
+            .doc
+            .packages
+            .iter()
+            .flat_map(|p| [&p.license_declared, &p.license_concluded])
+            .chain(self.doc.files.iter().map(|f| &f.license_concluded))
+            .flatten();
+        let mut missing = Vec::new();
+        for e in expressions {
+            for token in e.split(|c: char| c.is_whitespace() || c == '(' || c == ')') {
+                if crate::ident::is_ref_id(token, "LicenseRef-")
+                    && !self.doc.extracted_licenses.iter().any(|l| l.id == token)
+                    && !missing.contains(&token)
+                {
+                    missing.push(token);
+                }
+            }
+        }
+        let missing: Vec<String> = missing.into_iter().map(str::to_owned).collect();
+        for id in missing {
+            self.report.recast(
+                "LicenseRef- identifiers without a text: defined with extracted text NOASSERTION",
+            );
+            self.doc.extracted_licenses.push(ExtractedLicense {
+                id,
+                text: spdx2::NOASSERTION.to_owned(),
+                ..ExtractedLicense::default()
+            });
+        }
     }
 }
 
@@ -1081,6 +1231,8 @@ mod tests {
     use std::collections::BTreeMap;
 
     const SERIAL: &str = "urn:uuid:0f8fad5b-d9cb-469f-a165-70867728950e";
+    const HEX40: &str = "0123456789abcdef0123456789abcdef01234567";
+    const HEX64: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
     fn bom(components: Value) -> Value {
         json!({
@@ -1154,7 +1306,10 @@ mod tests {
                     "components": [{
                         "type": "library", "bom-ref": "SPDXRef-lib", "name": "lib",
                         "version": "2",
-                        "components": [{"type": "file", "bom-ref": "SPDXRef-f", "name": "src/a.c"}],
+                        "components": [{
+                            "type": "file", "bom-ref": "SPDXRef-f", "name": "src/a.c",
+                            "hashes": [{"alg": "SHA-1", "content": HEX40}],
+                        }],
                     }],
                 },
                 // Says again what the nesting says; read once.
@@ -1184,6 +1339,10 @@ mod tests {
             files: vec![File {
                 id: "SPDXRef-f".into(),
                 name: "src/a.c".into(),
+                checksums: vec![Checksum {
+                    algorithm: Algorithm::Sha1,
+                    value: HEX40.into(),
+                }],
                 ..File::default()
             }],
             relationships: vec![
@@ -1671,9 +1830,17 @@ mod tests {
             },
             {
                 "type": "file", "bom-ref": "SPDXRef-f2", "name": "src/b.c",
+                "hashes": [{"alg": "SHA-1", "content": HEX40}],
                 "licenses": [{"license": {"id": "MIT", "acknowledgement": "declared"}}],
+                // Empty values hold nothing a file cannot.
+                "version": "", "externalReferences": [],
             },
             {"type": "file", "bom-ref": "SPDXRef-f3", "name": "b.bin", "version": "1"},
+            // No SHA-1, which an SPDX file must have: a package of purpose FILE.
+            {
+                "type": "file", "bom-ref": "SPDXRef-f4", "name": "c.txt",
+                "hashes": [{"alg": "SHA-256", "content": HEX64}],
+            },
         ]));
         let (doc, report) = read_ok(&v);
         assert_eq!(
@@ -1694,20 +1861,41 @@ mod tests {
                 File {
                     id: "SPDXRef-f2".into(),
                     name: "src/b.c".into(),
+                    checksums: vec![Checksum {
+                        algorithm: Algorithm::Sha1,
+                        value: HEX40.into(),
+                    }],
                     ..File::default()
                 },
             ]
         );
         assert_eq!(
             doc.packages,
-            [Package {
-                version: Some("1".into()),
-                ..package("SPDXRef-f3", "b.bin", Purpose::File)
-            }]
+            [
+                Package {
+                    version: Some("1".into()),
+                    ..package("SPDXRef-f3", "b.bin", Purpose::File)
+                },
+                Package {
+                    checksums: vec![Checksum {
+                        algorithm: Algorithm::Sha256,
+                        value: HEX64.into(),
+                    }],
+                    ..package("SPDXRef-f4", "c.txt", Purpose::File)
+                },
+            ]
         );
         assert_eq!(
             report.dropped,
             dropped(&[("components[].licenses (declared, on a file)", 1)])
+        );
+        assert_eq!(
+            report.recast,
+            dropped(&[(
+                "components[] of type file without a SHA-1 hash (an SPDX file needs one): \
+                 packages of purpose FILE",
+                1
+            )])
         );
     }
 
@@ -1891,6 +2079,170 @@ mod tests {
         assert_eq!(
             modern_license_ids("MIT  OR (Apache-2.0)"),
             ("MIT  OR (Apache-2.0)".to_owned(), false)
+        );
+    }
+
+    #[test]
+    fn duplicate_bom_ref_is_an_error_naming_both_pointers() {
+        let mut v = bom(json!([
+            {"type": "library", "bom-ref": "pkg:npm/a@1", "name": "a"},
+            {"type": "library", "bom-ref": "b", "name": "b",
+             "components": [{"type": "library", "bom-ref": "pkg:npm/a@1", "name": "a2"}]},
+        ]));
+        assert_eq!(
+            read_err(&v),
+            (
+                "/components/1/components/0/bom-ref".into(),
+                "duplicate bom-ref `pkg:npm/a@1` (first at /components/0/bom-ref); a bom-ref \
+                 names one component of the BOM"
+                    .into()
+            )
+        );
+        // The metadata component is a component of the BOM too.
+        v["components"][1]["components"][0]["bom-ref"] = json!("c");
+        v["metadata"] = json!({"component": {"type": "application", "bom-ref": "b", "name": "r"}});
+        assert_eq!(
+            read_err(&v).0,
+            "/components/1/bom-ref",
+            "the second occurrence is the one reported"
+        );
+    }
+
+    #[test]
+    fn empty_values_are_not_counted_as_lost() {
+        let mut v = bom(json!([{
+            "type": "library", "bom-ref": "SPDXRef-a", "name": "a", "group": "", "publisher": "",
+            "tags": [], "evidence": {"identity": []}, "author": "",
+            "supplier": {"name": "S", "url": [], "contact": [{}]},
+            "licenses": [{"license": {"id": "MIT", "url": "", "text": {}}}],
+            "externalReferences": [{"type": "website", "url": "https://a.example", "comment": ""}],
+        }]));
+        v["vulnerabilities"] = json!([]);
+        v["services"] = json!([{}]);
+        v["metadata"] = json!({
+            "lifecycles": [], "supplier": {},
+            "tools": [{"name": "t", "vendor": "", "hashes": []}, {}],
+        });
+        v["dependencies"] = json!([{"ref": "SPDXRef-a", "provides": []}]);
+        let (doc, report) = read_ok(&v);
+        assert_eq!(report, ReadReport::default());
+        assert_eq!(doc.packages[0].originator, None, "an empty author is none");
+        assert_eq!(doc.packages[0].supplier.as_deref(), Some("Organization: S"));
+        // What is not empty still counts.
+        v["vulnerabilities"] = json!([{"id": "CVE-2024-0001"}]);
+        v["components"][0]["group"] = json!("g");
+        let (_, report) = read_ok(&v);
+        assert_eq!(
+            report.dropped,
+            dropped(&[("components[].group", 1), ("vulnerabilities", 1)])
+        );
+    }
+
+    #[test]
+    fn every_version_reads_with_its_own_schema() {
+        // CycloneDX 1.2: tools as an array, `author` and `modified`, no properties.
+        let v = json!({
+            "bomFormat": "CycloneDX", "specVersion": "1.2", "version": 1,
+            "metadata": {"tools": [{"vendor": "v", "name": "t", "version": "1"}]},
+            "components": [{
+                "type": "library", "name": "a", "version": "1", "author": "Jane",
+                "modified": false,
+                "licenses": [{"license": {"name": "Custom"}}, {"expression": "MIT"}],
+            }],
+        });
+        let (doc, report) = read_ok(&v);
+        assert_eq!(doc.creators, ["Tool: t-1"]);
+        let p = &doc.packages[0];
+        assert_eq!(p.originator.as_deref(), Some("Person: Jane"));
+        assert_eq!(
+            p.license_declared.as_deref(),
+            Some("LicenseRef-Custom AND MIT")
+        );
+        assert_eq!(
+            report.dropped,
+            dropped(&[("components[].modified", 1), ("metadata.tools[].vendor", 1)])
+        );
+        // 1.2 and 1.3 let objects hold further members: counted, not refused.
+        let mut v12 = v.clone();
+        v12["components"][0]["colour"] = json!("red");
+        let (_, report) = read_ok(&v12);
+        assert_eq!(
+            report.dropped["components[].colour (not in CycloneDX 1.2)"],
+            1
+        );
+        // 1.4 and later do not.
+        let mut v14 = v12;
+        v14["specVersion"] = json!("1.4");
+        assert_eq!(
+            read_err(&v14),
+            (
+                "/components/0/colour".into(),
+                "unknown field `colour` (not part of CycloneDX 1.4)".into()
+            )
+        );
+        // A 1.7 member is unknown to 1.6.
+        let mut v16 = bom(json!([{"type": "library", "name": "a", "isExternal": true}]));
+        assert_eq!(read_err(&v16).0, "/components/0/isExternal");
+        v16["specVersion"] = json!("1.7");
+        let (_, report) = read_ok(&v16);
+        assert_eq!(report.dropped, dropped(&[("components[].isExternal", 1)]));
+        // CycloneDX 1.0 and 1.1 have no JSON.
+        let mut v11 = bom(json!([]));
+        v11["specVersion"] = json!("1.1");
+        let (pointer, message) = read_err(&v11);
+        assert_eq!(pointer, "/specVersion");
+        assert!(
+            message.starts_with(
+                "CycloneDX 1.1 is not a version bomsmith reads: CycloneDX 1.0 and 1.1 were XML only"
+            ),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn license_refs_get_their_texts_from_expression_details_or_are_defined() {
+        let v = json!({
+            "bomFormat": "CycloneDX", "specVersion": "1.7", "version": 1,
+            "components": [{
+                "type": "library", "bom-ref": "SPDXRef-a", "name": "a",
+                "licenses": [{
+                    "expression": "(LicenseRef-x OR MIT) AND LicenseRef-y",
+                    "expressionDetails": [
+                        {"licenseIdentifier": "LicenseRef-x", "text": {"content": "X terms"},
+                         "url": "https://x.example"},
+                        {"licenseIdentifier": "MIT", "text": {"content": "MIT text"}},
+                        {"licenseIdentifier": "MIT", "bom-ref": ""},
+                    ],
+                }],
+            }],
+        });
+        let (doc, report) = read_ok(&v);
+        assert_eq!(
+            doc.extracted_licenses,
+            [
+                ExtractedLicense {
+                    id: "LicenseRef-x".into(),
+                    text: "X terms".into(),
+                    see_also: vec!["https://x.example".into()],
+                    ..ExtractedLicense::default()
+                },
+                ExtractedLicense {
+                    id: "LicenseRef-y".into(),
+                    text: "NOASSERTION".into(),
+                    ..ExtractedLicense::default()
+                },
+            ]
+        );
+        assert_eq!(
+            report.dropped,
+            dropped(&[("licenses[].expressionDetails[] (listed license)", 1)])
+        );
+        assert_eq!(
+            report.recast,
+            dropped(&[(
+                "LicenseRef- identifiers without a text: defined with extracted text NOASSERTION",
+                1
+            )])
         );
     }
 }

@@ -1,66 +1,120 @@
-//! The SPDX reader: SPDX 2.3 JSON → model.
+//! The SPDX reader: SPDX 2.2 and 2.3 JSON → model.
 //!
-//! A field SPDX 2.3 does not have is an error with its JSON pointer; a field it has but the
-//! model does not hold is counted in the [`ReadReport`].
+//! A field the schema of the document's own `spdxVersion` does not have is an error with its
+//! JSON pointer; a field it has but the model does not hold is counted in the [`ReadReport`]
+//! (unless its value is empty, which carries nothing). SPDX 2.2 is 2.3 without a few fields
+//! (`$schema`, `primaryPackagePurpose`, `releaseDate`, `builtDate`, `validUntilDate`), fewer
+//! hash algorithms, relationship types and reference categories; everything it has reads into
+//! the model exactly as 2.3 does.
 
-use super::{NOASSERTION, SPDX_VERSION, parse_json};
+use super::{NOASSERTION, parse_json};
 use crate::error::Result;
-use crate::format::{Fields, ReadReport};
+use crate::format::{Fields, ReadReport, is_empty_value};
 use crate::json::{kind_name as kind_of, pointer_child as child};
 use crate::model::{
     Algorithm, Checksum, Document, ExternalDocument, ExternalRef, ExtractedLicense, File, Package,
     Purpose, RefKind, Relationship,
 };
+use crate::spec::Spec;
 use serde_json::{Map, Value};
 
 struct Reader<'a> {
     file: &'a str,
     report: ReadReport,
+    /// The version the document states; its schema says which fields exist.
+    spec: Spec,
 }
 
-/// Reads an SPDX 2.3 JSON document. `file` names it in errors.
+impl<'a> Reader<'a> {
+    fn new(file: &'a str) -> Self {
+        Reader {
+            file,
+            report: ReadReport::default(),
+            spec: Spec::Spdx23,
+        }
+    }
+}
+
+/// Reads an SPDX 2.2 or 2.3 JSON document. `file` names it in errors.
 pub fn read(bytes: &[u8], file: &str) -> Result<(Document, ReadReport)> {
     read_value(&parse_json(bytes, file)?, file)
 }
 
-/// Reads an SPDX 2.3 document already parsed as JSON. `file` names it in errors.
+/// Reads an SPDX 2.2 or 2.3 document already parsed as JSON. `file` names it in errors.
 pub fn read_value(value: &Value, file: &str) -> Result<(Document, ReadReport)> {
-    let mut r = Reader {
-        file,
-        report: ReadReport::default(),
-    };
+    let mut r = Reader::new(file);
     let doc = r.document(value)?;
     Ok((doc, r.report))
 }
 
 /// Reads one external reference object, as [`super::external_ref_value`] writes it.
 pub fn read_external_ref(v: &Value, file: &str, pointer: &str) -> Result<ExternalRef> {
-    Reader {
-        file,
-        report: ReadReport::default(),
-    }
-    .external_ref(v, pointer)
+    Reader::new(file).external_ref(v, pointer)
 }
 
 /// Reads one external document reference, as [`super::external_document_value`] writes it.
 pub fn read_external_document(v: &Value, file: &str, pointer: &str) -> Result<ExternalDocument> {
-    Reader {
-        file,
-        report: ReadReport::default(),
-    }
-    .external_document(v, pointer)
+    Reader::new(file).external_document(v, pointer)
 }
 
 /// Reads one extracted license object, as [`super::extracted_license_value`] writes it.
 pub fn read_extracted_license(v: &Value, file: &str, pointer: &str) -> Result<ExtractedLicense> {
-    Reader {
-        file,
-        report: ReadReport::default(),
-    }
-    .extracted_license(v, pointer)
+    Reader::new(file).extracted_license(v, pointer)
 }
 
-/// Fields valid in SPDX 2.3 that the model does not hold, per object kind.
+/// Fields the model holds, per object kind.
+const DOCUMENT_MODELED: &[&str] = &[
+    "SPDXID",
+    "spdxVersion",
+    "name",
+    "dataLicense",
+    "documentNamespace",
+    "comment",
+    "creationInfo",
+    "packages",
+    "files",
+    "relationships",
+    "documentDescribes",
+    "hasExtractedLicensingInfos",
+    "externalDocumentRefs",
+];
+/// A package's fields the model holds.
+const PACKAGE_MODELED: &[&str] = &[
+    "SPDXID",
+    "name",
+    "versionInfo",
+    "packageFileName",
+    "supplier",
+    "originator",
+    "downloadLocation",
+    "homepage",
+    "filesAnalyzed",
+    "packageVerificationCode",
+    "checksums",
+    "licenseConcluded",
+    "licenseDeclared",
+    "copyrightText",
+    "summary",
+    "description",
+    "comment",
+    "sourceInfo",
+    "externalRefs",
+    "primaryPackagePurpose",
+    "releaseDate",
+    "hasFiles",
+];
+/// A file's fields the model holds.
+const FILE_MODELED: &[&str] = &[
+    "SPDXID",
+    "fileName",
+    "checksums",
+    "licenseConcluded",
+    "copyrightText",
+    "comment",
+];
+
+/// Fields valid in SPDX 2.3 that the model does not hold, per object kind. (SPDX 2.2 has a
+/// subset of 2.3's fields: none that 2.3 dropped.)
 const UNMODELED_DOCUMENT: &[&str] = &["$schema", "annotations", "revieweds", "snippets"];
 const UNMODELED_PACKAGE: &[&str] = &[
     "annotations",
@@ -97,17 +151,23 @@ impl Reader<'_> {
         modeled: &[&str],
         unmodeled: &[&str],
     ) -> Result<()> {
-        for key in m.keys() {
-            if modeled.contains(&key.as_str()) {
+        // `packages[].externalRefs[].` is the schema's `packages.externalRefs`.
+        let def = kind.replace("[]", "");
+        let known = self.spec.fields(def.trim_end_matches('.'));
+        for (key, value) in m {
+            let key = key.as_str();
+            if known.contains(&key) && modeled.contains(&key) {
                 continue;
             }
-            if unmodeled.contains(&key.as_str()) {
-                self.report.drop(format!("{kind}{key}"));
+            if known.contains(&key) && unmodeled.contains(&key) {
+                if !is_empty_value(value) {
+                    self.report.drop(format!("{kind}{key}"));
+                }
                 continue;
             }
             return Err(self.err(
                 &child(pointer, key),
-                format!("unknown field `{key}` (not part of SPDX 2.3)"),
+                format!("unknown field `{key}` (not part of {})", self.spec),
             ));
         }
         Ok(())
@@ -115,34 +175,21 @@ impl Reader<'_> {
 
     fn document(&mut self, v: &Value) -> Result<Document> {
         let m = self.object(v, "")?;
-        self.check_keys(
-            m,
-            "",
-            "",
-            &[
-                "SPDXID",
-                "spdxVersion",
-                "name",
-                "dataLicense",
-                "documentNamespace",
-                "comment",
-                "creationInfo",
-                "packages",
-                "files",
-                "relationships",
-                "documentDescribes",
-                "hasExtractedLicensingInfos",
-                "externalDocumentRefs",
-            ],
-            UNMODELED_DOCUMENT,
-        )?;
         let version = self.req_str(m, "spdxVersion", "")?;
-        if version != SPDX_VERSION {
-            return Err(self.err(
+        self.spec = Spec::spdx(&version).ok_or_else(|| {
+            let named = match version.strip_prefix("SPDX-") {
+                Some(n) => format!("SPDX {n}"),
+                None => format!("SPDX `{version}`"),
+            };
+            self.err(
                 "/spdxVersion",
-                format!("`{version}` is not supported (expected `{SPDX_VERSION}`)"),
-            ));
-        }
+                format!(
+                    "{named} is not a version bomsmith reads ({} are)",
+                    Spec::Spdx23.siblings()
+                ),
+            )
+        })?;
+        self.check_keys(m, "", "", DOCUMENT_MODELED, UNMODELED_DOCUMENT)?;
         let mut doc = Document {
             name: self.opt_str(m, "name", "")?.unwrap_or_default(),
             namespace: self
@@ -302,30 +349,7 @@ impl Reader<'_> {
             m,
             pointer,
             "packages[].",
-            &[
-                "SPDXID",
-                "name",
-                "versionInfo",
-                "packageFileName",
-                "supplier",
-                "originator",
-                "downloadLocation",
-                "homepage",
-                "filesAnalyzed",
-                "packageVerificationCode",
-                "checksums",
-                "licenseConcluded",
-                "licenseDeclared",
-                "copyrightText",
-                "summary",
-                "description",
-                "comment",
-                "sourceInfo",
-                "externalRefs",
-                "primaryPackagePurpose",
-                "releaseDate",
-                "hasFiles",
-            ],
+            PACKAGE_MODELED,
             UNMODELED_PACKAGE,
         )?;
         let download = self.req_str(m, "downloadLocation", pointer)?;
@@ -473,20 +497,7 @@ impl Reader<'_> {
 
     fn file(&mut self, v: &Value, pointer: &str) -> Result<File> {
         let m = self.object(v, pointer)?;
-        self.check_keys(
-            m,
-            pointer,
-            "files[].",
-            &[
-                "SPDXID",
-                "fileName",
-                "checksums",
-                "licenseConcluded",
-                "copyrightText",
-                "comment",
-            ],
-            UNMODELED_FILE,
-        )?;
+        self.check_keys(m, pointer, "files[].", FILE_MODELED, UNMODELED_FILE)?;
         Ok(File {
             id: self.req_str(m, "SPDXID", pointer)?,
             name: self.req_str(m, "fileName", pointer)?,
@@ -754,10 +765,12 @@ mod tests {
         let mut v = minimal();
         v["$schema"] = json!("https://spdx.org/schema/spdx-2.3.json");
         v["annotations"] = json!([{"comment": "a"}]);
-        v["snippets"] = json!([]);
+        v["snippets"] = json!([{"SPDXID": "SPDXRef-s"}]);
         v["creationInfo"]["comment"] = json!("c");
         let p = &mut v["packages"][0];
+        // Empty values carry nothing: not counted.
         p["annotations"] = json!([]);
+        p["licenseComments"] = json!("");
         p["attributionTexts"] = json!(["t"]);
         p["licenseInfoFromFiles"] = json!(["MIT"]);
         p["packageVerificationCode"] = json!({
@@ -782,7 +795,6 @@ mod tests {
             ("creationInfo.comment", 1),
             ("files[].fileTypes", 2),
             ("hasExtractedLicensingInfos[].crossRefs", 1),
-            ("packages[].annotations", 1),
             ("packages[].attributionTexts", 1),
             ("packages[].licenseInfoFromFiles", 1),
             (
@@ -848,9 +860,9 @@ mod tests {
         let cases: [(Value, &str, &str); 14] = [
             (json!([]), "", "expected an object, found an array"),
             (
-                with(&|v| v["spdxVersion"] = json!("SPDX-2.2")),
+                with(&|v| v["spdxVersion"] = json!("SPDX-2.1")),
                 "/spdxVersion",
-                "`SPDX-2.2` is not supported (expected `SPDX-2.3`)",
+                "SPDX 2.1 is not a version bomsmith reads (SPDX-2.2, SPDX-2.3 are)",
             ),
             (
                 with(&|v| v["creationInfo"]["creators"] = json!([1])),
@@ -974,5 +986,66 @@ mod tests {
                 ..ExtractedLicense::default()
             }
         );
+    }
+
+    #[test]
+    fn spdx_2_2_reads_with_its_own_schema() {
+        let mut v = minimal();
+        v["spdxVersion"] = json!("SPDX-2.2");
+        // SPDX 2.2 requires these, 2.3 does not; the schema's spelling of the category.
+        v["packages"][0]["licenseConcluded"] = json!("MIT");
+        v["packages"][0]["licenseDeclared"] = json!("MIT");
+        v["packages"][0]["copyrightText"] = json!("NOASSERTION");
+        v["packages"][0]["externalRefs"] = json!([{
+            "referenceCategory": "PACKAGE_MANAGER", "referenceType": "purl",
+            "referenceLocator": "pkg:generic/p@1",
+        }]);
+        let (doc, report) = read_ok(&v);
+        assert_eq!(report, ReadReport::default());
+        let p = &doc.packages[0];
+        assert_eq!(p.purl(), Some("pkg:generic/p@1"));
+        assert_eq!(p.purpose, None);
+        assert_eq!(p.license_declared.as_deref(), Some("MIT"));
+        // Fields 2.3 added are not part of 2.2.
+        for (field, value) in [
+            ("primaryPackagePurpose", json!("LIBRARY")),
+            ("releaseDate", json!("2024-01-01T00:00:00Z")),
+            ("builtDate", json!("2024-01-01T00:00:00Z")),
+            ("validUntilDate", json!("2024-01-01T00:00:00Z")),
+        ] {
+            let mut w = v.clone();
+            w["packages"][0][field] = value;
+            assert_eq!(
+                pointer_and_message(read_value(&w, "t.json")),
+                (
+                    format!("/packages/0/{field}"),
+                    format!("unknown field `{field}` (not part of SPDX 2.2)")
+                )
+            );
+        }
+        let mut w = v.clone();
+        w["$schema"] = json!("https://spdx.org/schema/spdx-2.2.json");
+        assert_eq!(pointer_and_message(read_value(&w, "t.json")).0, "/$schema");
+        // A 2.2 document may leave out its namespace; reading leaves it empty for
+        // `format::complete` to supply.
+        let mut w = v;
+        w.as_object_mut().map(|m| m.remove("documentNamespace"));
+        assert_eq!(read_ok(&w).0.namespace, "");
+    }
+
+    #[test]
+    fn the_field_lists_are_the_spdx_2_3_schema() {
+        let kinds: [(&str, &[&str], &[&str]); 3] = [
+            ("", DOCUMENT_MODELED, UNMODELED_DOCUMENT),
+            ("packages", PACKAGE_MODELED, UNMODELED_PACKAGE),
+            ("files", FILE_MODELED, UNMODELED_FILE),
+        ];
+        for (def, modeled, unmodeled) in kinds {
+            let mut ours: Vec<&str> = modeled.iter().chain(unmodeled).copied().collect();
+            let mut schema = Spec::Spdx23.fields(def);
+            ours.sort_unstable();
+            schema.sort_unstable();
+            assert_eq!(ours, schema, "{def:?}");
+        }
     }
 }
