@@ -449,3 +449,77 @@ fn license_refs_in_cyclonedx_expressions_are_defined_in_spdx() {
         "{stderr}"
     );
 }
+
+/// cyclonedx-py and trivy name licences (`{"license": {"name": "…"}}`); through SPDX they become
+/// `LicenseRef-`s, and they must come back as the names they were, alone or beside an id.
+#[test]
+fn named_licences_come_back_as_names_after_a_trip_through_spdx() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let named = |name: &str| json!({"license": {"name": name, "acknowledgement": "declared"}});
+    let licences = [
+        json!([named("License :: OSI Approved :: BSD License")]),
+        json!([
+            {"license": {"id": "Apache-2.0", "acknowledgement": "declared"}},
+            named("License :: OSI Approved :: Apache Software License"),
+        ]),
+        json!([named("Apache-2.0")]),
+    ];
+    let components: Vec<Value> = licences
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            json!({"type": "library", "name": format!("lib{i}"), "version": "1", "licenses": l})
+        })
+        .collect();
+    let bom = json!({"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, "components": components});
+    let input = tmp.path().join("named.cdx.json");
+    std::fs::write(&input, bom.to_string()).expect("write");
+    let (spdx, _) = convert(&input, "spdx-json", &tmp.path().join("named.spdx.json"));
+    assert_valid("named.spdx.json", &spdx);
+    let (back, _) = convert(
+        &tmp.path().join("named.spdx.json"),
+        "cyclonedx-json",
+        &tmp.path().join("named.back.cdx.json"),
+    );
+    assert_valid("named.back.cdx.json", &back);
+    let back: Value = serde_json::from_str(&back).expect("JSON");
+    // The components wherever the writer put them (one may be the metadata component).
+    let mut all: Vec<&Value> = back["components"]
+        .as_array()
+        .expect("components")
+        .iter()
+        .collect();
+    all.extend(back["metadata"].get("component"));
+    for (i, want) in licences.iter().enumerate() {
+        let got = all
+            .iter()
+            .find(|c| c["name"] == format!("lib{i}"))
+            .unwrap_or_else(|| panic!("lib{i} in {back:#}"));
+        assert_eq!(&got["licenses"], want, "lib{i}");
+    }
+}
+
+/// cyclonedx-py writes the wheel it read as a `distribution` reference with a `file:` URL: a
+/// place on its writer's machine, not an SPDX download location (pyspdxtools rejects it).
+#[test]
+fn a_local_file_url_is_not_taken_as_a_download_location() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let bom = json!({
+        "bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+        "components": [{
+            "type": "library", "name": "requests", "version": "2.32.3",
+            "externalReferences": [
+                {"type": "distribution", "url": "file:///home/me/dl/requests-2.32.3-py3-none-any.whl"},
+            ],
+        }],
+    });
+    let input = tmp.path().join("local.cdx.json");
+    std::fs::write(&input, bom.to_string()).expect("write");
+    let (spdx, stderr) = convert(&input, "spdx-json", &tmp.path().join("local.spdx.json"));
+    let spdx: Value = serde_json::from_str(&spdx).expect("JSON");
+    assert_eq!(spdx["packages"][0]["downloadLocation"], "NOASSERTION");
+    assert!(
+        stderr.contains("distribution, a local file URL): 1"),
+        "the value is counted as not carried: {stderr}"
+    );
+}

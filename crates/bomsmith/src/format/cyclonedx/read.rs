@@ -740,7 +740,18 @@ impl Reader<'_> {
             let rm = self.object(r, &rp)?;
             let t = self.req_str(rm, "type", &rp)?;
             let url = self.req_str(rm, "url", &rp)?;
+            // A `file:` URL names a place on the writer's machine (cyclonedx-py writes the
+            // wheel it read so); SPDX's download location is where anyone can fetch it from.
+            let local = url
+                .get(..5)
+                .is_some_and(|s| s.eq_ignore_ascii_case("file:"));
             let slot = match t.as_str() {
+                "distribution" if local => {
+                    self.report.drop(format!(
+                        "{path}.externalReferences[] (distribution, a local file URL)"
+                    ));
+                    continue;
+                }
                 "distribution" if download.is_none() => &mut download,
                 "website" if homepage.is_none() => &mut homepage,
                 _ => {
@@ -1694,6 +1705,7 @@ mod tests {
                 "swhid": ["swh:1:cnt:94a9ed024d3859793618152ea559a168bbcbb5e2"],
                 "omniborId": ["gitoid:blob:sha1:261eeb9e9f8b2b4b0d119366dda99c6fd7d35c64"],
                 "externalReferences": [
+                    {"type": "distribution", "url": "FILE:///home/me/n-1.2.tar.gz"},
                     {"type": "distribution", "url": "https://example.org/n-1.2.tar.gz"},
                     {"type": "website", "url": "https://example.org/n"},
                     {"type": "distribution", "url": "https://mirror.example/n-1.2.tar.gz"},
@@ -1756,6 +1768,10 @@ mod tests {
                 ("components[].authors[]", 1),
                 ("components[].authors[].phone", 1),
                 ("components[].externalReferences[] (distribution)", 1),
+                (
+                    "components[].externalReferences[] (distribution, a local file URL)",
+                    1
+                ),
             ])
         );
     }

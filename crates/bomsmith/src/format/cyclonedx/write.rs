@@ -76,30 +76,67 @@ fn hex_ok(alg: Algorithm, value: &str) -> bool {
             .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
+/// `LicenseRef-` ID → licence name, for the extracted licences that stand for nothing but a
+/// name: those a CycloneDX `license.name` without text became. They go back as names, so that a
+/// BOM's named licences survive a trip through SPDX.
+type Names<'a> = HashMap<&'a str, &'a str>;
+
+fn license_names(doc: &Document) -> Names<'_> {
+    doc.extracted_licenses
+        .iter()
+        .filter_map(|l| match &l.name {
+            Some(name) if *name == l.text && l.comment.is_none() && l.see_also.is_empty() => {
+                Some((l.id.as_str(), name.as_str()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// The `licenses` array for a declared and a concluded license, and which of the two it
 /// carries (the rest go to properties).
-fn licenses_value(declared: Option<&str>, concluded: Option<&str>) -> (Option<Value>, bool, bool) {
+fn licenses_value(
+    declared: Option<&str>,
+    concluded: Option<&str>,
+    names: &Names<'_>,
+) -> (Option<Value>, bool, bool) {
     let ids = cyclonedx_license_ids();
     let d = declared.filter(|e| expressible(e));
     let c = concluded.filter(|e| expressible(e));
-    let entry = |e: &str, ack: &str| -> Value {
-        if ids.contains(e) {
-            json!({"license": {"id": e, "acknowledgement": ack}})
-        } else {
-            json!({"expression": e, "acknowledgement": ack})
+    let single = |e: &str| ids.contains(e) || names.contains_key(e);
+    // A conjunction of licences that each stand alone is a list of licences, as a reader of
+    // CycloneDX takes several `license` entries (and as bomsmith reads them back).
+    let terms = |e: &'_ str| -> Option<Vec<String>> {
+        let parts: Vec<String> = e.split(" AND ").map(str::to_owned).collect();
+        (parts.len() > 1 && parts.iter().all(|p| single(p))).then_some(parts)
+    };
+    let licence = |e: &str, ack: &str| -> Value {
+        match names.get(e) {
+            Some(name) => json!({"license": {"name": name, "acknowledgement": ack}}),
+            None => json!({"license": {"id": e, "acknowledgement": ack}}),
         }
     };
+    let entries = |e: &str, ack: &str| -> Vec<Value> {
+        if single(e) {
+            vec![licence(e, ack)]
+        } else if let Some(parts) = terms(e) {
+            parts.iter().map(|p| licence(p, ack)).collect()
+        } else {
+            vec![json!({"expression": e, "acknowledgement": ack})]
+        }
+    };
+    let listed = |e: &str| single(e) || terms(e).is_some();
     match (d, c) {
         (None, None) => (None, false, false),
-        (Some(e), None) => (Some(json!([entry(e, "declared")])), true, false),
-        (None, Some(e)) => (Some(json!([entry(e, "concluded")])), false, true),
-        (Some(a), Some(b)) if ids.contains(a) && ids.contains(b) => (
-            Some(json!([entry(a, "declared"), entry(b, "concluded")])),
-            true,
-            true,
-        ),
+        (Some(e), None) => (Some(Value::Array(entries(e, "declared"))), true, false),
+        (None, Some(e)) => (Some(Value::Array(entries(e, "concluded"))), false, true),
+        (Some(a), Some(b)) if listed(a) && listed(b) => {
+            let mut all = entries(a, "declared");
+            all.extend(entries(b, "concluded"));
+            (Some(Value::Array(all)), true, true)
+        }
         // One expression only: the declared one is native, the concluded one a property.
-        (Some(a), Some(_)) => (Some(json!([entry(a, "declared")])), true, false),
+        (Some(a), Some(_)) => (Some(Value::Array(entries(a, "declared"))), true, false),
     }
 }
 
@@ -114,6 +151,7 @@ struct Writer<'a> {
     root: Option<&'a Package>,
     children: HashMap<&'a str, Vec<&'a str>>,
     nested: HashSet<&'a str>,
+    names: Names<'a>,
 }
 
 impl<'a> Writer<'a> {
@@ -135,6 +173,7 @@ impl<'a> Writer<'a> {
             root,
             children: HashMap::new(),
             nested: HashSet::new(),
+            names: license_names(doc),
         };
         w.plan_nesting();
         w
@@ -402,8 +441,8 @@ impl<'a> Writer<'a> {
 
     fn component(&self, id: &str) -> Value {
         let mut m = match self.elements.get(id) {
-            Some(Element::Package(p)) => package_fields(p),
-            Some(Element::File(f)) => file_fields(f),
+            Some(Element::Package(p)) => package_fields(p, &self.names),
+            Some(Element::File(f)) => file_fields(f, &self.names),
             None => Map::new(),
         };
         if let Some(kids) = self.children.get(id) {
@@ -451,7 +490,7 @@ fn copyright(text: &Option<String>, m: &mut Map<String, Value>, props: &mut Prop
     }
 }
 
-fn package_fields(p: &Package) -> Map<String, Value> {
+fn package_fields(p: &Package, names: &Names<'_>) -> Map<String, Value> {
     let mut m = Map::new();
     let mut props = Props::default();
     let (kind, exact) = component_type(p.purpose);
@@ -524,6 +563,7 @@ fn package_fields(p: &Package) -> Map<String, Value> {
     let (licenses, declared_native, concluded_native) = licenses_value(
         p.license_declared.as_deref(),
         p.license_concluded.as_deref(),
+        names,
     );
     if let Some(l) = licenses {
         m.insert("licenses".into(), l);
@@ -590,14 +630,15 @@ fn package_fields(p: &Package) -> Map<String, Value> {
     m
 }
 
-fn file_fields(f: &File) -> Map<String, Value> {
+fn file_fields(f: &File, names: &Names<'_>) -> Map<String, Value> {
     let mut m = Map::new();
     let mut props = Props::default();
     m.insert("type".into(), json!("file"));
     m.insert("bom-ref".into(), json!(f.id));
     m.insert("name".into(), json!(f.name));
     hashes(&f.checksums, &mut m, &mut props);
-    let (licenses, _, concluded_native) = licenses_value(None, f.license_concluded.as_deref());
+    let (licenses, _, concluded_native) =
+        licenses_value(None, f.license_concluded.as_deref(), names);
     if let Some(l) = licenses {
         m.insert("licenses".into(), l);
     }
