@@ -432,3 +432,33 @@ fn duplicate_bom_refs_are_errors_among_components_and_warnings_elsewhere() {
         assert_eq!(codes(&report), set(&["CDX010"]));
     }
 }
+
+#[test]
+fn sboms_in_forms_not_judged_yet_are_named_not_called_malformed() {
+    let cases: [(&[u8], &str); 4] = [
+        (
+            br#"{"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld", "@graph": []}"#,
+            "an SPDX 3 JSON-LD document",
+        ),
+        (
+            b"SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\n",
+            "an SPDX tag-value document",
+        ),
+        (
+            b"<?xml version=\"1.0\"?>\n<bom xmlns=\"http://cyclonedx.org/schema/bom/1.6\" version=\"1\"/>\n",
+            "a CycloneDX XML document",
+        ),
+        (b"bomFormat: CycloneDX\nspecVersion: \"1.6\"\n", "a CycloneDX YAML document"),
+    ];
+    for (text, what) in cases {
+        let (code, report) = check(text, &[]);
+        assert_eq!(code, 1, "{what}");
+        assert_eq!(codes(&report), set(&["JSON003"]), "{what}: {report:#}");
+        let message = report["diagnostics"][0]["message"]
+            .as_str()
+            .expect("message");
+        assert!(message.contains(what), "{message}");
+    }
+    // Bytes that are nothing known stay malformed JSON.
+    assert_eq!(codes(&check(b"{\"a\": ", &[]).1), set(&["JSON001"]));
+}

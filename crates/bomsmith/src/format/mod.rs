@@ -253,7 +253,7 @@ const READS: &str = "bomsmith reads SPDX 2.2 and 2.3 JSON and CycloneDX 1.2 to 1
 
 /// Names a document bomsmith does not read (yet) by its first bytes: XML (CycloneDX, SPDX
 /// RDF/XML), SPDX tag-value or YAML. `None` when it does not look like one of them.
-fn not_read(bytes: &[u8]) -> Option<&'static str> {
+pub fn not_read(bytes: &[u8]) -> Option<&'static str> {
     let head = &bytes[..bytes.len().min(64 * 1024)];
     let text = String::from_utf8_lossy(head);
     let text = text.trim_start_matches('\u{feff}').trim_start();
@@ -282,7 +282,7 @@ fn not_read(bytes: &[u8]) -> Option<&'static str> {
 }
 
 /// Names a JSON document of a format bomsmith does not read (yet): SPDX 3 JSON-LD.
-fn not_read_json(doc: &serde_json::Value) -> Option<&'static str> {
+pub fn not_read_json(doc: &serde_json::Value) -> Option<&'static str> {
     let m = doc.as_object()?;
     let context = m.get("@context")?;
     let spdx3 = match context {

@@ -23,6 +23,8 @@ crate::rules! {
         "The file is not well-formed JSON (or not UTF-8).";
     UNKNOWN_FORMAT = "JSON002", "unknown-format", Error,
         "The document is neither SPDX (`spdxVersion`) nor CycloneDX (`bomFormat`/`specVersion`), or not the format the chosen profile checks.";
+    NOT_JUDGED = "JSON003", "format-not-judged", Error,
+        "The document is an SBOM in a form bomsmith does not judge yet: SPDX 3 JSON-LD, SPDX tag-value, RDF/XML or YAML, CycloneDX XML or YAML.";
 }
 
 /// The rule sets of `validate`, in the order they are listed.
@@ -151,6 +153,17 @@ pub fn validate(file: &str, text: &[u8], profiles: &[Profile]) -> Report {
     };
     let doc: Value = match serde_json::from_slice(text) {
         Ok(v) => v,
+        Err(_) if crate::format::not_read(text).is_some() => {
+            let what = crate::format::not_read(text).unwrap_or_default();
+            let mut at = Location::line(file, 1, 1);
+            at.pointer = Some(String::new());
+            report.diagnostics.push(Diagnostic::new(
+                &NOT_JUDGED,
+                at,
+                format!("this is {what}; bomsmith judges SPDX 2.2 and 2.3 JSON and CycloneDX 1.2 to 1.7 JSON"),
+            ));
+            return report;
+        }
         Err(e) => {
             let mut at = Location::line(file, e.line().max(1), e.column().max(1));
             at.pointer = Some(String::new());
@@ -167,12 +180,19 @@ pub fn validate(file: &str, text: &[u8], profiles: &[Profile]) -> Report {
     report.kind = kind;
     let wants = |p: Profile| profiles.contains(&p);
     match kind {
-        None => sink.report(
-            &UNKNOWN_FORMAT,
-            "",
-            "neither an SPDX document (no `spdxVersion`) nor a CycloneDX BOM (no `bomFormat`)"
-                .into(),
-        ),
+        None => match crate::format::not_read_json(&doc) {
+            Some(what) => sink.report(
+                &NOT_JUDGED,
+                "",
+                format!("this is {what}; bomsmith judges SPDX 2.2 and 2.3 JSON and CycloneDX 1.2 to 1.7 JSON"),
+            ),
+            None => sink.report(
+                &UNKNOWN_FORMAT,
+                "",
+                "neither an SPDX document (no `spdxVersion`) nor a CycloneDX BOM (no `bomFormat`)"
+                    .into(),
+            ),
+        },
         Some(kind) => {
             let asked = [
                 (Profile::Spdx, Kind::Spdx),
