@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Runs the fuzz targets for SECONDS each (default 600), side by side, seeded from the shared
-# corpus and from small archives built by seed-archives.sh (copied or built into fuzz/corpus,
-# which is not committed). Name targets after SECONDS to run only those. Needs the nightly
-# toolchain and cargo-fuzz (`cargo install cargo-fuzz`); seeding the archive targets needs tar,
-# gzip, xz, bzip2, zstd, zip and unzip.
+# corpus (every SPDX and CycloneDX JSON version bomsmith reads: SPDX 2.2 and 2.3 examples,
+# CycloneDX 1.2-1.7 conformance documents valid and invalid), from the peer tools' documents in
+# BOMSMITH_PEER_DOCS (default ../../peer-docs, outside the repo; only when it exists) and from
+# small archives built by seed-archives.sh (copied or built into fuzz/corpus, which is not
+# committed). Name targets after SECONDS to run only those. Needs the nightly toolchain and
+# cargo-fuzz (`cargo install cargo-fuzz`); seeding the archive targets needs tar, gzip, xz,
+# bzip2, zstd, zip and unzip.
 set -euo pipefail
 cd "$(dirname "$0")"
 secs="${1:-600}"
@@ -11,10 +14,24 @@ shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(validate_spdx validate_cyclonedx convert tar zip)
 shared="${BOMSMITH_SHARED:-$(pwd)/../../shared}"
+peers="${BOMSMITH_PEER_DOCS:-$(pwd)/../../peer-docs}"
 mkdir -p corpus/validate_spdx corpus/validate_cyclonedx corpus/convert
-cp "$shared"/spec/spdx-2.3/*.json corpus/validate_spdx/
-cp "$shared"/conformance/cyclonedx-1.6/*.json corpus/validate_cyclonedx/
-cp "$shared"/spec/spdx-2.3/*.json "$shared"/conformance/cyclonedx-1.6/valid-*.json corpus/convert/
+spdx=("$shared"/spec/spdx-2.2/examples/*.json "$shared"/spec/spdx-2.3/*.json)
+cdx=("$shared"/conformance/cyclonedx-1.{2,3,4,5,6,7}/*.json)
+cp "${spdx[@]}" corpus/validate_spdx/
+cp "${cdx[@]}" corpus/validate_cyclonedx/
+cp "${spdx[@]}" "${cdx[@]}" corpus/convert/
+# Peer documents are named TOOL.INPUT.FORMAT-VERSION.json (spdx-2.3, cdx-1.6, ...).
+if [ -d "$peers" ]; then
+  for f in "$peers"/*.json; do
+    [ -e "$f" ] || continue
+    case "${f##*/}" in
+      *.spdx-*) cp "$f" corpus/validate_spdx/ ;;
+      *.cdx-*) cp "$f" corpus/validate_cyclonedx/ ;;
+    esac
+    cp "$f" corpus/convert/
+  done
+fi
 ./seed-archives.sh
 # -a: overflow checks and debug assertions too, so an arithmetic overflow is a finding.
 cargo +nightly fuzz build -O -a
