@@ -204,8 +204,9 @@ pub fn assemble(
 
 /// Applies what the configuration says of packages once the document is assembled: the values
 /// of each `[[package]]` (a name no package has is an error at its line), and with
-/// `[every_package] in_artifact` the file name and checksums of the described package (the
-/// scanned archive) on every package without a file of its own.
+/// `[every_package] in_artifact` the file name of the described package (the scanned archive)
+/// on every package without a file of its own, with the archive's checksums of the algorithms
+/// the package has none of.
 pub fn configure_packages(doc: &mut Document, config: &Config) -> Result<()> {
     for pc in &config.package {
         let name = pc.name.get_ref();
@@ -249,7 +250,13 @@ pub fn configure_packages(doc: &mut Document, config: &Config) -> Result<()> {
             let (file_name, checksums) = (root.file_name.clone(), root.checksums.clone());
             for p in doc.packages.iter_mut().filter(|p| p.file_name.is_none()) {
                 p.file_name.clone_from(&file_name);
-                p.checksums.clone_from(&checksums);
+                // A checksum the input already gives (an in-tree SBOM's, of the upstream
+                // release) stays; the archive's fill the algorithms it lacks.
+                for c in &checksums {
+                    if !p.checksums.iter().any(|have| have.algorithm == c.algorithm) {
+                        p.checksums.push(c.clone());
+                    }
+                }
             }
         }
     }

@@ -223,7 +223,8 @@ pub struct EveryPackage {
     /// Supplier set on every package (the distributor of the artifact supplies all of them).
     pub supplier: Option<String>,
     /// Every package without a file of its own is delivered inside the scanned archive: it
-    /// gets the archive's file name and checksums (its deployable form, as BSI TR-03183-2 asks).
+    /// gets the archive's file name, and the archive's checksums of the algorithms it has none
+    /// of (its deployable form, as BSI TR-03183-2 asks).
     #[serde(default)]
     pub in_artifact: bool,
 }

@@ -10,6 +10,7 @@ mod bad_input;
 mod cli;
 mod convert;
 mod cpython;
+mod cpython_profiles;
 mod diff;
 mod dir;
 mod in_tree;
