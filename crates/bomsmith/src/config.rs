@@ -455,7 +455,7 @@ impl Config {
             let allowed = CYCLONEDX_VALUES
                 .iter()
                 .find(|(k, _)| *k == key)
-                .map_or(&[][..], |(_, a)| a);
+                .map_or(&[][..], |(_, a)| *a);
             if !allowed.contains(&value.get_ref().as_str()) {
                 return Err(src.error_at(
                     value.span().start,

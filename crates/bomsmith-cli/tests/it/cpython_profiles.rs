@@ -63,19 +63,24 @@ fn cpython_as_cyclonedx_1_7_is_valid_deterministic_and_converts_back() {
     // bomsmith's own validator, by the 1.7 schema and rules: no error.
     let report = validate("cpython.cdx.json", &first, &[]);
     assert_eq!(report.version.as_deref(), Some("1.7"));
-    assert_eq!(report.count(Severity::Error), 0, "{:#?}", report.diagnostics);
+    assert_eq!(
+        report.count(Severity::Error),
+        0,
+        "{:#?}",
+        report.diagnostics
+    );
 
     // 1.7 → SPDX → 1.7 keeps every fact: the same bytes.
     let spdx = dir.path().join("c.spdx.json");
     let back = dir.path().join("c.cdx.json");
     for (input, to, out, extra) in [
+        (dir.path().join("a.cdx.json"), "spdx-json", &spdx, &[][..]),
         (
-            dir.path().join("a.cdx.json"),
-            "spdx-json",
-            &spdx,
-            &[][..],
+            spdx.clone(),
+            "cyclonedx-json",
+            &back,
+            &["--spec-version", "1.7"][..],
         ),
-        (spdx.clone(), "cyclonedx-json", &back, &["--spec-version", "1.7"][..]),
     ] {
         let run = bomsmith()
             .env("SOURCE_DATE_EPOCH", "1700000000")
@@ -105,7 +110,10 @@ fn cpython_as_cyclonedx_1_7_is_valid_deterministic_and_converts_back() {
     assert_eq!(v16["specVersion"], "1.6");
     v16["specVersion"] = bom["specVersion"].clone();
     v16["$schema"] = bom["$schema"].clone();
-    assert!(v16 == bom, "CPython's values have the same form in 1.6 and 1.7");
+    assert!(
+        v16 == bom,
+        "CPython's values have the same form in 1.6 and 1.7"
+    );
 }
 
 #[test]
@@ -144,11 +152,9 @@ fn bsi_config() -> String {
             r#"originator = "Organization: Python Software Foundation""#,
             r#"originator = "Organization: Python Software Foundation (psf@python.org)""#,
         );
+    text = text.replace("[every_package]\n", "[every_package]\nin_artifact = true\n");
     text.push_str(
         r#"
-[every_package]
-in_artifact = true
-
 [cyclonedx]
 executable = "non-executable"
 archive = "archive"
@@ -243,7 +249,12 @@ fn cpython_meets_bsi_2_1_with_the_configuration_that_supplies_its_fields() {
     assert_eq!(after, BTreeMap::new(), "no BSI v2.1.0 error");
     // Nor any error of the format's own rules.
     let report = validate("bsi.cdx.json", &configured, &[]);
-    assert_eq!(report.count(Severity::Error), 0, "{:#?}", report.diagnostics);
+    assert_eq!(
+        report.count(Severity::Error),
+        0,
+        "{:#?}",
+        report.diagnostics
+    );
 }
 
 #[test]
@@ -278,7 +289,10 @@ fn a_package_table_naming_no_package_is_an_error_at_its_line() {
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains(":2:") && stderr.contains("no archive"), "{stderr}");
+    assert!(
+        stderr.contains(":2:") && stderr.contains("no archive"),
+        "{stderr}"
+    );
     std::fs::write(&config, "[cyclonedx]\narchived = \"archive\"\n").expect("write");
     let out = bomsmith()
         .arg("scan")

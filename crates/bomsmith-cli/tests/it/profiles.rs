@@ -76,7 +76,11 @@ fn bsi_base() -> Value {
 /// The base passes, and `edit` makes exactly `code` at `pointer`.
 fn bsi_rule(code: &str, pointer: &str, edit: impl FnOnce(&mut Value)) {
     let base = bsi_base();
-    assert_eq!(found(&base, Profile::Bsi21, "BSI"), vec![], "the base is clean");
+    assert_eq!(
+        found(&base, Profile::Bsi21, "BSI"),
+        vec![],
+        "the base is clean"
+    );
     let mut doc = base;
     edit(&mut doc);
     assert_eq!(
@@ -123,12 +127,18 @@ fn bsi21_format_spdx2_is_one_finding() {
     assert_eq!(bsi.len(), 1, "{bsi:?}");
     assert_eq!(bsi[0].rule.code, "BSI101");
     assert_eq!(bsi[0].location.pointer.as_deref(), Some("/spdxVersion"));
-    assert!(bsi[0].message.contains("does not accept SPDX-2.3"), "{}", bsi[0].message);
+    assert!(
+        bsi[0].message.contains("does not accept SPDX-2.3"),
+        "{}",
+        bsi[0].message
+    );
 }
 
 #[test]
 fn bsi21_format_cyclonedx_before_1_6() {
-    bsi_rule("BSI101", "/specVersion", |d| d["specVersion"] = json!("1.5"));
+    bsi_rule("BSI101", "/specVersion", |d| {
+        d["specVersion"] = json!("1.5")
+    });
 }
 
 #[test]
@@ -309,7 +319,10 @@ fn bsi_names_the_newest_version_and_bsi_2_0_stays() {
         .into_iter()
         .map(|(c, _)| c)
         .collect();
-    assert!(codes.iter().all(|c| c.len() == 6 && c.starts_with("BSI0")), "{codes:?}");
+    assert!(
+        codes.iter().all(|c| c.len() == 6 && c.starts_with("BSI0")),
+        "{codes:?}"
+    );
 }
 
 /// A CycloneDX 1.6 BOM meeting FSCT3's minimum expected attributes.
@@ -395,7 +408,9 @@ fn fsct3_sbom_author() {
         Some(("/metadata", |d| {
             d["metadata"].as_object_mut().expect("m").remove("authors");
         })),
-        Some(("/creationInfo", |d| d["creationInfo"]["creators"] = json!([]))),
+        Some(("/creationInfo", |d| {
+            d["creationInfo"]["creators"] = json!([])
+        })),
     );
 }
 
@@ -404,10 +419,16 @@ fn fsct3_timestamp() {
     fsct_rule(
         "FSCT002",
         Some(("/metadata", |d| {
-            d["metadata"].as_object_mut().expect("m").remove("timestamp");
+            d["metadata"]
+                .as_object_mut()
+                .expect("m")
+                .remove("timestamp");
         })),
         Some(("/creationInfo", |d| {
-            d["creationInfo"].as_object_mut().expect("c").remove("created");
+            d["creationInfo"]
+                .as_object_mut()
+                .expect("c")
+                .remove("created");
         })),
     );
 }
@@ -417,7 +438,10 @@ fn fsct3_sbom_type() {
     fsct_rule(
         "FSCT003",
         Some(("/metadata", |d| {
-            d["metadata"].as_object_mut().expect("m").remove("lifecycles");
+            d["metadata"]
+                .as_object_mut()
+                .expect("m")
+                .remove("lifecycles");
         })),
         Some(("/spdxVersion", |_| {})),
     );
@@ -428,7 +452,10 @@ fn fsct3_primary_component() {
     fsct_rule(
         "FSCT004",
         Some(("/metadata", |d| {
-            d["metadata"].as_object_mut().expect("m").remove("component");
+            d["metadata"]
+                .as_object_mut()
+                .expect("m")
+                .remove("component");
         })),
         Some(("", |d| {
             d["relationships"]
@@ -453,10 +480,16 @@ fn fsct3_component_version() {
     fsct_rule(
         "FSCT006",
         Some(("/components/0", |d| {
-            d["components"][0].as_object_mut().expect("c").remove("version");
+            d["components"][0]
+                .as_object_mut()
+                .expect("c")
+                .remove("version");
         })),
         Some(("/packages/1", |d| {
-            d["packages"][1].as_object_mut().expect("p").remove("versionInfo");
+            d["packages"][1]
+                .as_object_mut()
+                .expect("p")
+                .remove("versionInfo");
         })),
     );
 }
@@ -466,7 +499,10 @@ fn fsct3_supplier() {
     fsct_rule(
         "FSCT007",
         Some(("/components/0", |d| {
-            d["components"][0].as_object_mut().expect("c").remove("supplier");
+            d["components"][0]
+                .as_object_mut()
+                .expect("c")
+                .remove("supplier");
         })),
         Some(("/packages/1", |d| {
             d["packages"][1]["supplier"] = json!("NOASSERTION")
@@ -508,7 +544,10 @@ fn fsct3_copyright() {
     fsct_rule(
         "FSCT010",
         Some(("/components/0", |d| {
-            d["components"][0].as_object_mut().expect("c").remove("copyright");
+            d["components"][0]
+                .as_object_mut()
+                .expect("c")
+                .remove("copyright");
         })),
         Some(("/packages/1", |d| {
             d["packages"][1]["copyrightText"] = json!("NOASSERTION")

@@ -56,9 +56,17 @@ crate::rules! {
 
 /// The property names of the BSI CycloneDX taxonomy, with the values each may take.
 const FLAGS: [(&Rule, &str, [&str; 2]); 3] = [
-    (&EXECUTABLE, "bsi:component:executable", ["executable", "non-executable"]),
+    (
+        &EXECUTABLE,
+        "bsi:component:executable",
+        ["executable", "non-executable"],
+    ),
     (&ARCHIVE, "bsi:component:archive", ["archive", "no archive"]),
-    (&STRUCTURED, "bsi:component:structured", ["structured", "unstructured"]),
+    (
+        &STRUCTURED,
+        "bsi:component:structured",
+        ["structured", "unstructured"],
+    ),
 ];
 
 use crate::diag::Rule;
@@ -82,10 +90,8 @@ fn entity_contact(v: Option<&Value>) -> bool {
 
 /// `organizationalContact`s of which one has an email.
 fn authors_contact(v: Option<&Value>) -> bool {
-    v.and_then(Value::as_array).is_some_and(|a| {
-        a.iter()
-            .any(|c| str_at(c, "email").is_some_and(contact))
-    })
+    v.and_then(Value::as_array)
+        .is_some_and(|a| a.iter().any(|c| str_at(c, "email").is_some_and(contact)))
 }
 
 fn present(s: Option<&str>) -> bool {
@@ -116,10 +122,7 @@ fn walk<'v>(c: &'v Value, pointer: String, placed: bool, out: &mut Vec<Component
 
 /// The stated CycloneDX minor version (`1.6` → 6).
 fn cyclonedx_minor(doc: &Value) -> Option<u32> {
-    str_at(doc, "specVersion")?
-        .strip_prefix("1.")?
-        .parse()
-        .ok()
+    str_at(doc, "specVersion")?.strip_prefix("1.")?.parse().ok()
 }
 
 /// Checks `doc` against TR-03183-2 v2.1.0.
@@ -199,7 +202,12 @@ pub fn check(kind: Kind, doc: &Value, sink: &mut Sink) {
     }
 }
 
-fn check_component(c: &Component<'_>, graph: &HashSet<&str>, stated: &HashSet<&str>, sink: &mut Sink) {
+fn check_component(
+    c: &Component<'_>,
+    graph: &HashSet<&str>,
+    stated: &HashSet<&str>,
+    sink: &mut Sink,
+) {
     let v = c.value;
     let label = match str_at(v, "name") {
         Some(n) => format!("`{n}`"),
@@ -228,12 +236,15 @@ fn check_component(c: &Component<'_>, graph: &HashSet<&str>, stated: &HashSet<&s
             .collect()
     };
     match values(crate::format::cyclonedx::FILENAME_PROPERTY).as_slice() {
-        [f] if present(Some(f)) => {}
+        [f] if present(Some(*f)) => {}
         [] => report(&FILENAME, "has no property bsi:component:filename".into()),
         [_] => report(&FILENAME, "has an empty bsi:component:filename".into()),
         more => report(
             &FILENAME,
-            format!("has bsi:component:filename {} times; once is allowed", more.len()),
+            format!(
+                "has bsi:component:filename {} times; once is allowed",
+                more.len()
+            ),
         ),
     }
     let bom_ref = str_at(v, "bom-ref");
@@ -316,8 +327,7 @@ fn check_component(c: &Component<'_>, graph: &HashSet<&str>, stated: &HashSet<&s
     if of_type("distribution").is_empty() {
         report(
             &DEPLOYABLE_URI,
-            "has no URI of its deployable form (an external reference of type distribution)"
-                .into(),
+            "has no URI of its deployable form (an external reference of type distribution)".into(),
         );
     }
     if !["cpe", "purl"].iter().any(|k| present(str_at(v, k))) && v.get("swid").is_none() {

@@ -67,7 +67,7 @@ fn reach<'v>(roots: Vec<&'v str>, edges: &HashMap<&'v str, Vec<&'v str>>) -> Has
     let mut seen: HashSet<&str> = roots.iter().copied().collect();
     let mut queue: VecDeque<&str> = roots.into();
     while let Some(id) = queue.pop_front() {
-        for next in edges.get(id).into_iter().flatten() {
+        for &next in edges.get(id).into_iter().flatten() {
             if seen.insert(next) {
                 queue.push_back(next);
             }
@@ -88,10 +88,18 @@ fn check_spdx(doc: &Value, sink: &mut Sink) {
     let info = doc.get("creationInfo");
     let at = if info.is_some() { "/creationInfo" } else { "" };
     if !given(info.and_then(|i| i.get("creators")), false) {
-        sink.report(&AUTHOR, at, "the SBOM names no author (creationInfo.creators)".into());
+        sink.report(
+            &AUTHOR,
+            at,
+            "the SBOM names no author (creationInfo.creators)".into(),
+        );
     }
     if !given(info.and_then(|i| i.get("created")), false) {
-        sink.report(&TIMESTAMP, at, "the SBOM does not say when it was made (creationInfo.created)".into());
+        sink.report(
+            &TIMESTAMP,
+            at,
+            "the SBOM does not say when it was made (creationInfo.created)".into(),
+        );
     }
     sink.report(
         &SBOM_TYPE,
@@ -101,7 +109,10 @@ fn check_spdx(doc: &Value, sink: &mut Sink) {
     let doc_id = str_at(doc, "SPDXID").unwrap_or("SPDXRef-DOCUMENT");
     let is_doc = |id: &str| id == doc_id || id == "SPDXRef-DOCUMENT";
     let packages = array_at(doc, "packages");
-    let package_ids: HashSet<&str> = packages.iter().filter_map(|p| str_at(p, "SPDXID")).collect();
+    let package_ids: HashSet<&str> = packages
+        .iter()
+        .filter_map(|p| str_at(p, "SPDXID"))
+        .collect();
     let mut roots: Vec<&str> = array_at(doc, "documentDescribes")
         .iter()
         .filter_map(Value::as_str)
@@ -155,7 +166,8 @@ fn check_spdx(doc: &Value, sink: &mut Sink) {
         if !str_at(p, "SPDXID").is_some_and(|id| reached.contains(id)) {
             continue;
         }
-        let label = str_at(p, "name").map_or_else(|| format!("at /packages/{i}"), |n| format!("`{n}`"));
+        let label =
+            str_at(p, "name").map_or_else(|| format!("at /packages/{i}"), |n| format!("`{n}`"));
         let pointer = item("/packages", i);
         let mut report = |rule: &'static Rule, what: &str| {
             sink.report(rule, pointer.clone(), format!("component {label} {what}"));
@@ -179,8 +191,13 @@ fn check_spdx(doc: &Value, sink: &mut Sink) {
     // The identifier is the SPDXID, which the checker asks of every package, reached or not.
     for (i, p) in packages.iter().enumerate() {
         if !given(p.get("SPDXID"), false) {
-            let label = str_at(p, "name").map_or_else(|| format!("at /packages/{i}"), |n| format!("`{n}`"));
-            sink.report(&IDENTIFIER, item("/packages", i), format!("component {label} has no SPDXID"));
+            let label =
+                str_at(p, "name").map_or_else(|| format!("at /packages/{i}"), |n| format!("`{n}`"));
+            sink.report(
+                &IDENTIFIER,
+                item("/packages", i),
+                format!("component {label} has no SPDXID"),
+            );
         }
     }
 }
@@ -214,7 +231,13 @@ fn collect<'v>(
 ) {
     let judged = inherited || str_at(c, "bom-ref").is_some_and(|r| reached.contains(r));
     for (i, sub) in array_at(c, "components").iter().enumerate() {
-        collect(sub, item(&child(&pointer, "components"), i), judged, reached, out);
+        collect(
+            sub,
+            item(&child(&pointer, "components"), i),
+            judged,
+            reached,
+            out,
+        );
     }
     if str_at(c, "type") != Some("file") {
         out.push(Found {
@@ -229,20 +252,39 @@ fn check_cyclonedx(doc: &Value, sink: &mut Sink) {
     let meta = doc.get("metadata");
     let at = if meta.is_some() { "/metadata" } else { "" };
     let m = |k: &str| meta.and_then(|m| m.get(k));
-    if !["authors", "manufacturer", "manufacture", "supplier", "tools"]
-        .iter()
-        .any(|k| given(m(k), false))
+    if ![
+        "authors",
+        "manufacturer",
+        "manufacture",
+        "supplier",
+        "tools",
+    ]
+    .iter()
+    .any(|k| given(m(k), false))
     {
-        sink.report(&AUTHOR, at, "the SBOM names no author (metadata.authors, manufacturer, supplier or tools)".into());
+        sink.report(
+            &AUTHOR,
+            at,
+            "the SBOM names no author (metadata.authors, manufacturer, supplier or tools)".into(),
+        );
     }
     if !given(m("timestamp"), false) {
-        sink.report(&TIMESTAMP, at, "the SBOM does not say when it was made (metadata.timestamp)".into());
+        sink.report(
+            &TIMESTAMP,
+            at,
+            "the SBOM does not say when it was made (metadata.timestamp)".into(),
+        );
     }
-    let typed = m("lifecycles")
-        .and_then(Value::as_array)
-        .is_some_and(|l| l.iter().any(|x| given(x.get("phase"), false) || given(x.get("name"), false)));
+    let typed = m("lifecycles").and_then(Value::as_array).is_some_and(|l| {
+        l.iter()
+            .any(|x| given(x.get("phase"), false) || given(x.get("name"), false))
+    });
     if !typed {
-        sink.report(&SBOM_TYPE, at, "the SBOM does not say its type (metadata.lifecycles, CycloneDX 1.5 and later)".into());
+        sink.report(
+            &SBOM_TYPE,
+            at,
+            "the SBOM does not say its type (metadata.lifecycles, CycloneDX 1.5 and later)".into(),
+        );
     }
     let Some(root) = m("component") else {
         sink.report(
@@ -267,13 +309,20 @@ fn check_cyclonedx(doc: &Value, sink: &mut Sink) {
     }
     let reached = reach(str_at(root, "bom-ref").into_iter().collect(), &edges);
     let mut found = Vec::new();
-    collect(root, "/metadata/component".into(), true, &reached, &mut found);
+    collect(
+        root,
+        "/metadata/component".into(),
+        true,
+        &reached,
+        &mut found,
+    );
     for (i, c) in array_at(doc, "components").iter().enumerate() {
         collect(c, item("/components", i), false, &reached, &mut found);
     }
     for c in found.into_iter().filter(|c| c.judged) {
         let v = c.value;
-        let label = str_at(v, "name").map_or_else(|| format!("at {}", c.pointer), |n| format!("`{n}`"));
+        let label =
+            str_at(v, "name").map_or_else(|| format!("at {}", c.pointer), |n| format!("`{n}`"));
         let mut report = |rule: &'static Rule, what: &str| {
             sink.report(rule, c.pointer.clone(), format!("component {label} {what}"));
         };
@@ -287,8 +336,15 @@ fn check_cyclonedx(doc: &Value, sink: &mut Sink) {
         if !named("supplier") && !named("manufacturer") {
             report(&SUPPLIER, "names no supplier (supplier or manufacturer)");
         }
-        if !["bom-ref", "purl", "cpe"].iter().any(|k| given(v.get(*k), false)) && !given(v.get("swid"), false) {
-            report(&IDENTIFIER, "has no unique identifier (bom-ref, purl, cpe or swid)");
+        if !["bom-ref", "purl", "cpe"]
+            .iter()
+            .any(|k| given(v.get(*k), false))
+            && !given(v.get("swid"), false)
+        {
+            report(
+                &IDENTIFIER,
+                "has no unique identifier (bom-ref, purl, cpe or swid)",
+            );
         }
         let licensed = array_at(v, "licenses").iter().any(|l| {
             let ack = str_at(l, "acknowledgement")
@@ -296,7 +352,10 @@ fn check_cyclonedx(doc: &Value, sink: &mut Sink) {
             ack != Some("declared")
         });
         if !licensed {
-            report(&LICENSE, "states no licence (a licenses entry that is not only declared)");
+            report(
+                &LICENSE,
+                "states no licence (a licenses entry that is not only declared)",
+            );
         }
         if !given(v.get("copyright"), true) {
             report(&COPYRIGHT, "carries no copyright notice (copyright)");
