@@ -369,12 +369,11 @@ fn fsct_spdx() -> Value {
 /// Only FSCT003 on SPDX 2 (it has no field for the SBOM type), nothing on CycloneDX.
 const SPDX_ALWAYS: (&str, &str) = ("FSCT003", "/spdxVersion");
 
+/// A change to a document, and the pointer where the rule it breaks reports.
+type Case<'a> = Option<(&'a str, fn(&mut Value))>;
+
 /// Both bases pass (SPDX but for FSCT003); each edit makes exactly `code` at its pointer.
-fn fsct_rule(
-    code: &str,
-    cdx: Option<(&str, fn(&mut Value))>,
-    spdx: Option<(&str, fn(&mut Value))>,
-) {
+fn fsct_rule(code: &str, cdx: Case<'_>, spdx: Case<'_>) {
     let always = vec![(SPDX_ALWAYS.0.to_owned(), SPDX_ALWAYS.1.to_owned())];
     assert_eq!(found(&fsct_cdx(), Profile::Fsct3, "FSCT"), vec![]);
     assert_eq!(found(&fsct_spdx(), Profile::Fsct3, "FSCT"), always);

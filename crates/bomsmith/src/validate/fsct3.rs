@@ -43,7 +43,8 @@ fn given(v: Option<&Value>, noassertion: bool) -> bool {
     match v {
         Some(Value::String(s)) => {
             let t = s.trim();
-            !t.is_empty() && !(noassertion && t.eq_ignore_ascii_case("NOASSERTION"))
+            let unasserted = noassertion && t.eq_ignore_ascii_case("NOASSERTION");
+            !t.is_empty() && !unasserted
         }
         Some(Value::Array(a)) => !a.is_empty(),
         Some(Value::Object(o)) => !o.is_empty(),
