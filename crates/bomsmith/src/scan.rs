@@ -99,3 +99,20 @@ fn add_artifact_sha512(doc: &mut Document, path: &Path) -> Result<()> {
     }
     Ok(())
 }
+
+/// Puts what `[cyclonedx]` of `config` says into CycloneDX write options: the BSI
+/// TR-03183-2 component properties, and the completeness of the dependencies.
+pub fn cyclonedx_statements(config: &Config, options: &mut crate::format::cyclonedx::WriteOptions) {
+    for (key, value) in config.cyclonedx.set() {
+        let value = value.get_ref().clone();
+        match key {
+            "dependencies" => options.dependencies_aggregate = Some(value),
+            flag => {
+                options.component_properties.insert(
+                    format!("{}{flag}", crate::format::cyclonedx::BSI_PROPERTY_PREFIX),
+                    value,
+                );
+            }
+        }
+    }
+}

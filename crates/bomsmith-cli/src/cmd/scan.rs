@@ -119,18 +119,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
     let sets = rule_sets();
     let overrides = args.severity.overrides(&sets)?;
     let config = load_config(&args)?;
-    for (key, value) in config.cyclonedx.set() {
-        let value = value.get_ref().clone();
-        match key {
-            "dependencies" => write_options.cyclonedx.dependencies_aggregate = Some(value),
-            flag => {
-                write_options
-                    .cyclonedx
-                    .component_properties
-                    .insert(format!("bsi:component:{flag}"), value);
-            }
-        }
-    }
+    bomsmith::scan::cyclonedx_statements(&config, &mut write_options.cyclonedx);
     let options = ScanOptions {
         config,
         read: ReadOptions {

@@ -73,6 +73,8 @@ impl SpecVersion {
 }
 /// Prefix of the properties that carry SPDX values with no native CycloneDX place.
 pub const PROPERTY_PREFIX: &str = "bomsmith:spdx:";
+/// The namespace of BSI TR-03183-2's CycloneDX component properties.
+pub const BSI_PROPERTY_PREFIX: &str = "bsi:component:";
 /// The BSI TR-03183-2 property for the file name of a component's deployable form.
 pub const FILENAME_PROPERTY: &str = "bsi:component:filename";
 

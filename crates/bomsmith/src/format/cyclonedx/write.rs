@@ -1354,6 +1354,73 @@ mod tests {
     }
 
     #[test]
+    fn version_1_7_names_itself_and_holds_a_declared_and_a_concluded_expression() {
+        let mut d = doc();
+        d.packages.push(Package {
+            license_declared: Some("MIT OR Apache-2.0".into()),
+            license_concluded: Some("MIT".into()),
+            ..package("SPDXRef-expr", Some(Purpose::Library))
+        });
+        let options = WriteOptions {
+            version: SpecVersion::V1_7,
+            ..WriteOptions::default()
+        };
+        let mut v = to_value_with(&d, &options);
+        json::sort_arrays(&mut v);
+        assert_eq!(v["specVersion"], "1.7");
+        assert_eq!(
+            v["$schema"],
+            "http://cyclonedx.org/schema/bom-1.7.schema.json"
+        );
+        let expr = component(&v, "SPDXRef-expr");
+        assert_eq!(
+            expr["licenses"],
+            json!([
+                {"acknowledgement": "declared", "expression": "MIT OR Apache-2.0"},
+                {"license": {"acknowledgement": "concluded", "id": "MIT"}},
+            ])
+        );
+        assert!(props(expr).is_empty());
+        // And it reads back to the same model.
+        let text = write_with(&d, &options);
+        let (back, report) = super::super::read(text.as_bytes(), "x").expect("read");
+        assert_eq!(report.total(), 0);
+        let p = back
+            .packages
+            .iter()
+            .find(|p| p.id == "SPDXRef-expr")
+            .expect("package");
+        assert_eq!(p.license_declared.as_deref(), Some("MIT OR Apache-2.0"));
+        assert_eq!(p.license_concluded.as_deref(), Some("MIT"));
+    }
+
+    #[test]
+    fn configured_statements_become_properties_and_compositions() {
+        let d = doc();
+        let options = WriteOptions {
+            component_properties: [("bsi:component:archive".to_owned(), "archive".to_owned())]
+                .into(),
+            dependencies_aggregate: Some("unknown".into()),
+            ..WriteOptions::default()
+        };
+        let v = to_value_with(&d, &options);
+        assert_eq!(
+            v["compositions"],
+            json!([{"aggregate": "unknown", "dependencies": ["SPDXRef-root"]}])
+        );
+        let root = component(&v, "SPDXRef-root");
+        assert!(
+            root["properties"]
+                .as_array()
+                .expect("properties")
+                .contains(&json!({"name": "bsi:component:archive", "value": "archive"}))
+        );
+        // Without them, nothing of the kind.
+        let plain = to_value(&d);
+        assert!(plain.get("compositions").is_none());
+    }
+
+    #[test]
     fn a_file_is_a_component_of_type_file() {
         let mut d = doc();
         d.files.push(File {
