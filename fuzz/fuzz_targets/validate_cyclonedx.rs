@@ -9,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
     let report = validate(
         "fuzz.cdx.json",
         data,
-        &[Profile::CycloneDx, Profile::Ntia, Profile::Bsi],
+        &[Profile::CycloneDx, Profile::Ntia, Profile::Bsi, Profile::Bsi21, Profile::Fsct3],
     );
     for d in &report.diagnostics {
         assert!(

@@ -6,7 +6,7 @@ use bomsmith::validate::{Profile, validate};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let report = validate("fuzz.spdx.json", data, &[Profile::Spdx, Profile::Ntia, Profile::Bsi]);
+    let report = validate("fuzz.spdx.json", data, &[Profile::Spdx, Profile::Ntia, Profile::Bsi, Profile::Bsi21, Profile::Fsct3]);
     for d in &report.diagnostics {
         assert!(
             d.location.line.is_some_and(|l| l >= 1) && d.location.column.is_some_and(|c| c >= 1),

@@ -202,6 +202,67 @@ pub fn assemble(
     })
 }
 
+/// Applies what the configuration says of packages once the document is assembled: the values
+/// of each `[[package]]` (a name no package has is an error at its line), and with
+/// `[every_package] in_artifact` the file name of the described package (the scanned archive)
+/// on every package without a file of its own, with the archive's checksums of the algorithms
+/// the package has none of.
+pub fn configure_packages(doc: &mut Document, config: &Config) -> Result<()> {
+    for pc in &config.package {
+        let name = pc.name.get_ref();
+        let mut found = false;
+        for p in doc.packages.iter_mut().filter(|p| &p.name == name) {
+            found = true;
+            let set = |field: &mut Option<String>, value: &Option<String>| {
+                if let Some(v) = value {
+                    *field = Some(v.clone());
+                }
+            };
+            set(&mut p.supplier, &pc.supplier);
+            set(&mut p.originator, &pc.originator);
+            set(&mut p.license_concluded, &pc.license_concluded);
+            set(&mut p.license_declared, &pc.license_declared);
+            set(&mut p.copyright_text, &pc.copyright_text);
+        }
+        if !found {
+            let (line, column) = config.origin.line_col(pc.name.span().start);
+            let mut names: Vec<&str> = doc.packages.iter().map(|p| p.name.as_str()).collect();
+            names.sort_unstable();
+            names.dedup();
+            return Err(Error::Config {
+                file: config.origin.name.clone(),
+                line,
+                column,
+                message: format!(
+                    "[[package]] `{name}`: the document has no package of that name (it has {})",
+                    names.join(", ")
+                ),
+            });
+        }
+    }
+    if config.every_package.in_artifact {
+        let root = doc.described().find_map(|id| {
+            doc.packages
+                .iter()
+                .find(|p| p.id == id && p.file_name.is_some())
+        });
+        if let Some(root) = root {
+            let (file_name, checksums) = (root.file_name.clone(), root.checksums.clone());
+            for p in doc.packages.iter_mut().filter(|p| p.file_name.is_none()) {
+                p.file_name.clone_from(&file_name);
+                // A checksum the input already gives (an in-tree SBOM's, of the upstream
+                // release) stays; the archive's fill the algorithms it lacks.
+                for c in &checksums {
+                    if !p.checksums.iter().any(|have| have.algorithm == c.algorithm) {
+                        p.checksums.push(c.clone());
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 struct Assembly<'a> {
     config: &'a Config,
     inventory: &'a Inventory,

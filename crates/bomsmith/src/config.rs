@@ -29,6 +29,13 @@ pub struct Config {
     /// Values set on every package of the document.
     #[serde(default)]
     pub every_package: EveryPackage,
+    /// Values for the packages of one name, over what the input says of them.
+    #[serde(default)]
+    pub package: Vec<PackageConfig>,
+    /// Statements only CycloneDX output has a place for (BSI TR-03183-2's component
+    /// properties, the completeness of dependencies).
+    #[serde(default)]
+    pub cyclonedx: CycloneDxConfig,
     /// Where the configuration came from, to place findings about it.
     #[serde(skip)]
     pub origin: Origin,
@@ -215,6 +222,83 @@ pub struct BundledWheel {
 pub struct EveryPackage {
     /// Supplier set on every package (the distributor of the artifact supplies all of them).
     pub supplier: Option<String>,
+    /// Every package without a file of its own is delivered inside the scanned archive: it
+    /// gets the archive's file name, and the archive's checksums of the algorithms it has none
+    /// of (its deployable form, as BSI TR-03183-2 asks).
+    #[serde(default)]
+    pub in_artifact: bool,
+}
+
+/// `[[package]]`: values for every package called `name`, over what the input says of it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackageConfig {
+    /// The package name, as the document has it; some package must have it.
+    pub name: Spanned<String>,
+    /// `Organization: X (email)` or `Person: Y (email)`.
+    pub supplier: Option<String>,
+    /// `Organization: X (email)` or `Person: Y (email)`: who made it.
+    pub originator: Option<String>,
+    /// Concluded license expression.
+    pub license_concluded: Option<String>,
+    /// Declared license expression.
+    pub license_declared: Option<String>,
+    /// Copyright text.
+    pub copyright_text: Option<String>,
+}
+
+/// `[cyclonedx]`: what CycloneDX output says of every component (not of files) and of its
+/// dependencies. The model has no place for these, so SPDX output and conversions leave them
+/// out.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CycloneDxConfig {
+    /// `bsi:component:executable`: `executable` or `non-executable`.
+    pub executable: Option<Spanned<String>>,
+    /// `bsi:component:archive`: `archive` or `no archive`.
+    pub archive: Option<Spanned<String>>,
+    /// `bsi:component:structured`: `structured` or `unstructured`.
+    pub structured: Option<Spanned<String>>,
+    /// The `compositions` aggregate for every component's dependencies: `complete`,
+    /// `incomplete`, `unknown`, ... (CycloneDX's `aggregateType`).
+    pub dependencies: Option<Spanned<String>>,
+}
+
+/// The values of `[cyclonedx]` keys: the BSI taxonomy's, and CycloneDX 1.6's `aggregateType`.
+pub const CYCLONEDX_VALUES: [(&str, &[&str]); 4] = [
+    ("executable", &["executable", "non-executable"]),
+    ("archive", &["archive", "no archive"]),
+    ("structured", &["structured", "unstructured"]),
+    (
+        "dependencies",
+        &[
+            "complete",
+            "incomplete",
+            "incomplete_first_party_only",
+            "incomplete_first_party_proprietary_only",
+            "incomplete_first_party_opensource_only",
+            "incomplete_third_party_only",
+            "incomplete_third_party_proprietary_only",
+            "incomplete_third_party_opensource_only",
+            "unknown",
+            "not_specified",
+        ],
+    ),
+];
+
+impl CycloneDxConfig {
+    /// The keys that are set, with their values, in [`CYCLONEDX_VALUES`] order.
+    pub fn set(&self) -> Vec<(&'static str, &Spanned<String>)> {
+        [
+            ("executable", &self.executable),
+            ("archive", &self.archive),
+            ("structured", &self.structured),
+            ("dependencies", &self.dependencies),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.as_ref().map(|v| (k, v)))
+        .collect()
+    }
 }
 
 fn yes() -> bool {
@@ -367,6 +451,31 @@ impl Config {
             ));
         }
         crate::glob::Excludes::new(&config.scan.exclude, &format!("{name}: [scan] exclude"))?;
+        for (key, value) in config.cyclonedx.set() {
+            let allowed = CYCLONEDX_VALUES
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map_or(&[][..], |(_, a)| *a);
+            if !allowed.contains(&value.get_ref().as_str()) {
+                return Err(src.error_at(
+                    value.span().start,
+                    format!(
+                        "[cyclonedx] {key} = `{}`: one of {}",
+                        value.get_ref(),
+                        allowed.join(", ")
+                    ),
+                ));
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        for p in &config.package {
+            if !seen.insert(p.name.get_ref()) {
+                return Err(src.error_at(
+                    p.name.span().start,
+                    format!("[[package]] `{}` is given twice", p.name.get_ref()),
+                ));
+            }
+        }
         let mut config = config;
         config.origin = Origin::new(name, text);
         config.check_vendor(&src)?;

@@ -52,7 +52,12 @@ pub fn scan(path: &Path, options: &ScanOptions) -> Result<ScanOutcome> {
     };
     let detectors = Detectors::new(config, &options.read.limits)?;
     let (inventory, evidence) = crate::detect::run(path, &inventory_options, &detectors.all())?;
-    let assembled = assemble::assemble(config, &inventory, &detectors, evidence, &options.created)?;
+    let mut assembled =
+        assemble::assemble(config, &inventory, &detectors, evidence, &options.created)?;
+    if options.digests.sha512 && inventory.artifact.kind != crate::input::InputKind::Directory {
+        add_artifact_sha512(&mut assembled.document, path)?;
+    }
+    assemble::configure_packages(&mut assembled.document, config)?;
     let mut diagnostics = inventory.diagnostics.clone();
     diagnostics.extend(assembled.diagnostics);
     Ok(ScanOutcome {
@@ -60,4 +65,54 @@ pub fn scan(path: &Path, options: &ScanOptions) -> Result<ScanOutcome> {
         summary: inventory.summary,
         diagnostics,
     })
+}
+
+/// Adds the SHA-512 of the archive at `path` to the described package that stands for it
+/// (`--sha512`: the hash of the deployable form, as BSI TR-03183-2 asks).
+fn add_artifact_sha512(doc: &mut Document, path: &Path) -> Result<()> {
+    use sha2::Digest;
+    use std::io::Read;
+    let shown = path.display().to_string();
+    let mut file = std::fs::File::open(path).map_err(|e| crate::error::Error::io(&shown, e))?;
+    let mut hasher = sha2::Sha512::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        let n = file
+            .read(&mut buf)
+            .map_err(|e| crate::error::Error::io(&shown, e))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    let digest = hasher.finalize();
+    let described: Vec<String> = doc.described().map(str::to_owned).collect();
+    if let Some(root) = doc
+        .packages
+        .iter_mut()
+        .find(|p| described.contains(&p.id) && p.file_name.is_some())
+    {
+        root.checksums.push(crate::model::Checksum::from_bytes(
+            crate::model::Algorithm::Sha512,
+            &digest[..],
+        ));
+    }
+    Ok(())
+}
+
+/// Puts what `[cyclonedx]` of `config` says into CycloneDX write options: the BSI
+/// TR-03183-2 component properties, and the completeness of the dependencies.
+pub fn cyclonedx_statements(config: &Config, options: &mut crate::format::cyclonedx::WriteOptions) {
+    for (key, value) in config.cyclonedx.set() {
+        let value = value.get_ref().clone();
+        match key {
+            "dependencies" => options.dependencies_aggregate = Some(value),
+            flag => {
+                options.component_properties.insert(
+                    format!("{}{flag}", crate::format::cyclonedx::BSI_PROPERTY_PREFIX),
+                    value,
+                );
+            }
+        }
+    }
 }

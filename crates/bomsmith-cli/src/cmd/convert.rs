@@ -1,5 +1,5 @@
-//! `bomsmith convert`: SPDX 2.2/2.3 or CycloneDX 1.2–1.7 JSON in, SPDX 2.3 or CycloneDX 1.6 JSON
-//! out, through the model; every loss counted on standard error.
+//! `bomsmith convert`: SPDX 2.2/2.3 or CycloneDX 1.2–1.7 JSON in, SPDX 2.3 or CycloneDX 1.6 (or
+//! 1.7, `--spec-version`) JSON out, through the model; every loss counted on standard error.
 
 use super::{parse_format, read_document};
 use crate::out;
@@ -17,6 +17,10 @@ pub struct ConvertArgs {
     /// Output format.
     #[arg(long, value_name = "FORMAT", value_parser = parse_format)]
     to: Format,
+    /// Specification version of the output: 1.6 (default) or 1.7 for cyclonedx-json, 2.3 for
+    /// spdx-json.
+    #[arg(long, value_name = "VERSION")]
+    spec_version: Option<String>,
     /// Write to FILE (atomically) instead of standard output.
     #[arg(short = 'o', long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -30,10 +34,11 @@ pub struct ConvertArgs {
 
 /// Runs the command: exit 0, or 1 with `--fail-on-loss` when something was lost.
 pub fn run(args: ConvertArgs) -> Result<ExitCode> {
+    let write_options = super::write_options(args.to, args.spec_version.as_deref())?;
     let (name, kind, mut doc, report) = read_document(&args.input)?;
     let at = Location::file(&name);
     let mut diagnostics = bomsmith::format::complete(&mut doc, &super::creation_time()?, &at);
-    let text = args.to.write(&doc);
+    let text = args.to.write_with(&doc, &write_options);
     out::write_output(args.output.as_deref(), &text)?;
     diagnostics.extend(report.recast_note(at.clone()));
     diagnostics.extend(report.diagnostic(at, kind));

@@ -21,6 +21,24 @@ pub fn parse_format(s: &str) -> Result<Format, String> {
     })
 }
 
+/// The write options for `format` in `version` (`--spec-version`; `None` is the format's
+/// default), or a usage error naming the versions the format has.
+pub fn write_options(
+    format: Format,
+    version: Option<&str>,
+) -> Result<bomsmith::format::WriteOptions> {
+    let Some(version) = version else {
+        return Ok(bomsmith::format::WriteOptions::default());
+    };
+    format.options_for(version).ok_or_else(|| {
+        anyhow::anyhow!(
+            "--spec-version {version}: bomsmith writes {} as version {}",
+            format.name(),
+            format.versions().join(" or ")
+        )
+    })
+}
+
 /// Reads an SBOM file (`-` for standard input) into the model; returns the name to show, its
 /// format, the document and what the read could not carry.
 pub fn read_document(path: &Path) -> Result<(String, Kind, Document, ReadReport)> {

@@ -26,6 +26,10 @@ pub struct ScanArgs {
     /// Output format.
     #[arg(short = 'f', long, default_value = "spdx-json", value_parser = super::parse_format)]
     format: Format,
+    /// Specification version of the output: 1.6 (default) or 1.7 for cyclonedx-json, 2.3 for
+    /// spdx-json.
+    #[arg(long, value_name = "VERSION")]
+    spec_version: Option<String>,
     /// Write to FILE (atomically) instead of standard output.
     #[arg(short = 'o', long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -111,9 +115,11 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
     if args.max_ratio == 0 {
         bail!("--max-ratio must be at least 1");
     }
+    let mut write_options = super::write_options(args.format, args.spec_version.as_deref())?;
     let sets = rule_sets();
     let overrides = args.severity.overrides(&sets)?;
     let config = load_config(&args)?;
+    bomsmith::scan::cyclonedx_statements(&config, &mut write_options.cyclonedx);
     let options = ScanOptions {
         config,
         read: ReadOptions {
@@ -151,7 +157,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
         ));
         return Ok(ExitCode::from(1));
     }
-    let text = args.format.write(&outcome.document);
+    let text = args.format.write_with(&outcome.document, &write_options);
     out::write_output(args.output.as_deref(), &text)?;
     if !args.quiet {
         let s = &outcome.summary;

@@ -15,7 +15,8 @@ pub struct ValidateArgs {
     #[arg(required_unless_present_any = ["explain", "rules"])]
     files: Vec<PathBuf>,
     /// Rule sets to apply (repeatable): spdx, cyclonedx (the format's own, chosen by content
-    /// when neither is given), ntia, bsi.
+    /// when neither is given), ntia, bsi-2.0, bsi-2.1 (`bsi` is the newest BSI TR-03183-2),
+    /// fsct3.
     #[arg(long, value_name = "PROFILE", value_parser = parse_profile)]
     profile: Vec<Profile>,
     /// Report format.
@@ -34,8 +35,9 @@ pub struct ValidateArgs {
 fn parse_profile(s: &str) -> std::result::Result<Profile, String> {
     Profile::from_name(s).ok_or_else(|| {
         format!(
-            "unknown profile `{s}` (one of: {})",
-            Profile::ALL.map(Profile::name).join(", ")
+            "unknown profile `{s}` (one of: {}; `bsi` is {})",
+            Profile::ALL.map(Profile::name).join(", "),
+            Profile::Bsi21.name()
         )
     })
 }

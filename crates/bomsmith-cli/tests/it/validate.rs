@@ -562,7 +562,7 @@ fn ntia_and_bsi_profiles() {
     );
     // BSI on a clean CycloneDX BOM asks for what TR-03183-2 adds; on SPDX 2.3 it also says
     // v2.1.0 no longer takes the format.
-    let (code, report) = check(&pretty(&cdx_base()), &["--profile", "bsi"]);
+    let (code, report) = check(&pretty(&cdx_base()), &["--profile", "bsi-2.0"]);
     assert_eq!(code, 1);
     assert_eq!(
         codes(&report),
@@ -570,7 +570,7 @@ fn ntia_and_bsi_profiles() {
             .map(str::to_owned)
             .into()
     );
-    let (_, report) = check(&pretty(&spdx_base()), &["--profile", "bsi"]);
+    let (_, report) = check(&pretty(&spdx_base()), &["--profile", "bsi-2.0"]);
     assert!(codes(&report).contains("BSI001"), "{report:#}");
     assert!(!codes(&report).contains("BSI002"), "{report:#}");
     // A profile for the other format is a clear error.

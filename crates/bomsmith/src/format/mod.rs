@@ -350,13 +350,47 @@ impl Format {
         Self::ALL.into_iter().find(|f| f.name() == name)
     }
 
-    /// Serialises `doc` in this format.
+    /// Serialises `doc` in this format, each format in its default version.
     pub fn write(self, doc: &Document) -> String {
+        self.write_with(doc, &WriteOptions::default())
+    }
+
+    /// Serialises `doc` in this format with `options` (the version to write).
+    pub fn write_with(self, doc: &Document, options: &WriteOptions) -> String {
         match self {
             Format::SpdxJson => spdx2::write(doc),
-            Format::CycloneDxJson => cyclonedx::write(doc),
+            Format::CycloneDxJson => cyclonedx::write_with(doc, &options.cyclonedx),
         }
     }
+
+    /// The specification versions this format can be written in, the default first
+    /// (`--spec-version`).
+    pub fn versions(self) -> &'static [&'static str] {
+        match self {
+            Format::SpdxJson => &["2.3"],
+            Format::CycloneDxJson => &["1.6", "1.7"],
+        }
+    }
+
+    /// The options that write this format in `version` (one of [`Format::versions`]).
+    pub fn options_for(self, version: &str) -> Option<WriteOptions> {
+        if !self.versions().contains(&version) {
+            return None;
+        }
+        let mut options = WriteOptions::default();
+        if self == Format::CycloneDxJson {
+            options.cyclonedx.version = cyclonedx::SpecVersion::from_name(version)?;
+        }
+        Some(options)
+    }
+}
+
+/// How a [`Format`] is written: the specification version where a format has several, and
+/// what only that format can say.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WriteOptions {
+    /// CycloneDX: the version (default 1.6) and the configured extra statements.
+    pub cyclonedx: cyclonedx::WriteOptions,
 }
 
 #[cfg(test)]

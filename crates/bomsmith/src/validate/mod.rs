@@ -1,12 +1,15 @@
 //! `validate`: checks SPDX 2.3 and CycloneDX 1.6 JSON documents against the official schemas
-//! (bundled), the specifications' semantic rules, and the NTIA and BSI TR-03183-2 profiles.
+//! (bundled), the specifications' semantic rules, and the NTIA, BSI TR-03183-2 (v2.0.0 and
+//! v2.1.0) and CISA FSCT3 profiles.
 //!
 //! Every diagnostic has a stable rule code, a JSON pointer, and a line and column. Documents
 //! are parsed once into `serde_json::Value`; positions are found afterwards, and only for what
 //! is reported (see [`locate`]), so a clean document costs one parse and linear checks.
 
 pub mod bsi;
+pub mod bsi21;
 pub mod cdx;
+pub mod fsct3;
 pub mod locate;
 pub mod ntia;
 pub mod schema;
@@ -28,12 +31,14 @@ crate::rules! {
 }
 
 /// The rule sets of `validate`, in the order they are listed.
-pub const RULE_SETS: [&RuleSet; 5] = [
+pub const RULE_SETS: [&RuleSet; 7] = [
     &GENERAL_RULES,
     &spdx::RULES,
     &cdx::RULES,
     &ntia::RULES,
     &bsi::RULES,
+    &bsi21::RULES,
+    &fsct3::RULES,
 ];
 
 /// Every rule of every profile, in code order within each group.
@@ -55,18 +60,29 @@ pub enum Profile {
     CycloneDx,
     /// NTIA minimum elements, on either format.
     Ntia,
-    /// BSI TR-03183-2 v2.0.0 fields, on either format.
+    /// BSI TR-03183-2 v2.0.0 fields, on either format (`bsi-2.0`).
     Bsi,
+    /// BSI TR-03183-2 v2.1.0 (August 2025): CycloneDX 1.6 and later only (`bsi-2.1`; `bsi`
+    /// names the newest version).
+    Bsi21,
+    /// CISA Framing Software Component Transparency (2024), minimum expected, as
+    /// ntia-conformance-checker's `fsct3-min` judges it, on either format.
+    Fsct3,
 }
 
 impl Profile {
     /// Every profile.
-    pub const ALL: [Profile; 4] = [
+    pub const ALL: [Profile; 6] = [
         Profile::Spdx,
         Profile::CycloneDx,
         Profile::Ntia,
         Profile::Bsi,
+        Profile::Bsi21,
+        Profile::Fsct3,
     ];
+
+    /// Other names a profile goes by: `bsi` is the newest BSI TR-03183-2 version.
+    pub const ALIASES: [(&'static str, Profile); 1] = [("bsi", Profile::Bsi21)];
 
     /// Name on the command line.
     pub fn name(self) -> &'static str {
@@ -74,13 +90,22 @@ impl Profile {
             Profile::Spdx => "spdx",
             Profile::CycloneDx => "cyclonedx",
             Profile::Ntia => "ntia",
-            Profile::Bsi => "bsi",
+            Profile::Bsi => "bsi-2.0",
+            Profile::Bsi21 => "bsi-2.1",
+            Profile::Fsct3 => "fsct3",
         }
     }
 
-    /// The profile called `name`.
+    /// The profile called `name`, or by one of [`Profile::ALIASES`].
     pub fn from_name(name: &str) -> Option<Profile> {
-        Profile::ALL.into_iter().find(|p| p.name() == name)
+        Profile::ALL
+            .into_iter()
+            .find(|p| p.name() == name)
+            .or_else(|| {
+                Profile::ALIASES
+                    .into_iter()
+                    .find_map(|(alias, p)| (alias == name).then_some(p))
+            })
     }
 }
 
@@ -261,6 +286,12 @@ pub fn validate(file: &str, text: &[u8], profiles: &[Profile]) -> Report {
             }
             if wants(Profile::Bsi) {
                 bsi::check(kind, &doc, &mut sink);
+            }
+            if wants(Profile::Bsi21) {
+                bsi21::check(kind, &doc, &mut sink);
+            }
+            if wants(Profile::Fsct3) {
+                fsct3::check(kind, &doc, &mut sink);
             }
         }
     }

@@ -1,11 +1,11 @@
-//! The CycloneDX writer: model → CycloneDX 1.6 JSON.
+//! The CycloneDX writer: model → CycloneDX 1.6 (default) or 1.7 JSON.
 //!
 //! Each value goes to its native place only when that form reads back as exactly the same
 //! model value; everything else also (or only) goes to a `bomsmith:spdx:` property, so the
 //! reader in `read.rs` can restore it.
 
 use super::props::{Party, component_type, cpe_kind, derived_name, expressible, hash_alg};
-use super::{FILENAME_PROPERTY, PROPERTY_PREFIX, SPEC_VERSION};
+use super::{FILENAME_PROPERTY, PROPERTY_PREFIX, SpecVersion, WriteOptions};
 use crate::format::spdx2;
 use crate::ident::{format_timestamp, is_uuid, parse_timestamp, uuid_v5_url};
 use crate::json;
@@ -25,14 +25,24 @@ const MAX_NESTING: usize = 48;
 /// Writes `doc` as canonical CycloneDX 1.6 JSON: keys sorted, arrays sorted by the compact
 /// form of their elements, Python-compatible formatting.
 pub fn write(doc: &Document) -> String {
-    let mut v = to_value(doc);
+    write_with(doc, &WriteOptions::default())
+}
+
+/// Writes `doc` as canonical CycloneDX JSON as `options` say (the version, extra statements).
+pub fn write_with(doc: &Document, options: &WriteOptions) -> String {
+    let mut v = to_value_with(doc, options);
     json::sort_arrays(&mut v);
     json::to_canonical_string(&v)
 }
 
-/// The document as a CycloneDX JSON value (keys unsorted until written).
+/// The document as a CycloneDX 1.6 JSON value (keys unsorted until written).
 pub fn to_value(doc: &Document) -> Value {
-    Writer::new(doc).document()
+    to_value_with(doc, &WriteOptions::default())
+}
+
+/// The document as a CycloneDX JSON value as `options` say (keys unsorted until written).
+pub fn to_value_with(doc: &Document, options: &WriteOptions) -> Value {
+    Writer::new(doc, options).document()
 }
 
 /// `bomsmith:spdx:` properties of one object, in the order added.
@@ -99,6 +109,7 @@ fn licenses_value(
     declared: Option<&str>,
     concluded: Option<&str>,
     names: &Names<'_>,
+    version: SpecVersion,
 ) -> (Option<Value>, bool, bool) {
     let ids = cyclonedx_license_ids();
     let d = declared.filter(|e| expressible(e));
@@ -130,12 +141,13 @@ fn licenses_value(
         (None, None) => (None, false, false),
         (Some(e), None) => (Some(Value::Array(entries(e, "declared"))), true, false),
         (None, Some(e)) => (Some(Value::Array(entries(e, "concluded"))), false, true),
-        (Some(a), Some(b)) if listed(a) && listed(b) => {
+        (Some(a), Some(b)) if (listed(a) && listed(b)) || version.mixes_licence_entries() => {
             let mut all = entries(a, "declared");
             all.extend(entries(b, "concluded"));
             (Some(Value::Array(all)), true, true)
         }
-        // One expression only: the declared one is native, the concluded one a property.
+        // CycloneDX 1.6 takes one expression only: the declared one is native, the concluded
+        // one a property.
         (Some(a), Some(_)) => (Some(Value::Array(entries(a, "declared"))), true, false),
     }
 }
@@ -152,10 +164,12 @@ struct Writer<'a> {
     children: HashMap<&'a str, Vec<&'a str>>,
     nested: HashSet<&'a str>,
     names: Names<'a>,
+    version: SpecVersion,
+    options: &'a WriteOptions,
 }
 
 impl<'a> Writer<'a> {
-    fn new(doc: &'a Document) -> Self {
+    fn new(doc: &'a Document, options: &'a WriteOptions) -> Self {
         let mut elements = HashMap::new();
         for p in &doc.packages {
             elements.entry(p.id.as_str()).or_insert(Element::Package(p));
@@ -174,6 +188,8 @@ impl<'a> Writer<'a> {
             children: HashMap::new(),
             nested: HashSet::new(),
             names: license_names(doc),
+            version: options.version,
+            options,
         };
         w.plan_nesting();
         w
@@ -251,12 +267,9 @@ impl<'a> Writer<'a> {
         let mut meta_props = Props::default();
         let mut m = Map::new();
         m.insert("bomFormat".into(), json!("CycloneDX"));
-        m.insert("specVersion".into(), json!(SPEC_VERSION));
+        m.insert("specVersion".into(), json!(self.version.name()));
         m.insert("version".into(), json!(1));
-        m.insert(
-            "$schema".into(),
-            json!("http://cyclonedx.org/schema/bom-1.6.schema.json"),
-        );
+        m.insert("$schema".into(), json!(self.version.schema_url()));
         let serial = match doc.namespace.strip_prefix("urn:uuid:") {
             Some(u) if is_uuid(u) => u.to_owned(),
             _ => {
@@ -332,6 +345,17 @@ impl<'a> Writer<'a> {
         m.insert("components".into(), Value::Array(top));
         if !dependencies.is_empty() {
             m.insert("dependencies".into(), Value::Array(dependencies));
+        }
+        if let Some(aggregate) = &self.options.dependencies_aggregate {
+            let mut refs: Vec<&str> = doc.packages.iter().map(|p| p.id.as_str()).collect();
+            refs.sort_unstable();
+            refs.dedup();
+            if !refs.is_empty() {
+                m.insert(
+                    "compositions".into(),
+                    json!([{"aggregate": aggregate, "dependencies": refs}]),
+                );
+            }
         }
         Value::Object(m)
     }
@@ -441,8 +465,12 @@ impl<'a> Writer<'a> {
 
     fn component(&self, id: &str) -> Value {
         let mut m = match self.elements.get(id) {
-            Some(Element::Package(p)) => package_fields(p, &self.names),
-            Some(Element::File(f)) => file_fields(f, &self.names),
+            Some(Element::Package(p)) => {
+                let mut m = package_fields(p, &self.names, self.version);
+                self.extra_properties(&mut m);
+                m
+            }
+            Some(Element::File(f)) => file_fields(f, &self.names, self.version),
             None => Map::new(),
         };
         if let Some(kids) = self.children.get(id) {
@@ -452,6 +480,26 @@ impl<'a> Writer<'a> {
             );
         }
         Value::Object(m)
+    }
+}
+
+impl Writer<'_> {
+    /// Adds the configured component properties to a package's component.
+    fn extra_properties(&self, m: &mut Map<String, Value>) {
+        if self.options.component_properties.is_empty() {
+            return;
+        }
+        let extra = self
+            .options
+            .component_properties
+            .iter()
+            .map(|(name, value)| json!({"name": name, "value": value}));
+        match m.get_mut("properties") {
+            Some(Value::Array(list)) => list.extend(extra),
+            _ => {
+                m.insert("properties".into(), Value::Array(extra.collect()));
+            }
+        }
     }
 }
 
@@ -490,7 +538,7 @@ fn copyright(text: &Option<String>, m: &mut Map<String, Value>, props: &mut Prop
     }
 }
 
-fn package_fields(p: &Package, names: &Names<'_>) -> Map<String, Value> {
+fn package_fields(p: &Package, names: &Names<'_>, version: SpecVersion) -> Map<String, Value> {
     let mut m = Map::new();
     let mut props = Props::default();
     let (kind, exact) = component_type(p.purpose);
@@ -564,6 +612,7 @@ fn package_fields(p: &Package, names: &Names<'_>) -> Map<String, Value> {
         p.license_declared.as_deref(),
         p.license_concluded.as_deref(),
         names,
+        version,
     );
     if let Some(l) = licenses {
         m.insert("licenses".into(), l);
@@ -630,7 +679,7 @@ fn package_fields(p: &Package, names: &Names<'_>) -> Map<String, Value> {
     m
 }
 
-fn file_fields(f: &File, names: &Names<'_>) -> Map<String, Value> {
+fn file_fields(f: &File, names: &Names<'_>, version: SpecVersion) -> Map<String, Value> {
     let mut m = Map::new();
     let mut props = Props::default();
     m.insert("type".into(), json!("file"));
@@ -638,7 +687,7 @@ fn file_fields(f: &File, names: &Names<'_>) -> Map<String, Value> {
     m.insert("name".into(), json!(f.name));
     hashes(&f.checksums, &mut m, &mut props);
     let (licenses, _, concluded_native) =
-        licenses_value(None, f.license_concluded.as_deref(), names);
+        licenses_value(None, f.license_concluded.as_deref(), names, version);
     if let Some(l) = licenses {
         m.insert("licenses".into(), l);
     }
@@ -1302,6 +1351,73 @@ mod tests {
                 ("licenseDeclared", "NOASSERTION")
             ])
         );
+    }
+
+    #[test]
+    fn version_1_7_names_itself_and_holds_a_declared_and_a_concluded_expression() {
+        let mut d = doc();
+        d.packages.push(Package {
+            license_declared: Some("MIT OR Apache-2.0".into()),
+            license_concluded: Some("MIT".into()),
+            ..package("SPDXRef-expr", Some(Purpose::Library))
+        });
+        let options = WriteOptions {
+            version: SpecVersion::V1_7,
+            ..WriteOptions::default()
+        };
+        let mut v = to_value_with(&d, &options);
+        json::sort_arrays(&mut v);
+        assert_eq!(v["specVersion"], "1.7");
+        assert_eq!(
+            v["$schema"],
+            "http://cyclonedx.org/schema/bom-1.7.schema.json"
+        );
+        let expr = component(&v, "SPDXRef-expr");
+        assert_eq!(
+            expr["licenses"],
+            json!([
+                {"acknowledgement": "declared", "expression": "MIT OR Apache-2.0"},
+                {"license": {"acknowledgement": "concluded", "id": "MIT"}},
+            ])
+        );
+        assert!(props(expr).is_empty());
+        // And it reads back to the same model.
+        let text = write_with(&d, &options);
+        let (back, report) = super::super::read(text.as_bytes(), "x").expect("read");
+        assert_eq!(report.total(), 0);
+        let p = back
+            .packages
+            .iter()
+            .find(|p| p.id == "SPDXRef-expr")
+            .expect("package");
+        assert_eq!(p.license_declared.as_deref(), Some("MIT OR Apache-2.0"));
+        assert_eq!(p.license_concluded.as_deref(), Some("MIT"));
+    }
+
+    #[test]
+    fn configured_statements_become_properties_and_compositions() {
+        let d = doc();
+        let options = WriteOptions {
+            component_properties: [("bsi:component:archive".to_owned(), "archive".to_owned())]
+                .into(),
+            dependencies_aggregate: Some("unknown".into()),
+            ..WriteOptions::default()
+        };
+        let v = to_value_with(&d, &options);
+        assert_eq!(
+            v["compositions"],
+            json!([{"aggregate": "unknown", "dependencies": ["SPDXRef-root"]}])
+        );
+        let root = component(&v, "SPDXRef-root");
+        assert!(
+            root["properties"]
+                .as_array()
+                .expect("properties")
+                .contains(&json!({"name": "bsi:component:archive", "value": "archive"}))
+        );
+        // Without them, nothing of the kind.
+        let plain = to_value(&d);
+        assert!(plain.get("compositions").is_none());
     }
 
     #[test]
