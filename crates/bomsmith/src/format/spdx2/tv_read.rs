@@ -109,10 +109,28 @@ fn relocate(e: Error, parsed: &Parsed) -> Error {
             message,
         } => Error::Text {
             line: parsed.lines.line(&pointer),
-            message: in_tags(&message, &pointer),
+            message: first_at_line(&in_tags(&message, &pointer), &parsed.lines),
             file,
         },
         other => other,
+    }
+}
+
+/// `(first at /files/0)` of the JSON reader's messages as `(first at line 9)`.
+fn first_at_line(message: &str, lines: &Lines) -> String {
+    const AT: &str = "(first at /";
+    match message.find(AT) {
+        Some(i) => {
+            let rest = &message[i + AT.len() - 1..];
+            let end = rest.find(')').unwrap_or(rest.len());
+            format!(
+                "{}(first at line {}{}",
+                &message[..i],
+                lines.line(&rest[..end]),
+                &rest[end..]
+            )
+        }
+        None => message.to_owned(),
     }
 }
 
@@ -1276,8 +1294,8 @@ mod tests {
         // Lines of what was said, and of the nearest ancestor for what was not.
         assert_eq!(parsed.lines.line("/packages/0"), 16);
         assert_eq!(parsed.lines.line("/packages/0/checksums/0"), 20);
-        assert_eq!(parsed.lines.line("/packages/0/hasFiles/0"), 28);
-        assert_eq!(parsed.lines.line("/files/1/checksums/0/algorithm"), 30);
+        assert_eq!(parsed.lines.line("/packages/0/hasFiles/0"), 29);
+        assert_eq!(parsed.lines.line("/files/1/checksums/0/algorithm"), 31);
         assert_eq!(parsed.lines.line("/nothing"), 1);
 
         let (doc, report) = read(tv.as_bytes(), "t.spdx").expect("reads");
@@ -1384,8 +1402,8 @@ mod tests {
             ),
             (
                 format!("{h}FileName: f\nSPDXID: SPDXRef-f\nFileName: g\nSPDXID: SPDXRef-f\n"),
-                base + 3,
-                "duplicate SPDXID `SPDXRef-f`",
+                base + 4,
+                "duplicate SPDXID `SPDXRef-f` (first at line 8)",
             ),
             (
                 h.replace("SPDX-2.3", "SPDX-2.2") + "PackageName: p\nSPDXID: SPDXRef-p\nPackageDownloadLocation: NONE\nReleaseDate: 2024-01-01T00:00:00Z\n",
