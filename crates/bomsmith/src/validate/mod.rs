@@ -100,7 +100,11 @@ impl Sink {
     /// Records a problem at `pointer`.
     pub fn report(&mut self, rule: &'static Rule, pointer: impl Into<String>, message: String) {
         let pointer = pointer.into();
-        self.pointers.insert(pointer.clone());
+        // A note is no problem: it must not hide a schema error at the same place (a package
+        // without `downloadLocation` and without a verification code was judged valid).
+        if rule.severity != Severity::Info {
+            self.pointers.insert(pointer.clone());
+        }
         self.diagnostics.push((rule, pointer, message));
     }
 
