@@ -91,7 +91,11 @@ fn bytes_that_are_not_utf8_are_counted_and_judged_at_their_line() {
         err.contains("FMT001") && err.contains("bytes that are not UTF-8 (read as U+FFFD): 1"),
         "{err}"
     );
-    let judged = bomsmith().arg("validate").arg(&path).output().expect("runs");
+    let judged = bomsmith()
+        .arg("validate")
+        .arg(&path)
+        .output()
+        .expect("runs");
     assert_eq!(judged.status.code(), Some(1));
     let said = String::from_utf8_lossy(&judged.stdout);
     assert!(
@@ -105,7 +109,10 @@ fn bytes_that_are_not_utf8_are_counted_and_judged_at_their_line() {
 fn cpython_docs() -> Option<(PathBuf, PathBuf)> {
     let tarball = cpython_tarball()?;
     let dir = fixture("cpython-tagvalue", &file_sha256(&tarball), |dir| {
-        for (format, name) in [("spdx-json", "cpython.spdx.json"), ("spdx-tv", "cpython.spdx")] {
+        for (format, name) in [
+            ("spdx-json", "cpython.spdx.json"),
+            ("spdx-tv", "cpython.spdx"),
+        ] {
             bomsmith()
                 .args(["scan", "--preset", "cpython", "-q", "-f", format, "-o"])
                 .arg(dir.join(name))
@@ -134,13 +141,20 @@ fn cpython_tag_value_reads_back_to_the_scans_json() {
         .arg(&tv)
         .output()
         .expect("runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(
         !String::from_utf8_lossy(&out.stderr).contains("FMT001"),
         "nothing dropped"
     );
     let expected = std::fs::read(&json).expect("readable");
-    assert!(out.stdout == expected, "tag-value -> JSON differs from the scan's JSON");
+    assert!(
+        out.stdout == expected,
+        "tag-value -> JSON differs from the scan's JSON"
+    );
     // And `diff` sees no change between them.
     bomsmith()
         .args(["diff", "--fail-on-change"])
@@ -159,7 +173,9 @@ fn cpython_tag_value_reads_back_to_the_scans_json() {
 fn pyspdxtools() -> Option<PathBuf> {
     let candidates = [
         std::env::var_os("PYSPDXTOOLS").map(PathBuf::from),
-        Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/ci-venv/bin/pyspdxtools")),
+        Some(
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/ci-venv/bin/pyspdxtools"),
+        ),
     ];
     if let Some(p) = candidates.into_iter().flatten().find(|p| p.exists()) {
         return Some(p);
@@ -261,7 +277,10 @@ fn two_writes_are_byte_identical() {
     };
     let again = convert();
     assert_eq!(again, convert());
-    assert_eq!(again, first, "tag-value -> model -> tag-value is the same bytes");
+    assert_eq!(
+        again, first,
+        "tag-value -> model -> tag-value is the same bytes"
+    );
     let _ = EPOCH;
 }
 
@@ -272,7 +291,12 @@ Created: 2024-01-02T03:04:05Z\n";
 /// Each malformed document and the line its error is at (HEAD is lines 1-7).
 const BAD: &[(&str, &str, usize, &str)] = &[
     ("unknown-tag", "Colour: blue\n", 8, "unknown tag `Colour`"),
-    ("no-tag", "PackageName: p\n  loose words\n", 9, "a value without a tag"),
+    (
+        "no-tag",
+        "PackageName: p\n  loose words\n",
+        9,
+        "a value without a tag",
+    ),
     (
         "unterminated",
         "PackageName: p\nPackageComment: <text>never\nclosed\n",
@@ -324,10 +348,18 @@ fn malformed_tag_value_is_refused_at_its_line() {
             "{name}: {err}"
         );
         // validate: the same problem, as a finding at the same line (exit 1).
-        let out = bomsmith().arg("validate").arg(&path).output().expect("runs");
+        let out = bomsmith()
+            .arg("validate")
+            .arg(&path)
+            .output()
+            .expect("runs");
         assert_eq!(out.status.code(), Some(1), "{name}");
         let said = String::from_utf8_lossy(&out.stdout);
-        let rule = if *name == "missing-field" { "SPDX001" } else { "TV001" };
+        let rule = if *name == "missing-field" {
+            "SPDX001"
+        } else {
+            "TV001"
+        };
         assert!(
             said.contains(&format!("{shown}:{line}:1: {rule} error: ")),
             "{name}: {said}"

@@ -339,7 +339,11 @@ pub enum Format {
 
 impl Format {
     /// Every format, in a fixed order.
-    pub const ALL: [Format; 3] = [Format::SpdxJson, Format::CycloneDxJson, Format::SpdxTagValue];
+    pub const ALL: [Format; 3] = [
+        Format::SpdxJson,
+        Format::CycloneDxJson,
+        Format::SpdxTagValue,
+    ];
 
     /// The command-line name (`spdx-json`).
     pub fn name(self) -> &'static str {

@@ -360,7 +360,12 @@ const TAGS: &[Tag] = &[
         "licenseComments",
         How::Str,
     ),
-    t("PackageCopyrightText", Sec::Package, "copyrightText", How::Str),
+    t(
+        "PackageCopyrightText",
+        Sec::Package,
+        "copyrightText",
+        How::Str,
+    ),
     t("PackageSummary", Sec::Package, "summary", How::Str),
     t("PackageDescription", Sec::Package, "description", How::Str),
     t("PackageComment", Sec::Package, "comment", How::Str),
@@ -385,17 +390,42 @@ const TAGS: &[Tag] = &[
     t("FileType", Sec::File, "fileTypes", How::List),
     t("FileChecksum", Sec::File, "checksums", How::Checksum),
     t("LicenseConcluded", Sec::File, "licenseConcluded", How::Str),
-    t("LicenseInfoInFile", Sec::File, "licenseInfoInFiles", How::List),
+    t(
+        "LicenseInfoInFile",
+        Sec::File,
+        "licenseInfoInFiles",
+        How::List,
+    ),
     t("LicenseComments", Sec::File, "licenseComments", How::Str),
     t("FileCopyrightText", Sec::File, "copyrightText", How::Str),
     t("FileComment", Sec::File, "comment", How::Str),
     t("FileNotice", Sec::File, "noticeText", How::Str),
     t("FileContributor", Sec::File, "fileContributors", How::List),
-    t("FileAttributionText", Sec::File, "attributionTexts", How::List),
+    t(
+        "FileAttributionText",
+        Sec::File,
+        "attributionTexts",
+        How::List,
+    ),
     t("FileDependency", Sec::File, "fileDependencies", How::List),
-    t("ArtifactOfProjectName", Sec::File, "artifactOfs", How::Special),
-    t("ArtifactOfProjectHomePage", Sec::ArtifactOf, "homePage", How::Str),
-    t("ArtifactOfProjectURI", Sec::ArtifactOf, "projectUri", How::Str),
+    t(
+        "ArtifactOfProjectName",
+        Sec::File,
+        "artifactOfs",
+        How::Special,
+    ),
+    t(
+        "ArtifactOfProjectHomePage",
+        Sec::ArtifactOf,
+        "homePage",
+        How::Str,
+    ),
+    t(
+        "ArtifactOfProjectURI",
+        Sec::ArtifactOf,
+        "projectUri",
+        How::Str,
+    ),
     t("SnippetSPDXID", Sec::Snippet, "SPDXID", How::Special),
     t(
         "SnippetFromFileSPDXID",
@@ -423,7 +453,12 @@ const TAGS: &[Tag] = &[
         "licenseComments",
         How::Str,
     ),
-    t("SnippetCopyrightText", Sec::Snippet, "copyrightText", How::Str),
+    t(
+        "SnippetCopyrightText",
+        Sec::Snippet,
+        "copyrightText",
+        How::Str,
+    ),
     t("SnippetComment", Sec::Snippet, "comment", How::Str),
     t("SnippetName", Sec::Snippet, "name", How::Str),
     t(
@@ -435,7 +470,12 @@ const TAGS: &[Tag] = &[
     t("LicenseID", Sec::License, "licenseId", How::Special),
     t("ExtractedText", Sec::License, "extractedText", How::Str),
     t("LicenseName", Sec::License, "name", How::Str),
-    t("LicenseCrossReference", Sec::License, "seeAlsos", How::Commas),
+    t(
+        "LicenseCrossReference",
+        Sec::License,
+        "seeAlsos",
+        How::Commas,
+    ),
     t("LicenseComment", Sec::License, "comment", How::Str),
     t(
         "Relationship",
@@ -443,10 +483,25 @@ const TAGS: &[Tag] = &[
         "relationshipType",
         How::Special,
     ),
-    t("RelationshipComment", Sec::Relationship, "comment", How::Str),
+    t(
+        "RelationshipComment",
+        Sec::Relationship,
+        "comment",
+        How::Str,
+    ),
     t("Annotator", Sec::Annotation, "annotator", How::Special),
-    t("AnnotationDate", Sec::Annotation, "annotationDate", How::Str),
-    t("AnnotationType", Sec::Annotation, "annotationType", How::Str),
+    t(
+        "AnnotationDate",
+        Sec::Annotation,
+        "annotationDate",
+        How::Str,
+    ),
+    t(
+        "AnnotationType",
+        Sec::Annotation,
+        "annotationType",
+        How::Str,
+    ),
     t("AnnotationComment", Sec::Annotation, "comment", How::Str),
     t("SPDXREF", Sec::Annotation, "SPDXREF", How::Special),
     t("Reviewer", Sec::Review, "reviewer", How::Special),
@@ -518,17 +573,14 @@ pub fn parse(bytes: &[u8], file: &str) -> Result<Parsed> {
         ..Builder::default()
     };
     let mut not_utf8 = Vec::new();
-    let mut lines = bytes
-        .split(|&c| c == b'\n')
-        .enumerate()
-        .map(|(i, raw)| {
-            let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-            let text = String::from_utf8_lossy(raw);
-            if matches!(text, std::borrow::Cow::Owned(_)) {
-                not_utf8.push(i + 1);
-            }
-            (i + 1, text)
-        });
+    let mut lines = bytes.split(|&c| c == b'\n').enumerate().map(|(i, raw)| {
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        let text = String::from_utf8_lossy(raw);
+        if matches!(text, std::borrow::Cow::Owned(_)) {
+            not_utf8.push(i + 1);
+        }
+        (i + 1, text)
+    });
     while let Some((n, line)) = lines.next() {
         let trimmed = line.trim();
         if trimmed.is_empty() || trimmed.starts_with('#') {
@@ -738,7 +790,10 @@ impl Builder<'_> {
                         other => {
                             return Err(self.err(
                                 n,
-                                format!("`{tag}` must be `true` or `false`, not `{}`", excerpt(other)),
+                                format!(
+                                    "`{tag}` must be `true` or `false`, not `{}`",
+                                    excerpt(other)
+                                ),
                             ));
                         }
                     },
@@ -869,7 +924,9 @@ impl Builder<'_> {
                 };
                 if map.contains_key("SPDXID") {
                     let first = self.lines.line(&format!("{pointer}/SPDXID"));
-                    return Err(self.err(n, format!("`SPDXID` given twice (first at line {first})")));
+                    return Err(
+                        self.err(n, format!("`SPDXID` given twice (first at line {first})"))
+                    );
                 }
                 map.insert("SPDXID".into(), Value::String(value));
                 self.lines.set(format!("{pointer}/SPDXID"), n);
@@ -935,10 +992,9 @@ impl Builder<'_> {
                     None => (value.trim(), None),
                     Some((code, rest)) => {
                         let Some(inner) = rest.trim_end().strip_suffix(')') else {
-                            return Err(self.err(
-                                n,
-                                "malformed `PackageVerificationCode`: `(` without `)`",
-                            ));
+                            return Err(
+                                self.err(n, "malformed `PackageVerificationCode`: `(` without `)`")
+                            );
                         };
                         let inner = inner.trim();
                         let inner = inner.strip_prefix("excludes:").unwrap_or(inner);
@@ -963,7 +1019,10 @@ impl Builder<'_> {
                 let mut vc = Map::new();
                 vc.insert("packageVerificationCodeValue".into(), json!(code));
                 if let Some(files) = excluded.filter(|f| !f.is_empty()) {
-                    vc.insert("packageVerificationCodeExcludedFiles".into(), Value::Array(files));
+                    vc.insert(
+                        "packageVerificationCodeExcludedFiles".into(),
+                        Value::Array(files),
+                    );
                 }
                 let file = self.file.to_owned();
                 let (map, pointer) = self.target(n, tag, Sec::Package)?;
@@ -975,7 +1034,8 @@ impl Builder<'_> {
                     });
                 }
                 map.insert("packageVerificationCode".into(), Value::Object(vc));
-                self.lines.set(format!("{pointer}/packageVerificationCode"), n);
+                self.lines
+                    .set(format!("{pointer}/packageVerificationCode"), n);
             }
             "SnippetByteRange" | "SnippetLineRange" => {
                 let bounds = value.split_once(':').and_then(|(a, b)| {
@@ -984,7 +1044,10 @@ impl Builder<'_> {
                 let Some((start, end)) = bounds else {
                     return Err(self.err(
                         n,
-                        format!("malformed `{tag}` `{}`: expected `START:END`", excerpt(&value)),
+                        format!(
+                            "malformed `{tag}` `{}`: expected `START:END`",
+                            excerpt(&value)
+                        ),
                     ));
                 };
                 let (_, pointer) = self.target(n, tag, Sec::Snippet)?;
@@ -1037,7 +1100,10 @@ impl Builder<'_> {
             }
             "SPDXREF" => {
                 let Some(a) = self.annotations.last_mut() else {
-                    return Err(self.err(n, "`SPDXREF` belongs to an annotation, but none was started (`Annotator`)"));
+                    return Err(self.err(
+                        n,
+                        "`SPDXREF` belongs to an annotation, but none was started (`Annotator`)",
+                    ));
                 };
                 if let Some((_, first)) = &a.target {
                     let msg = format!("`SPDXREF` given twice (first at line {first})");
@@ -1067,8 +1133,10 @@ impl Builder<'_> {
                 continue;
             };
             let list = array_entry(&mut self.packages[p], "hasFiles");
-            self.lines
-                .set(format!("/packages/{p}/hasFiles/{}", list.len()), self.file_lines[f]);
+            self.lines.set(
+                format!("/packages/{p}/hasFiles/{}", list.len()),
+                self.file_lines[f],
+            );
             list.push(id);
         }
         for r in &self.ranges {
@@ -1077,8 +1145,10 @@ impl Builder<'_> {
             };
             let from = s.get("snippetFromFile").cloned().unwrap_or(json!(""));
             let list = array_entry(s, "ranges");
-            self.lines
-                .set(format!("/snippets/{}/ranges/{}", r.snippet, list.len()), r.line);
+            self.lines.set(
+                format!("/snippets/{}/ranges/{}", r.snippet, list.len()),
+                r.line,
+            );
             list.push(json!({
                 "startPointer": {r.unit: r.start, "reference": from},
                 "endPointer": {r.unit: r.end, "reference": from},
@@ -1133,14 +1203,20 @@ impl Builder<'_> {
         }
         let mut doc = std::mem::take(&mut self.doc);
         if !self.creation.is_empty() {
-            self.lines.set("/creationInfo".to_owned(), first_line(&self.lines, "/creationInfo/"));
+            self.lines.set(
+                "/creationInfo".to_owned(),
+                first_line(&self.lines, "/creationInfo/"),
+            );
             doc.insert(
                 "creationInfo".into(),
                 Value::Object(std::mem::take(&mut self.creation)),
             );
         }
         let arrays: [(&str, Vec<Value>); 7] = [
-            ("externalDocumentRefs", std::mem::take(&mut self.external_documents)),
+            (
+                "externalDocumentRefs",
+                std::mem::take(&mut self.external_documents),
+            ),
             ("packages", objects(&mut self.packages)),
             ("files", objects(&mut self.files)),
             ("snippets", objects(&mut self.snippets)),
@@ -1158,7 +1234,10 @@ impl Builder<'_> {
 }
 
 fn objects(list: &mut Vec<Map<String, Value>>) -> Vec<Value> {
-    std::mem::take(list).into_iter().map(Value::Object).collect()
+    std::mem::take(list)
+        .into_iter()
+        .map(Value::Object)
+        .collect()
 }
 
 /// The smallest line recorded below `prefix`.
@@ -1192,7 +1271,11 @@ fn array_entry<'m>(map: &'m mut Map<String, Value>, key: &str) -> &'m mut Vec<Va
 }
 
 /// The object at `index` of the array member `key` (made when absent).
-fn object_at<'m>(map: &'m mut Map<String, Value>, key: &str, index: usize) -> &'m mut Map<String, Value> {
+fn object_at<'m>(
+    map: &'m mut Map<String, Value>,
+    key: &str,
+    index: usize,
+) -> &'m mut Map<String, Value> {
     let list = array_entry(map, key);
     if list.len() <= index {
         list.resize(index + 1, Value::Object(Map::new()));
@@ -1229,7 +1312,11 @@ mod tests {
 
     fn text_error(bytes: &[u8]) -> (usize, String) {
         match read(bytes, "t.spdx") {
-            Err(Error::Text { file, line, message }) => {
+            Err(Error::Text {
+                file,
+                line,
+                message,
+            }) => {
                 assert_eq!(file, "t.spdx");
                 (line, message)
             }
@@ -1275,7 +1362,11 @@ mod tests {
         assert_eq!(v["comment"], "two\nlines");
         assert_eq!(v["creationInfo"]["creators"], json!(["Tool: x"]));
         let p = &v["packages"][0];
-        assert_eq!(p["hasFiles"], json!(["SPDXRef-a"]), "the file after the package");
+        assert_eq!(
+            p["hasFiles"],
+            json!(["SPDXRef-a"]),
+            "the file after the package"
+        );
         assert_eq!(
             p["packageVerificationCode"],
             json!({"packageVerificationCodeValue": HEX40,
@@ -1307,7 +1398,9 @@ mod tests {
             "SPDXRef-a"
         )));
         assert!(
-            !doc.relationships.iter().any(|r| r.to == "SPDXRef-loose" && r.kind == "CONTAINS"),
+            !doc.relationships
+                .iter()
+                .any(|r| r.to == "SPDXRef-loose" && r.kind == "CONTAINS"),
             "a file before any package is in none"
         );
         assert!(doc.relationships.contains(&Relationship::new(
@@ -1346,9 +1439,21 @@ mod tests {
         let base = h.lines().count();
         let cases: Vec<(String, usize, &str)> = vec![
             (format!("{h}Bogus: 1\n"), base + 1, "unknown tag `Bogus`"),
-            (format!("{h}just words\n"), base + 1, "a value without a tag"),
-            (format!("{h}\nDocumentComment: <text>never\nclosed\n"), base + 2, "never closed"),
-            (format!("{h}DocumentComment: <text>x</text> y\n"), base + 1, "after `</text>`"),
+            (
+                format!("{h}just words\n"),
+                base + 1,
+                "a value without a tag",
+            ),
+            (
+                format!("{h}\nDocumentComment: <text>never\nclosed\n"),
+                base + 2,
+                "never closed",
+            ),
+            (
+                format!("{h}DocumentComment: <text>x</text> y\n"),
+                base + 1,
+                "after `</text>`",
+            ),
             (
                 format!("{h}FileName: f\nSPDXID: SPDXRef-f\nFileChecksum: SHA1 {HEX40}\n"),
                 base + 3,
@@ -1359,26 +1464,46 @@ mod tests {
                 base + 2,
                 "expected `ALGORITHM: hexdigits`",
             ),
-            (format!("{h}Relationship: SPDXRef-a CONTAINS\n"), base + 1, "malformed `Relationship`"),
-            (format!("{h}PackageVersion: 1\n"), base + 1, "belongs to a package"),
+            (
+                format!("{h}Relationship: SPDXRef-a CONTAINS\n"),
+                base + 1,
+                "malformed `Relationship`",
+            ),
+            (
+                format!("{h}PackageVersion: 1\n"),
+                base + 1,
+                "belongs to a package",
+            ),
             (
                 format!("{h}PackageName: p\nPackageVersion: 1\nPackageVersion: 2\n"),
                 base + 3,
                 "`PackageVersion` given twice (first at line 9)",
             ),
-            (format!("{h}PackageName: p\nFilesAnalyzed: yes\n"), base + 2, "`true` or `false`"),
+            (
+                format!("{h}PackageName: p\nFilesAnalyzed: yes\n"),
+                base + 2,
+                "`true` or `false`",
+            ),
             (
                 format!("{h}PackageName: p\nExternalRef: SECURITY cpe23Type\n"),
                 base + 2,
                 "malformed `ExternalRef`",
             ),
-            (format!("{h}SnippetSPDXID: SPDXRef-s\nSnippetByteRange: 1-2\n"), base + 2, "`START:END`"),
+            (
+                format!("{h}SnippetSPDXID: SPDXRef-s\nSnippetByteRange: 1-2\n"),
+                base + 2,
+                "`START:END`",
+            ),
             (
                 format!("{h}Annotator: Person: a\nSPDXREF: SPDXRef-nowhere\n"),
                 base + 2,
                 "not an element of this document",
             ),
-            (format!("{h}AnnotationDate: 2024-01-01T00:00:00Z\n"), base + 1, "none was started"),
+            (
+                format!("{h}AnnotationDate: 2024-01-01T00:00:00Z\n"),
+                base + 1,
+                "none was started",
+            ),
             (
                 format!("{h}ExternalDocumentRef: DocumentRef-x https://x.example\n"),
                 base + 1,
@@ -1391,7 +1516,9 @@ mod tests {
                 "required field `PackageDownloadLocation` is missing",
             ),
             (
-                format!("{h}PackageName: p\nSPDXID: SPDXRef-p\nPackageDownloadLocation: NONE\nPrimaryPackagePurpose: TOY\n"),
+                format!(
+                    "{h}PackageName: p\nSPDXID: SPDXRef-p\nPackageDownloadLocation: NONE\nPrimaryPackagePurpose: TOY\n"
+                ),
                 base + 4,
                 "unknown package purpose `TOY`",
             ),
@@ -1406,14 +1533,18 @@ mod tests {
                 "duplicate SPDXID `SPDXRef-f` (first at line 8)",
             ),
             (
-                h.replace("SPDX-2.3", "SPDX-2.2") + "PackageName: p\nSPDXID: SPDXRef-p\nPackageDownloadLocation: NONE\nReleaseDate: 2024-01-01T00:00:00Z\n",
+                h.replace("SPDX-2.3", "SPDX-2.2")
+                    + "PackageName: p\nSPDXID: SPDXRef-p\nPackageDownloadLocation: NONE\nReleaseDate: 2024-01-01T00:00:00Z\n",
                 base + 4,
                 "unknown field `ReleaseDate` (not part of SPDX 2.2)",
             ),
         ];
         for (tv, line, needle) in cases {
             let (l, message) = text_error(tv.as_bytes());
-            assert!(message.contains(needle), "{message:?} lacks {needle:?}\n{tv}");
+            assert!(
+                message.contains(needle),
+                "{message:?} lacks {needle:?}\n{tv}"
+            );
             assert_eq!(l, line, "{message}\n{tv}");
         }
     }

@@ -265,8 +265,16 @@ mod tests {
             description: Some("has </text> inside".into()),
             ..Package::default()
         });
-        doc.relationships.push(Relationship::new(DOCUMENT_ID, "DESCRIBES", "SPDXRef-PACKAGE-demo"));
-        doc.relationships.push(Relationship::new("SPDXRef-PACKAGE-b", "CONTAINS", "SPDXRef-FILE-a"));
+        doc.relationships.push(Relationship::new(
+            DOCUMENT_ID,
+            "DESCRIBES",
+            "SPDXRef-PACKAGE-demo",
+        ));
+        doc.relationships.push(Relationship::new(
+            "SPDXRef-PACKAGE-b",
+            "CONTAINS",
+            "SPDXRef-FILE-a",
+        ));
         doc.extracted_licenses.push(ExtractedLicense {
             id: "LicenseRef-x".into(),
             text: "text".into(),
@@ -274,21 +282,31 @@ mod tests {
             ..ExtractedLicense::default()
         });
         let tv = write_tag_value(&doc);
-        let at = |needle: &str| tv.find(needle).unwrap_or_else(|| panic!("no {needle:?} in\n{tv}"));
+        let at = |needle: &str| {
+            tv.find(needle)
+                .unwrap_or_else(|| panic!("no {needle:?} in\n{tv}"))
+        };
         assert!(tv.starts_with("## Document Information\nSPDXVersion: SPDX-2.3\n"));
         assert!(at("Created:") < at("Relationship: SPDXRef-DOCUMENT DESCRIBES"));
-        assert!(at("FileName: loose") < at("PackageName: demo"), "loose files first");
+        assert!(
+            at("FileName: loose") < at("PackageName: demo"),
+            "loose files first"
+        );
         // demo's file after the package; b (written first) owns it by position.
         assert!(at("PackageName: <text> spaced </text>") < at("FileName: a"));
         assert!(at("FileName: a") < at("PackageName: demo"));
         assert!(tv.contains("Relationship: SPDXRef-PACKAGE-demo CONTAINS SPDXRef-FILE-a\n"));
-        assert!(!tv.contains("Relationship: SPDXRef-PACKAGE-b CONTAINS"), "said by position");
+        assert!(
+            !tv.contains("Relationship: SPDXRef-PACKAGE-b CONTAINS"),
+            "said by position"
+        );
         assert!(tv.contains("DocumentComment: <text>line one\nline two</text>\n"));
         assert!(tv.contains("PackageCopyrightText: NOASSERTION\n"));
         assert!(tv.contains("ExternalRef: PACKAGE-MANAGER purl pkg:generic/demo@1.0\n"));
         assert!(at("LicenseID: LicenseRef-x") > at("PackageName: demo"));
 
-        let (mut back, report) = super::super::tv_read::read(tv.as_bytes(), "t.spdx").expect("reads back");
+        let (mut back, report) =
+            super::super::tv_read::read(tv.as_bytes(), "t.spdx").expect("reads back");
         assert_eq!(report.total(), 0, "{report:?}");
         let mut expected = doc.clone();
         expected.packages[1].description = Some("has &lt;/text> inside".into());
