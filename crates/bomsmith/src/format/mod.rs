@@ -220,7 +220,7 @@ pub(crate) trait Fields {
 /// Document formats bomsmith reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
-    /// SPDX 2.2 and 2.3 JSON.
+    /// SPDX 2.2 and 2.3, JSON or tag-value.
     Spdx,
     /// CycloneDX JSON.
     CycloneDx,

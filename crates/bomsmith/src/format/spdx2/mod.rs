@@ -4,10 +4,10 @@
 //! its elements (as CPython's tooling normalises its SBOMs), Python-compatible formatting.
 //!
 //! The writer is in `write.rs`, the reader in `read.rs`; SPDX tag-value (read 2.2 and 2.3,
-//! write 2.3) in `tv_read.rs` and `tv_write.rs`, through the same JSON shape and model. The single-object helpers
-//! ([`external_ref_value`] and [`read_external_ref`], and the like for extracted licenses and
-//! external documents) are public because the CycloneDX module carries those SPDX objects
-//! verbatim in its `bomsmith:spdx:` properties.
+//! write 2.3) in `tv_read.rs` and `tv_write.rs`, through the same JSON shape and model. The
+//! single-object helpers ([`external_ref_value`] and [`read_external_ref`], and the like for
+//! extracted licenses and external documents) are public because the CycloneDX module carries
+//! those SPDX objects verbatim in its `bomsmith:spdx:` properties.
 
 mod read;
 pub mod tv_read;
