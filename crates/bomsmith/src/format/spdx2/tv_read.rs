@@ -69,6 +69,13 @@ pub fn sniff(bytes: &[u8]) -> bool {
         .map(str::trim_start)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .peekable();
+    // YAML SPDX may begin `SPDXID: …` too; its version key is spelled as in JSON.
+    if significant
+        .clone()
+        .any(|l| l.starts_with("spdxVersion:") || l.starts_with("bomFormat:"))
+    {
+        return false;
+    }
     if let Some(first) = significant.peek()
         && let Some((tag, _)) = first.split_once(':')
         && known_tag(tag)
@@ -1579,6 +1586,7 @@ mod tests {
         assert!(sniff(b"PackageName: x\n"));
         assert!(!sniff(b"{\"spdxVersion\": \"SPDX-2.3\"}"));
         assert!(!sniff(b"spdxVersion: SPDX-2.3\n"));
+        assert!(!sniff(b"SPDXID: SPDXRef-DOCUMENT\nspdxVersion: SPDX-2.3\n"));
         assert!(!sniff(b"bomFormat: CycloneDX\n"));
         assert!(!sniff(b""));
     }
