@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the fuzz targets for SECONDS each (default 600), side by side, seeded from the shared
-# corpus (every SPDX and CycloneDX JSON version bomsmith reads: SPDX 2.2 and 2.3 examples,
+# corpus (every SPDX and CycloneDX JSON version bomsmith reads: SPDX 2.2 and 2.3 examples, the
+# SPDX 2.2 and 2.3 tag-value examples for the tag-value target,
 # CycloneDX 1.2-1.7 conformance documents valid and invalid), from the peer tools' documents in
 # BOMSMITH_PEER_DOCS (default ../../peer-docs, outside the repo; only when it exists) and from
 # small archives built by seed-archives.sh (copied or built into fuzz/corpus, which is not
@@ -12,15 +13,18 @@ cd "$(dirname "$0")"
 secs="${1:-600}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(validate_spdx validate_cyclonedx convert tar zip)
+[ ${#targets[@]} -gt 0 ] || targets=(validate_spdx validate_cyclonedx convert tagvalue tar zip)
 shared="${BOMSMITH_SHARED:-$(pwd)/../../shared}"
 peers="${BOMSMITH_PEER_DOCS:-$(pwd)/../../peer-docs}"
-mkdir -p corpus/validate_spdx corpus/validate_cyclonedx corpus/convert
+mkdir -p corpus/validate_spdx corpus/validate_cyclonedx corpus/convert corpus/tagvalue
 spdx=("$shared"/spec/spdx-2.2/examples/*.json "$shared"/spec/spdx-2.3/*.json)
 cdx=("$shared"/conformance/cyclonedx-1.{2,3,4,5,6,7}/*.json)
 cp "${spdx[@]}" corpus/validate_spdx/
 cp "${cdx[@]}" corpus/validate_cyclonedx/
 cp "${spdx[@]}" "${cdx[@]}" corpus/convert/
+tv=("$shared"/spec/spdx-2.2/examples/*.spdx "$shared"/spec/spdx-2.3/*.spdx)
+cp "${tv[@]}" corpus/tagvalue/
+cp "${tv[@]}" corpus/convert/
 # Peer documents are named TOOL.INPUT.FORMAT-VERSION.json (spdx-2.3, cdx-1.6, ...).
 if [ -d "$peers" ]; then
   for f in "$peers"/*.json; do
@@ -37,7 +41,7 @@ fi
 cargo +nightly fuzz build -O -a
 for t in "${targets[@]}"; do
   case "$t" in
-    tar | zip) dict="$t.dict" ;;
+    tar | zip | tagvalue) dict="$t.dict" ;;
     *) dict=json.dict ;;
   esac
   cargo +nightly fuzz run -O -a "$t" "corpus/$t" -- -max_total_time="$secs" -max_len=65536 \

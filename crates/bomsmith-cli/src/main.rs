@@ -29,9 +29,9 @@ enum Command {
     /// Keep the in-tree SBOM of vendored code true: regen, check, detect.
     #[command(subcommand)]
     Vendor(cmd::vendor::VendorCommand),
-    /// Check SPDX 2.2/2.3 and CycloneDX 1.2–1.7 documents, each by its own version's schema and rules, and the NTIA and BSI profiles.
+    /// Check SPDX 2.2/2.3 (JSON, tag-value) and CycloneDX 1.2–1.7 documents, each by its own version's schema and rules, and the NTIA and BSI profiles.
     Validate(cmd::validate::ValidateArgs),
-    /// Convert an SBOM between SPDX 2.3 JSON and CycloneDX 1.6 JSON; losses go to stderr.
+    /// Convert an SBOM between SPDX 2.3 JSON or tag-value and CycloneDX 1.6 JSON; losses go to stderr.
     Convert(cmd::convert::ConvertArgs),
     /// Show what changed between two SBOMs (either format): components and files.
     Diff(cmd::diff::DiffArgs),

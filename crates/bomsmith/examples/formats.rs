@@ -32,6 +32,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (_, doc, _) = bomsmith::format::read(&bytes, &path)?;
     let spdx = spdx2::write(&doc);
     let cdx = cyclonedx::write(&doc);
+    let tv = spdx2::write_tag_value(&doc);
     let rows = [
         (
             "read SPDX 2.3 JSON",
@@ -52,6 +53,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         (
             "write CycloneDX 1.6 JSON",
             time(rounds, || cyclonedx::write(&doc).len()),
+        ),
+        (
+            "read SPDX 2.3 tag-value",
+            time(rounds, || {
+                spdx2::tv_read::read(tv.as_bytes(), "tv").map(|r| r.0.files.len())
+            }),
+        ),
+        (
+            "write SPDX 2.3 tag-value",
+            time(rounds, || spdx2::write_tag_value(&doc).len()),
+        ),
+        (
+            "convert SPDX JSON -> tag-value",
+            time(rounds, || {
+                spdx2::read(spdx.as_bytes(), "spdx").map(|(d, _)| spdx2::write_tag_value(&d).len())
+            }),
+        ),
+        (
+            "convert tag-value -> SPDX JSON",
+            time(rounds, || {
+                spdx2::tv_read::read(tv.as_bytes(), "tv").map(|(d, _)| spdx2::write(&d).len())
+            }),
         ),
         (
             "convert SPDX -> CycloneDX",

@@ -65,6 +65,17 @@ pub enum Error {
         message: String,
     },
 
+    /// A line-oriented document (SPDX tag-value) is malformed or invalid at a line.
+    #[error("{file}:{line}: {message}")]
+    Text {
+        /// The document's path.
+        file: String,
+        /// 1-based line.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+
     /// A configuration file is invalid.
     #[error("{file}:{line}:{column}: {message}")]
     Config {

@@ -1,5 +1,6 @@
-//! `bomsmith convert`: SPDX 2.2/2.3 or CycloneDX 1.2–1.7 JSON in, SPDX 2.3 or CycloneDX 1.6 (or
-//! 1.7, `--spec-version`) JSON out, through the model; every loss counted on standard error.
+//! `bomsmith convert`: SPDX 2.2/2.3 (JSON or tag-value) or CycloneDX 1.2–1.7 JSON in, SPDX 2.3
+//! (JSON or tag-value) or CycloneDX 1.6 (or 1.7, `--spec-version`) JSON out, through the model;
+//! every loss counted on standard error.
 
 use super::{parse_format, read_document};
 use crate::out;
@@ -12,7 +13,7 @@ use std::process::ExitCode;
 
 #[derive(Debug, Args)]
 pub struct ConvertArgs {
-    /// SBOM to convert (`-` for standard input); SPDX or CycloneDX, told by content.
+    /// SBOM to convert (`-` for standard input); SPDX (JSON or tag-value) or CycloneDX, told by content.
     input: PathBuf,
     /// Output format.
     #[arg(long, value_name = "FORMAT", value_parser = parse_format)]

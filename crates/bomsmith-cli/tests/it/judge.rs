@@ -440,9 +440,10 @@ fn sboms_in_forms_not_judged_yet_are_named_not_called_malformed() {
             br#"{"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld", "@graph": []}"#,
             "an SPDX 3 JSON-LD document",
         ),
+        // (SPDX tag-value is judged: tests/it/tagvalue.rs.)
         (
-            b"SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\n",
-            "an SPDX tag-value document",
+            b"spdxVersion: SPDX-2.3\ndataLicense: CC0-1.0\n",
+            "an SPDX YAML document",
         ),
         (
             b"<?xml version=\"1.0\"?>\n<bom xmlns=\"http://cyclonedx.org/schema/bom/1.6\" version=\"1\"/>\n",

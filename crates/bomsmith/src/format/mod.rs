@@ -220,7 +220,7 @@ pub(crate) trait Fields {
 /// Document formats bomsmith reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
-    /// SPDX 2.2 and 2.3 JSON.
+    /// SPDX 2.2 and 2.3, JSON or tag-value.
     Spdx,
     /// CycloneDX JSON.
     CycloneDx,
@@ -249,10 +249,11 @@ impl Kind {
 }
 
 /// What bomsmith reads, for messages about what it does not.
-const READS: &str = "bomsmith reads SPDX 2.2 and 2.3 JSON and CycloneDX 1.2 to 1.7 JSON";
+const READS: &str =
+    "bomsmith reads SPDX 2.2 and 2.3 JSON and tag-value and CycloneDX 1.2 to 1.7 JSON";
 
 /// Names a document bomsmith does not read (yet) by its first bytes: XML (CycloneDX, SPDX
-/// RDF/XML), SPDX tag-value or YAML. `None` when it does not look like one of them.
+/// RDF/XML) or YAML. `None` when it does not look like one of them.
 pub fn not_read(bytes: &[u8]) -> Option<&'static str> {
     let head = &bytes[..bytes.len().min(64 * 1024)];
     let text = String::from_utf8_lossy(head);
@@ -267,11 +268,8 @@ pub fn not_read(bytes: &[u8]) -> Option<&'static str> {
             "an XML document, not an SBOM bomsmith knows"
         });
     }
-    // Tag-value and YAML state the version on a line of its own, near the top.
+    // YAML states the version on a line of its own, near the top.
     let first_lines = || text.lines().take(200).map(str::trim_start);
-    if first_lines().any(|l| l.starts_with("SPDXVersion:")) {
-        return Some("an SPDX tag-value document");
-    }
     if first_lines().any(|l| l.starts_with("spdxVersion:")) {
         return Some("an SPDX YAML document");
     }
@@ -296,10 +294,14 @@ pub fn not_read_json(doc: &serde_json::Value) -> Option<&'static str> {
     })
 }
 
-/// Reads an SPDX 2.2/2.3 or CycloneDX 1.2–1.7 JSON document, recognised by content, into the
-/// model. `file` names it in errors; a document of a format or version bomsmith does not read
-/// (XML, tag-value, SPDX 3, SPDX 2.1, CycloneDX 1.1) is named as such, not called malformed.
+/// Reads an SPDX 2.2/2.3 JSON or tag-value or CycloneDX 1.2–1.7 JSON document, recognised by
+/// content, into the model. `file` names it in errors; a document of a format or version
+/// bomsmith does not read (XML, YAML, SPDX 3, SPDX 2.1, CycloneDX 1.1) is named as such, not
+/// called malformed. Tag-value is read as [`Kind::Spdx`].
 pub fn read(bytes: &[u8], file: &str) -> Result<(Kind, Document, ReadReport)> {
+    if spdx2::tv_read::sniff(bytes) {
+        return spdx2::tv_read::read(bytes, file).map(|(d, r)| (Kind::Spdx, d, r));
+    }
     let unsupported = |what: &str| Error::Unsupported {
         path: file.to_owned(),
         message: format!("{what}; {READS}"),
@@ -331,17 +333,24 @@ pub enum Format {
     SpdxJson,
     /// CycloneDX 1.6 JSON.
     CycloneDxJson,
+    /// SPDX 2.3 tag-value.
+    SpdxTagValue,
 }
 
 impl Format {
     /// Every format, in a fixed order.
-    pub const ALL: [Format; 2] = [Format::SpdxJson, Format::CycloneDxJson];
+    pub const ALL: [Format; 3] = [
+        Format::SpdxJson,
+        Format::CycloneDxJson,
+        Format::SpdxTagValue,
+    ];
 
     /// The command-line name (`spdx-json`).
     pub fn name(self) -> &'static str {
         match self {
             Format::SpdxJson => "spdx-json",
             Format::CycloneDxJson => "cyclonedx-json",
+            Format::SpdxTagValue => "spdx-tv",
         }
     }
 
@@ -360,6 +369,7 @@ impl Format {
         match self {
             Format::SpdxJson => spdx2::write(doc),
             Format::CycloneDxJson => cyclonedx::write_with(doc, &options.cyclonedx),
+            Format::SpdxTagValue => spdx2::write_tag_value(doc),
         }
     }
 
@@ -367,7 +377,7 @@ impl Format {
     /// (`--spec-version`).
     pub fn versions(self) -> &'static [&'static str] {
         match self {
-            Format::SpdxJson => &["2.3"],
+            Format::SpdxJson | Format::SpdxTagValue => &["2.3"],
             Format::CycloneDxJson => &["1.6", "1.7"],
         }
     }
@@ -416,10 +426,9 @@ mod tests {
 
     #[test]
     fn documents_bomsmith_does_not_read_are_named() {
-        let cases: [(&[u8], &str); 6] = [
+        let cases: [(&[u8], &str); 5] = [
             (b"\xef\xbb\xbf<?xml version=\"1.0\"?><bom xmlns=\"http://cyclonedx.org/schema/bom/1.5\"/>", "a CycloneDX XML document"),
             (b"<rdf:RDF xmlns:spdx=\"http://spdx.org/rdf/terms#\"/>", "an SPDX RDF/XML document"),
-            (b"## comment\nSPDXVersion: SPDX-2.2\n", "an SPDX tag-value document"),
             (b"spdxVersion: SPDX-2.3\n", "an SPDX YAML document"),
             (b"{\"@context\": [\"https://spdx.org/rdf/3.0.1/spdx-context.jsonld\"], \"@graph\": []}", "an SPDX 3 JSON-LD document"),
             (b"<html></html>", "an XML document, not an SBOM bomsmith knows"),

@@ -27,7 +27,9 @@ crate::rules! {
     UNKNOWN_FORMAT = "JSON002", "unknown-format", Error,
         "The document is neither SPDX (`spdxVersion`) nor CycloneDX (`bomFormat`/`specVersion`), or not the format the chosen profile checks.";
     NOT_JUDGED = "JSON003", "format-not-judged", Error,
-        "The document is an SBOM in a form bomsmith does not judge yet: SPDX 3 JSON-LD, SPDX tag-value, RDF/XML or YAML, CycloneDX XML or YAML.";
+        "The document is an SBOM in a form bomsmith does not judge yet: SPDX 3 JSON-LD, SPDX RDF/XML or YAML, CycloneDX XML or YAML.";
+    MALFORMED_TAG_VALUE = "TV001", "malformed-tag-value", Error,
+        "The SPDX tag-value document cannot be read: a line that is not `Tag: value`, an unknown tag, a tag outside its section or given twice, a `<text>` never closed, a malformed checksum, relationship, reference, range or verification code, an annotation on no element, or bytes that are not UTF-8. Named by file and line.";
 }
 
 /// The rule sets of `validate`, in the order they are listed.
@@ -123,7 +125,11 @@ impl Sink {
     /// Records a problem at `pointer`.
     pub fn report(&mut self, rule: &'static Rule, pointer: impl Into<String>, message: String) {
         let pointer = pointer.into();
-        self.pointers.insert(pointer.clone());
+        // A note is no problem: it must not hide a schema error at the same place (a package
+        // without `downloadLocation` and without a verification code was judged valid).
+        if rule.severity != Severity::Info {
+            self.pointers.insert(pointer.clone());
+        }
         self.diagnostics.push((rule, pointer, message));
     }
 
@@ -176,7 +182,32 @@ pub fn validate(file: &str, text: &[u8], profiles: &[Profile]) -> Report {
         spec: None,
         diagnostics: Vec::new(),
     };
-    let doc: Value = match serde_json::from_slice(text) {
+    // SPDX tag-value is parsed into the JSON shape, so the same rules judge it; its
+    // diagnostics are placed at the lines that said each value.
+    let mut tag_value = None;
+    let parsed = if crate::format::spdx2::tv_read::sniff(text) {
+        match crate::format::spdx2::tv_read::parse(text, file) {
+            Ok(p) => {
+                tag_value = Some((p.lines, p.not_utf8));
+                Ok(p.value)
+            }
+            Err(e) => {
+                let (line, message) = match e {
+                    crate::Error::Text { line, message, .. } => (line, message),
+                    other => (1, other.to_string()),
+                };
+                report.diagnostics.push(Diagnostic::new(
+                    &MALFORMED_TAG_VALUE,
+                    Location::line(file, line, 1),
+                    message,
+                ));
+                return report;
+            }
+        }
+    } else {
+        serde_json::from_slice(text)
+    };
+    let doc: Value = match parsed {
         Ok(v) => v,
         Err(_) if crate::format::not_read(text).is_some() => {
             let what = crate::format::not_read(text).unwrap_or_default();
@@ -302,16 +333,26 @@ pub fn validate(file: &str, text: &[u8], profiles: &[Profile]) -> Report {
     } else {
         drop(doc);
     }
-    let found = sink.diagnostics;
+    let mut found = sink.diagnostics;
+    if let Some(&line) = tag_value.as_ref().and_then(|(_, bad)| bad.first()) {
+        found.push((
+            &MALFORMED_TAG_VALUE,
+            format!("#line{line}"),
+            "this line holds bytes that are not UTF-8 (SPDX documents are UTF-8)".to_owned(),
+        ));
+    }
     if !found.is_empty() {
         let pointers: Vec<&str> = found.iter().map(|(_, p, _)| p.as_str()).collect();
-        let places = locate::locate(text, &pointers);
+        let places = match &tag_value {
+            Some((lines, bad)) => tag_value_places(lines, bad, &pointers),
+            None => locate::locate(text, &pointers),
+        };
         let mut diagnostics: Vec<Diagnostic> = found
             .into_iter()
             .map(|(rule, pointer, message)| {
                 let (line, column) = places.get(&pointer).copied().unwrap_or((1, 1));
                 let mut at = Location::line(file, line, column);
-                at.pointer = Some(pointer);
+                at.pointer = (!pointer.starts_with("#line")).then_some(pointer);
                 Diagnostic::new(rule, at, message)
             })
             .collect();
@@ -326,6 +367,25 @@ pub fn validate(file: &str, text: &[u8], profiles: &[Profile]) -> Report {
         report.diagnostics = diagnostics;
     }
     report
+}
+
+/// The line of each pointer of a tag-value document (column 1: a line says one value), and
+/// of the `#lineN` marks of lines that are not UTF-8.
+fn tag_value_places(
+    lines: &crate::format::spdx2::tv_read::Lines,
+    bad: &[usize],
+    pointers: &[&str],
+) -> std::collections::HashMap<String, (usize, usize)> {
+    pointers
+        .iter()
+        .map(|p| {
+            let line = match p.strip_prefix("#line").and_then(|n| n.parse().ok()) {
+                Some(n) if bad.contains(&n) => n,
+                _ => lines.line(p),
+            };
+            ((*p).to_owned(), (line, 1))
+        })
+        .collect()
 }
 
 /// `/a/b` + 3 → `/a/b/3`.

@@ -3,18 +3,22 @@
 //! The writer's output is canonical: keys sorted, every array sorted by the compact JSON form of
 //! its elements (as CPython's tooling normalises its SBOMs), Python-compatible formatting.
 //!
-//! The writer is in `write.rs`, the reader in `read.rs`. The single-object helpers
-//! ([`external_ref_value`] and [`read_external_ref`], and the like for extracted licenses and
-//! external documents) are public because the CycloneDX module carries those SPDX objects
-//! verbatim in its `bomsmith:spdx:` properties.
+//! The writer is in `write.rs`, the reader in `read.rs`; SPDX tag-value (read 2.2 and 2.3,
+//! write 2.3) in `tv_read.rs` and `tv_write.rs`, through the same JSON shape and model. The
+//! single-object helpers ([`external_ref_value`] and [`read_external_ref`], and the like for
+//! extracted licenses and external documents) are public because the CycloneDX module carries
+//! those SPDX objects verbatim in its `bomsmith:spdx:` properties.
 
 mod read;
+pub mod tv_read;
+mod tv_write;
 mod write;
 
 pub use super::ReadReport;
 pub use read::{
     read, read_external_document, read_external_ref, read_extracted_license, read_value,
 };
+pub use tv_write::write_tag_value;
 pub use write::{
     external_document_value, external_ref_value, extracted_license_value, to_value, write,
 };
