@@ -16,6 +16,7 @@ mod in_tree;
 mod judge;
 mod output;
 mod outputs;
+mod spdx3;
 mod validate;
 mod vendor_cpython;
 mod vendor_rules;

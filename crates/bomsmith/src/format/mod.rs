@@ -3,6 +3,7 @@
 pub mod cyclonedx;
 pub mod intree;
 pub mod spdx2;
+pub mod spdx3;
 
 use crate::diag::{Diagnostic, Location};
 use crate::error::{Error, Result};
@@ -220,7 +221,8 @@ pub(crate) trait Fields {
 /// Document formats bomsmith reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
-    /// SPDX 2.2 and 2.3 JSON.
+    /// SPDX 2.2 and 2.3 JSON, and SPDX 3.0.1 JSON-LD (the family; [`spdx3::is_spdx3`] tells
+    /// the two apart, and [`Kind::of`] knows only the first).
     Spdx,
     /// CycloneDX JSON.
     CycloneDx,
@@ -249,7 +251,7 @@ impl Kind {
 }
 
 /// What bomsmith reads, for messages about what it does not.
-const READS: &str = "bomsmith reads SPDX 2.2 and 2.3 JSON and CycloneDX 1.2 to 1.7 JSON";
+const READS: &str = "bomsmith reads SPDX 2.2 and 2.3 JSON, SPDX 3.0.1 JSON-LD and CycloneDX 1.2 to 1.7 JSON";
 
 /// Names a document bomsmith does not read (yet) by its first bytes: XML (CycloneDX, SPDX
 /// RDF/XML), SPDX tag-value or YAML. `None` when it does not look like one of them.
@@ -281,16 +283,16 @@ pub fn not_read(bytes: &[u8]) -> Option<&'static str> {
     None
 }
 
-/// Names a JSON document of a format bomsmith does not read (yet): SPDX 3 JSON-LD.
+/// Names a JSON document of a format bomsmith does not read (yet): JSON-LD other than SPDX
+/// 3.0.1.
 pub fn not_read_json(doc: &serde_json::Value) -> Option<&'static str> {
     let m = doc.as_object()?;
     let context = m.get("@context")?;
-    let spdx3 = match context {
-        serde_json::Value::String(s) => s.contains("spdx.org/rdf/3"),
-        other => other.to_string().contains("spdx.org/rdf/3"),
-    };
-    Some(if spdx3 {
-        "an SPDX 3 JSON-LD document"
+    if context.as_str() == Some(spdx3::CONTEXT) {
+        return None;
+    }
+    Some(if spdx3::is_spdx3(doc) {
+        "an SPDX 3 JSON-LD document of a version other than 3.0.1"
     } else {
         "a JSON-LD document, not an SBOM bomsmith knows"
     })
@@ -310,6 +312,9 @@ pub fn read(bytes: &[u8], file: &str) -> Result<(Kind, Document, ReadReport)> {
     };
     if let Some(what) = not_read_json(&value) {
         return Err(unsupported(what));
+    }
+    if spdx3::is_spdx3(&value) {
+        return spdx3::read_value(&value, file).map(|(d, r)| (Kind::Spdx, d, r));
     }
     match Kind::of(&value) {
         Some(Kind::Spdx) => spdx2::read_value(&value, file).map(|(d, r)| (Kind::Spdx, d, r)),
@@ -331,17 +336,20 @@ pub enum Format {
     SpdxJson,
     /// CycloneDX 1.6 JSON.
     CycloneDxJson,
+    /// SPDX 3.0.1 JSON-LD.
+    Spdx3Json,
 }
 
 impl Format {
     /// Every format, in a fixed order.
-    pub const ALL: [Format; 2] = [Format::SpdxJson, Format::CycloneDxJson];
+    pub const ALL: [Format; 3] = [Format::SpdxJson, Format::CycloneDxJson, Format::Spdx3Json];
 
     /// The command-line name (`spdx-json`).
     pub fn name(self) -> &'static str {
         match self {
             Format::SpdxJson => "spdx-json",
             Format::CycloneDxJson => "cyclonedx-json",
+            Format::Spdx3Json => "spdx3-json",
         }
     }
 
@@ -355,6 +363,7 @@ impl Format {
         match self {
             Format::SpdxJson => spdx2::write(doc),
             Format::CycloneDxJson => cyclonedx::write(doc),
+            Format::Spdx3Json => spdx3::write(doc),
         }
     }
 }
@@ -387,7 +396,7 @@ mod tests {
             (b"<rdf:RDF xmlns:spdx=\"http://spdx.org/rdf/terms#\"/>", "an SPDX RDF/XML document"),
             (b"## comment\nSPDXVersion: SPDX-2.2\n", "an SPDX tag-value document"),
             (b"spdxVersion: SPDX-2.3\n", "an SPDX YAML document"),
-            (b"{\"@context\": [\"https://spdx.org/rdf/3.0.1/spdx-context.jsonld\"], \"@graph\": []}", "an SPDX 3 JSON-LD document"),
+            (b"{\"@context\": [\"https://spdx.org/rdf/3.0.0/spdx-context.jsonld\"], \"@graph\": []}", "an SPDX 3 JSON-LD document of a version other than 3.0.1"),
             (b"<html></html>", "an XML document, not an SBOM bomsmith knows"),
         ];
         for (bytes, what) in cases {

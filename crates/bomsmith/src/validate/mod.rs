@@ -11,6 +11,7 @@ pub mod locate;
 pub mod ntia;
 pub mod schema;
 pub mod spdx;
+pub mod spdx3;
 
 use crate::diag::Location;
 pub use crate::diag::{Diagnostic, Rule, RuleSet, Severity};
@@ -28,9 +29,10 @@ crate::rules! {
 }
 
 /// The rule sets of `validate`, in the order they are listed.
-pub const RULE_SETS: [&RuleSet; 5] = [
+pub const RULE_SETS: [&RuleSet; 6] = [
     &GENERAL_RULES,
     &spdx::RULES,
+    &spdx3::RULES,
     &cdx::RULES,
     &ntia::RULES,
     &bsi::RULES,
@@ -160,7 +162,7 @@ pub fn validate(file: &str, text: &[u8], profiles: &[Profile]) -> Report {
             report.diagnostics.push(Diagnostic::new(
                 &NOT_JUDGED,
                 at,
-                format!("this is {what}; bomsmith judges SPDX 2.2 and 2.3 JSON and CycloneDX 1.2 to 1.7 JSON"),
+                format!("this is {what}; bomsmith judges SPDX 2.2 and 2.3 JSON, SPDX 3.0.1 JSON-LD and CycloneDX 1.2 to 1.7 JSON"),
             ));
             return report;
         }
@@ -180,11 +182,18 @@ pub fn validate(file: &str, text: &[u8], profiles: &[Profile]) -> Report {
     report.kind = kind;
     let wants = |p: Profile| profiles.contains(&p);
     match kind {
+        None if crate::format::spdx3::is_spdx3(&doc)
+            && crate::format::not_read_json(&doc).is_none() =>
+        {
+            report.kind = Some(Kind::Spdx);
+            report.version = Some(crate::format::spdx3::SPEC_VERSION.to_owned());
+            spdx3::check_profiles(&doc, profiles, &mut sink);
+        }
         None => match crate::format::not_read_json(&doc) {
             Some(what) => sink.report(
                 &NOT_JUDGED,
                 "",
-                format!("this is {what}; bomsmith judges SPDX 2.2 and 2.3 JSON and CycloneDX 1.2 to 1.7 JSON"),
+                format!("this is {what}; bomsmith judges SPDX 2.2 and 2.3 JSON, SPDX 3.0.1 JSON-LD and CycloneDX 1.2 to 1.7 JSON"),
             ),
             None => sink.report(
                 &UNKNOWN_FORMAT,
