@@ -29,7 +29,7 @@ crate::rules! {
     NO_DOCUMENT = "SPDX3006", "spdx3-no-document", Error,
         "An SPDX 3 serialisation must hold one SpdxDocument, and it must name at least one `rootElement`.";
     DUPLICATE_ID = "SPDX3007", "spdx3-duplicate-id", Error,
-        "Two nodes of the graph have the same `spdxId` (or `@id`).";
+        "Two different nodes of the graph have the same `spdxId` (or `@id`). (A node repeated identically is one RDF node said twice, and passes.)";
 }
 
 /// Checks `doc` (an SPDX 3 JSON-LD document): the semantic rules first, then the schema,
@@ -148,12 +148,17 @@ fn semantic(doc: &Value, sink: &mut Sink) {
     }
     // IDs, once each.
     let mut ids: HashMap<&str, &str> = HashMap::new();
+    let mut first_node: HashMap<&str, &Map<String, Value>> = HashMap::new();
     let mut creation_infos: HashSet<&str> = HashSet::new();
     for n in &nodes {
         for key in ["spdxId", "@id"] {
             if let Some(id) = str_at_map(n.m, key) {
                 let at = format!("{}/{key}", n.pointer);
                 if let Some(first) = ids.get(id) {
+                    // A node repeated identically is the same RDF node said twice: no conflict.
+                    if first_node.get(id).is_some_and(|m| *m == n.m) {
+                        continue;
+                    }
                     sink.report(
                         &DUPLICATE_ID,
                         at,
@@ -161,6 +166,7 @@ fn semantic(doc: &Value, sink: &mut Sink) {
                     );
                 } else {
                     ids.insert(id, n.pointer.as_str());
+                    first_node.insert(id, n.m);
                 }
                 if n.kind == "CreationInfo" {
                     creation_infos.insert(id);

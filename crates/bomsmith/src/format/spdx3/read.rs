@@ -469,8 +469,26 @@ impl<'v> Reader<'_> {
                     comment: self.opt_str(n.m, "comment", &n.pointer)?,
                     license_concluded: None,
                 };
-                file_at.insert(f.id.clone(), doc.files.len());
-                doc.files.push(f);
+                if f.checksum(crate::model::Algorithm::Sha1).is_some() {
+                    file_at.insert(f.id.clone(), doc.files.len());
+                    doc.files.push(f);
+                } else {
+                    // An SPDX 2 file must have a SHA-1 (SPDX 2.3, 8.4), which bomsmith cannot
+                    // make up; a package may have none: a package of purpose FILE.
+                    self.report.recast(
+                        "software_File without a sha1 hash (an SPDX 2 file needs one): packages of purpose FILE",
+                    );
+                    package_at.insert(f.id.clone(), doc.packages.len());
+                    doc.packages.push(Package {
+                        id: f.id,
+                        name: f.name,
+                        checksums: f.checksums,
+                        copyright_text: f.copyright_text,
+                        comment: f.comment,
+                        purpose: Some(crate::model::Purpose::File),
+                        ..Package::default()
+                    });
+                }
             } else if !AGENT_TYPES.contains(&n.kind)
                 && !CUSTOM_LICENSE_TYPES.contains(&n.kind)
                 && !RELATIONSHIP_TYPES.contains(&n.kind)
@@ -591,6 +609,7 @@ impl<'v> Reader<'_> {
         for p in &mut doc.packages {
             p.files_analyzed = p.verification_code.is_some() || contains_files.contains(p.id.as_str());
         }
+        self.define_license_refs(&mut doc);
         doc.external_documents = self.externals.values().cloned().collect();
         doc.canonicalize();
         Ok(doc)
@@ -733,6 +752,41 @@ impl<'v> Reader<'_> {
             }
         }
         Ok(p)
+    }
+}
+
+impl Reader<'_> {
+    /// SPDX 2 requires every `LicenseRef-` an expression uses to be defined (SPDX 2.3, 10.1);
+    /// SPDX 3 license expressions may use one with no license element. Such an identifier is
+    /// defined with the text `NOASSERTION`, and the read says so.
+    fn define_license_refs(&mut self, doc: &mut Document) {
+        let mut missing: Vec<String> = Vec::new();
+        let expressions = doc
+            .packages
+            .iter()
+            .flat_map(|p| [&p.license_declared, &p.license_concluded])
+            .chain(doc.files.iter().map(|f| &f.license_concluded))
+            .flatten();
+        for e in expressions {
+            for token in e.split(|c: char| c.is_whitespace() || c == '(' || c == ')') {
+                if is_ref_id(token, "LicenseRef-")
+                    && !doc.extracted_licenses.iter().any(|l| l.id == token)
+                    && !missing.iter().any(|m| m == token)
+                {
+                    missing.push(token.to_owned());
+                }
+            }
+        }
+        for id in missing {
+            self.report.recast(
+                "LicenseRef- identifiers without a license element: defined with extracted text NOASSERTION",
+            );
+            doc.extracted_licenses.push(ExtractedLicense {
+                id,
+                text: "NOASSERTION".to_owned(),
+                ..ExtractedLicense::default()
+            });
+        }
     }
 }
 
