@@ -25,7 +25,7 @@ crate::rules! {
     UNKNOWN_FORMAT = "JSON002", "unknown-format", Error,
         "The document is neither SPDX (`spdxVersion`) nor CycloneDX (`bomFormat`/`specVersion`), or not the format the chosen profile checks.";
     NOT_JUDGED = "JSON003", "format-not-judged", Error,
-        "The document is an SBOM in a form bomsmith does not judge yet: SPDX 3 JSON-LD, SPDX tag-value, RDF/XML or YAML, CycloneDX XML or YAML.";
+        "The document is an SBOM in a form bomsmith does not judge yet: SPDX 3 JSON-LD of a version other than 3.0.1, SPDX tag-value, RDF/XML or YAML, CycloneDX XML or YAML.";
 }
 
 /// The rule sets of `validate`, in the order they are listed.
