@@ -29,7 +29,7 @@ crate::rules! {
     NO_DOCUMENT = "SPDX3006", "spdx3-no-document", Error,
         "An SPDX 3 serialisation must hold one SpdxDocument, and it must name at least one `rootElement`.";
     DUPLICATE_ID = "SPDX3007", "spdx3-duplicate-id", Error,
-        "Two different nodes of the graph have the same `spdxId` (or `@id`). (A node repeated identically is one RDF node said twice, and passes.)";
+        "Two different nodes of the graph have the same `spdxId` (or `@id`); a node repeated identically is one RDF node said twice, and passes.";
 }
 
 /// Checks `doc` (an SPDX 3 JSON-LD document): the semantic rules first, then the schema,
@@ -76,8 +76,7 @@ fn properties(kind: &str) -> Option<&'static HashSet<String>> {
         let defs = defs();
         let mut out = HashMap::new();
         for name in defs.keys() {
-            if name.ends_with("_props") || name.ends_with("_derived") || name.starts_with("prop_")
-            {
+            if name.ends_with("_props") || name.ends_with("_derived") || name.starts_with("prop_") {
                 continue;
             }
             if !defs.contains_key(&format!("{name}_props")) {
@@ -96,7 +95,12 @@ fn collect(defs: &Map<String, Value>, v: &Value, out: &mut HashSet<String>) {
     if let Some(p) = v.get("properties").and_then(Value::as_object) {
         out.extend(p.keys().cloned());
     }
-    for item in v.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+    for item in v
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         collect(defs, item, out);
     }
     if let Some(r) = v.get("$ref").and_then(Value::as_str)
@@ -281,7 +285,9 @@ fn str_at_map<'v>(m: &'v Map<String, Value>, key: &str) -> Option<&'v str> {
 }
 
 fn array<'v>(m: &'v Map<String, Value>, key: &str) -> &'v [Value] {
-    m.get(key).and_then(Value::as_array).map_or(&[], Vec::as_slice)
+    m.get(key)
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
 }
 
 /// Unknown properties of the object `m` of type `kind` at `pointer`, and hash lengths, and the
@@ -434,7 +440,10 @@ fn schema(doc: &Value, sink: &mut Sink) {
             sink.report(
                 &SCHEMA,
                 n.pointer.clone(),
-                format!("the node is valid as {} but not as any class of SPDX 3.0.1 in a graph", n.kind),
+                format!(
+                    "the node is valid as {} but not as any class of SPDX 3.0.1 in a graph",
+                    n.kind
+                ),
             );
         }
     }
@@ -478,8 +487,16 @@ mod tests {
         }
         assert!(!p.contains("software_fileKind"));
         assert!(properties("Hash").expect("known").contains("hashValue"));
-        assert!(properties("CreationInfo").expect("known").contains("createdBy"));
-        assert!(!properties("CreationInfo").expect("known").contains("creationInfo"));
+        assert!(
+            properties("CreationInfo")
+                .expect("known")
+                .contains("createdBy")
+        );
+        assert!(
+            !properties("CreationInfo")
+                .expect("known")
+                .contains("creationInfo")
+        );
         assert!(properties("NoSuchType").is_none());
     }
 }

@@ -69,12 +69,7 @@ const PACKAGE_MODELED: &[&str] = &[
     "externalIdentifier",
     "externalRef",
 ];
-const FILE_MODELED: &[&str] = &[
-    "name",
-    "software_copyrightText",
-    "comment",
-    "verifiedUsing",
-];
+const FILE_MODELED: &[&str] = &["name", "software_copyrightText", "comment", "verifiedUsing"];
 const DOCUMENT_MODELED: &[&str] = &[
     "name",
     "comment",
@@ -253,7 +248,14 @@ impl<'v> Reader<'_> {
             };
             if AGENT_TYPES.contains(&n.kind) {
                 self.drop_unmodeled(n, AGENT_MODELED);
-                let name = self.opt_str(n.m, "name", &n.pointer)?.unwrap_or_default();
+                let mut name = self.opt_str(n.m, "name", &n.pointer)?.unwrap_or_default();
+                if name.trim().is_empty() {
+                    // SPDX 2 actors must name someone; an agent without a name is named by
+                    // its IRI.
+                    self.report
+                        .recast("agents without a name: named by their IRI");
+                    name = iri.to_owned();
+                }
                 let label = match n.kind {
                     "Tool" | "SoftwareAgent" => "Tool",
                     "Person" => "Person",
@@ -356,15 +358,12 @@ impl<'v> Reader<'_> {
                 let em = self.object(e, &at)?;
                 let target = self.req_str(em, "externalSpdxId", &at)?;
                 let ns = target.split_once('#').map_or(target.as_str(), |(ns, _)| ns);
-                let checksum = self
-                    .array(em, "verifiedUsing", &at)?
-                    .iter()
-                    .find_map(|h| {
-                        Some(Checksum {
-                            algorithm: algorithm_from_name(h.get("algorithm")?.as_str()?)?,
-                            value: h.get("hashValue")?.as_str()?.to_ascii_lowercase(),
-                        })
-                    });
+                let checksum = self.array(em, "verifiedUsing", &at)?.iter().find_map(|h| {
+                    Some(Checksum {
+                        algorithm: algorithm_from_name(h.get("algorithm")?.as_str()?)?,
+                        value: h.get("hashValue")?.as_str()?.to_ascii_lowercase(),
+                    })
+                });
                 match checksum {
                     Some(checksum) if !self.externals.contains_key(ns) => {
                         let id = spdx_id(
@@ -422,7 +421,9 @@ impl<'v> Reader<'_> {
                 }
         });
         if let Some(ci) = ci_node {
-            doc.created = self.opt_str(ci.m, "created", &ci.pointer)?.unwrap_or_default();
+            doc.created = self
+                .opt_str(ci.m, "created", &ci.pointer)?
+                .unwrap_or_default();
             for key in ["createdBy", "createdUsing"] {
                 for a in self.array(ci.m, key, &ci.pointer)? {
                     match a.as_str().and_then(|a| agents.get(a)) {
@@ -432,8 +433,15 @@ impl<'v> Reader<'_> {
                 }
             }
             for (k, v) in ci.m {
-                if !["@id", "type", "specVersion", "created", "createdBy", "createdUsing"]
-                    .contains(&k.as_str())
+                if ![
+                    "@id",
+                    "type",
+                    "specVersion",
+                    "created",
+                    "createdBy",
+                    "createdUsing",
+                ]
+                .contains(&k.as_str())
                     && !is_empty_value(v)
                 {
                     self.report.drop(format!("CreationInfo.{k}"));
@@ -530,7 +538,8 @@ impl<'v> Reader<'_> {
                 let from = self.id(&from_iri);
                 for to in tos {
                     let Some(expr) = licenses.get(to).cloned() else {
-                        self.report.drop(format!("{}[{kind}] to a license not read", n.kind));
+                        self.report
+                            .drop(format!("{}[{kind}] to a license not read", n.kind));
                         continue;
                     };
                     let slot = if let Some(&i) = package_at.get(&from) {
@@ -607,7 +616,8 @@ impl<'v> Reader<'_> {
             .map(|r| r.from.as_str())
             .collect();
         for p in &mut doc.packages {
-            p.files_analyzed = p.verification_code.is_some() || contains_files.contains(p.id.as_str());
+            p.files_analyzed =
+                p.verification_code.is_some() || contains_files.contains(p.id.as_str());
         }
         self.define_license_refs(&mut doc);
         doc.external_documents = self.externals.values().cloned().collect();
@@ -619,7 +629,11 @@ impl<'v> Reader<'_> {
     fn hashes(&mut self, n: &Node<'v>) -> Result<(Vec<Checksum>, Option<String>)> {
         let mut out = Vec::new();
         let mut code = None;
-        for (i, h) in self.array(n.m, "verifiedUsing", &n.pointer)?.iter().enumerate() {
+        for (i, h) in self
+            .array(n.m, "verifiedUsing", &n.pointer)?
+            .iter()
+            .enumerate()
+        {
             let at = format!("{}/verifiedUsing/{i}", n.pointer);
             let hm = self.object(h, &at)?;
             let kind = self.opt_str(hm, "type", &at)?.unwrap_or_default();
@@ -635,7 +649,9 @@ impl<'v> Reader<'_> {
                     code = Some(value);
                 }
                 ("Hash", Some(algorithm)) => out.push(Checksum { algorithm, value }),
-                _ => self.report.drop(format!("{}.verifiedUsing[{kind} {alg}]", n.kind)),
+                _ => self
+                    .report
+                    .drop(format!("{}.verifiedUsing[{kind} {alg}]", n.kind)),
             }
         }
         Ok((out, code))
@@ -654,8 +670,7 @@ impl<'v> Reader<'_> {
             id: self.id(iri),
             name: s(self, "name")?.unwrap_or_default(),
             version: s(self, "software_packageVersion")?,
-            download_location: s(self, "software_downloadLocation")?
-                .filter(|d| d != "NOASSERTION"),
+            download_location: s(self, "software_downloadLocation")?.filter(|d| d != "NOASSERTION"),
             homepage: s(self, "software_homePage")?,
             copyright_text: s(self, "software_copyrightText")?,
             summary: s(self, "summary")?,
@@ -678,10 +693,16 @@ impl<'v> Reader<'_> {
         if let Some(a) = s(self, "suppliedBy")? {
             match agents.get(a.as_str()) {
                 Some(a) => p.supplier = Some(a.clone()),
-                None => self.report.drop(format!("{}.suppliedBy (not an agent read)", n.kind)),
+                None => self
+                    .report
+                    .drop(format!("{}.suppliedBy (not an agent read)", n.kind)),
             }
         }
-        for (i, a) in self.array(n.m, "originatedBy", &n.pointer)?.iter().enumerate() {
+        for (i, a) in self
+            .array(n.m, "originatedBy", &n.pointer)?
+            .iter()
+            .enumerate()
+        {
             match a.as_str().and_then(|a| agents.get(a)) {
                 Some(a) if i == 0 => p.originator = Some(a.clone()),
                 _ => self.report.drop(format!("{}.originatedBy", n.kind)),
@@ -700,7 +721,8 @@ impl<'v> Reader<'_> {
             let t = self.req_str(em, "externalIdentifierType", &at)?;
             let locator = self.req_str(em, "identifier", &at)?;
             for k in em.keys() {
-                if !["type", "externalIdentifierType", "identifier", "comment"].contains(&k.as_str())
+                if !["type", "externalIdentifierType", "identifier", "comment"]
+                    .contains(&k.as_str())
                 {
                     self.report.drop(format!("ExternalIdentifier.{k}"));
                 }
@@ -716,8 +738,9 @@ impl<'v> Reader<'_> {
                     kind: "swid".into(),
                 },
                 other => {
-                    self.report
-                        .drop(format!("ExternalIdentifier[externalIdentifierType={other}]"));
+                    self.report.drop(format!(
+                        "ExternalIdentifier[externalIdentifierType={other}]"
+                    ));
                     continue;
                 }
             };
@@ -727,7 +750,11 @@ impl<'v> Reader<'_> {
                 comment: self.opt_str(em, "comment", &at)?,
             });
         }
-        for (i, e) in self.array(n.m, "externalRef", &n.pointer)?.iter().enumerate() {
+        for (i, e) in self
+            .array(n.m, "externalRef", &n.pointer)?
+            .iter()
+            .enumerate()
+        {
             let at = format!("{}/externalRef/{i}", n.pointer);
             let em = self.object(e, &at)?;
             let comment = self.opt_str(em, "comment", &at)?.unwrap_or_default();
@@ -867,7 +894,11 @@ mod tests {
                 Relationship::new(DOCUMENT_ID, "DESCRIBES", "SPDXRef-PACKAGE-demo"),
                 Relationship::new("SPDXRef-PACKAGE-demo", "CONTAINS", "SPDXRef-FILE-a"),
                 Relationship::new("SPDXRef-PACKAGE-demo", "DEPENDS_ON", "SPDXRef-PACKAGE-dep"),
-                Relationship::new("SPDXRef-PACKAGE-dep", "BUILD_TOOL_OF", "SPDXRef-PACKAGE-demo"),
+                Relationship::new(
+                    "SPDXRef-PACKAGE-dep",
+                    "BUILD_TOOL_OF",
+                    "SPDXRef-PACKAGE-demo",
+                ),
                 Relationship::new("SPDXRef-PACKAGE-dep", "OTHER", "NOASSERTION"),
             ],
             extracted_licenses: vec![ExtractedLicense {

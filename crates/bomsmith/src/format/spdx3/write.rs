@@ -64,11 +64,7 @@ impl Writer<'_> {
             _ => {}
         }
         if let Some((docref, element)) = id.split_once(':')
-            && let Some(ext) = self
-                .doc
-                .external_documents
-                .iter()
-                .find(|d| d.id == docref)
+            && let Some(ext) = self.doc.external_documents.iter().find(|d| d.id == docref)
         {
             let iri = format!("{}#{element}", ext.namespace.trim_end_matches('#'));
             self.imports.insert(iri.clone());
@@ -274,7 +270,7 @@ impl Writer<'_> {
         m.insert("name".into(), json!(doc.name));
         put(&mut m, "comment", &doc.comment);
         if !doc.data_license.is_empty() {
-            let iri = self.license(&doc.data_license.clone());
+            let iri = self.license(&doc.data_license);
             m.insert("dataLicense".into(), json!(iri));
         }
         m.insert("rootElement".into(), json!(roots));
@@ -294,10 +290,7 @@ impl Writer<'_> {
                 .find(|d| d.namespace.trim_end_matches('#') == ns)
             {
                 e.insert("locationHint".into(), json!(d.namespace));
-                e.insert(
-                    "verifiedUsing".into(),
-                    json!([hash_value(&d.checksum)]),
-                );
+                e.insert("verifiedUsing".into(), json!([hash_value(&d.checksum)]));
             }
             imports.push(Value::Object(e));
         }
@@ -357,7 +350,9 @@ impl Writer<'_> {
         }
         let mut verified: Vec<Value> = p.checksums.iter().map(hash_value).collect();
         if let Some(code) = &p.verification_code {
-            verified.push(json!({"type": "PackageVerificationCode", "algorithm": "sha1", "hashValue": code}));
+            verified.push(
+                json!({"type": "PackageVerificationCode", "algorithm": "sha1", "hashValue": code}),
+            );
         }
         if !verified.is_empty() {
             m.insert("verifiedUsing".into(), Value::Array(verified));
