@@ -497,15 +497,17 @@ impl<'v> Reader<'_> {
                         ..Package::default()
                     });
                 }
-            } else if !AGENT_TYPES.contains(&n.kind)
-                && !CUSTOM_LICENSE_TYPES.contains(&n.kind)
-                && !RELATIONSHIP_TYPES.contains(&n.kind)
-                && !COLLECTION_TYPES.contains(&n.kind)
-                && !["SpdxDocument", "simplelicensing_LicenseExpression"].contains(&n.kind)
-            {
-                self.report.drop(format!("@graph[type={}]", n.kind));
-            } else if COLLECTION_TYPES.contains(&n.kind) && !collections.contains(iri) {
-                self.report.drop(format!("@graph[type={}]", n.kind));
+            } else {
+                // Types read elsewhere; a collection counts as read when it stands for the
+                // document's roots.
+                let read = AGENT_TYPES.contains(&n.kind)
+                    || CUSTOM_LICENSE_TYPES.contains(&n.kind)
+                    || RELATIONSHIP_TYPES.contains(&n.kind)
+                    || ["SpdxDocument", "simplelicensing_LicenseExpression"].contains(&n.kind)
+                    || (COLLECTION_TYPES.contains(&n.kind) && collections.contains(iri));
+                if !read {
+                    self.report.drop(format!("@graph[type={}]", n.kind));
+                }
             }
         }
         for n in nodes.iter().filter(|n| n.spdx_less()) {
