@@ -601,6 +601,20 @@ impl<'v> Reader<'_> {
                         .drop(format!("{} to an element not in the document", n.kind));
                     continue;
                 };
+                // SPDX 2 names no individual as a relationship's source: `NoAssertionElement
+                // generates X` reads as `X GENERATED_FROM NOASSERTION`, the inverse type.
+                let individual = |e: &str| e == "NOASSERTION" || e == "NONE";
+                let map = match super::RELATIONSHIPS.iter().find(|r| {
+                    r.spdx3 == map.spdx3 && r.scope == map.scope && r.reversed != map.reversed
+                }) {
+                    Some(inverse)
+                        if individual(if map.reversed { &to } else { &from })
+                            && !individual(if map.reversed { &from } else { &to }) =>
+                    {
+                        inverse
+                    }
+                    _ => map,
+                };
                 let (a, b) = if map.reversed {
                     (to, from.clone())
                 } else {
@@ -902,6 +916,8 @@ mod tests {
                     "SPDXRef-PACKAGE-demo",
                 ),
                 Relationship::new("SPDXRef-PACKAGE-dep", "OTHER", "NOASSERTION"),
+                // Said in SPDX 3 as `NoAssertionElement generates dep`, read back as it was.
+                Relationship::new("SPDXRef-PACKAGE-dep", "GENERATED_FROM", "NOASSERTION"),
             ],
             extracted_licenses: vec![ExtractedLicense {
                 id: "LicenseRef-x".into(),
