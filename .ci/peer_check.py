@@ -1,12 +1,14 @@
 """Judges the peers' SBOMs (.ci/peers.sh) with the official validators and with bomsmith, and
 checks bomsmith's conversions of them against facts read by this script alone.
 
-Usage: python peer_check.py BOMSMITH DIR [--exceptions FILE] [--report FILE]
+Usage: python peer_check.py BOMSMITH DIR [--exceptions FILE] [--report FILE] [--spdx3-schema FILE]
 
-For every document in DIR (SPDX 2.x JSON, CycloneDX JSON; SPDX 3 JSON-LD is listed only):
+For every document in DIR (SPDX 2.x JSON, CycloneDX JSON, SPDX 3.0.1 JSON-LD; SPDX 3 is judged,
+not converted):
   1. official verdict: spdx-tools (parse + validate_full_spdx_document at the document's own
      version) for SPDX 2.x; cyclonedx-python-lib's JsonStrictValidator at the document's own
-     specVersion for CycloneDX;
+     specVersion for CycloneDX; the official SPDX 3.0.1 JSON schema (--spdx3-schema, with the
+     jsonschema library check-jsonschema uses) for SPDX 3.0.1;
   2. bomsmith's verdict: `bomsmith validate --format json` (exit 0 valid, 1 invalid);
   3. the two must agree;
   4. `bomsmith convert` to the other format and back (DIR/converted/); every document bomsmith
@@ -94,11 +96,30 @@ def official_cyclonedx(path, version):
     return False, [f"{where}: {message}"]
 
 
+SPDX3_SCHEMA = {"path": None, "validator": None}
+
+
+def official_spdx3(path, version):
+    """The official SPDX 3.0.1 JSON schema (what the generators claim their output meets)."""
+    if version != "3.0.1" or not SPDX3_SCHEMA["path"]:
+        return None, [f"no official validator in CI for spdx3 {version}"]
+    if SPDX3_SCHEMA["validator"] is None:
+        from jsonschema import Draft202012Validator  # check-jsonschema's own library
+        schema = json.loads(Path(SPDX3_SCHEMA["path"]).read_text(encoding="utf-8"))
+        SPDX3_SCHEMA["validator"] = Draft202012Validator(schema)
+    doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    errors = [f"/{'/'.join(str(p) for p in e.absolute_path)}: {e.message[:200]}"
+              for e in SPDX3_SCHEMA["validator"].iter_errors(doc)]
+    return not errors, errors
+
+
 def official(path, kind, version):
     if kind == "spdx":
         return official_spdx(path, version)
     if kind == "cyclonedx":
         return official_cyclonedx(path, version)
+    if kind == "spdx3":
+        return official_spdx3(path, version)
     return None, [f"no official validator in CI for {kind} {version}"]
 
 
@@ -358,7 +379,9 @@ def main():
     parser.add_argument("dir", type=Path)
     parser.add_argument("--exceptions", default=str(Path(__file__).with_name("peer-exceptions.tsv")))
     parser.add_argument("--report", type=Path, help="also write the findings as JSON here")
+    parser.add_argument("--spdx3-schema", help="the official SPDX 3.0.1 JSON schema, to judge SPDX 3 documents")
     args = parser.parse_args()
+    SPDX3_SCHEMA["path"] = args.spdx3_schema
     rules = load_exceptions(args.exceptions)
     converted_dir = args.dir / "converted"
     converted_dir.mkdir(exist_ok=True)

@@ -30,6 +30,9 @@ pub const CYCLONEDX_JSF_SCHEMA: &str = include_str!("../schemas/jsf-0.82.schema.
 /// The cryptography definitions CycloneDX 1.7 refers to.
 pub const CYCLONEDX_CRYPTO_SCHEMA: &str = include_str!("../schemas/cryptography-defs.schema.json");
 
+/// The SPDX 3.0.1 JSON schema (JSON-LD documents with the 3.0.1 context).
+pub const SPDX_301_SCHEMA: &str = include_str!("../schemas/spdx-3.0.1.schema.json");
+
 /// The URIs under which the CycloneDX schemas refer to their companion schemas.
 pub const CYCLONEDX_REFERENCED: [(&str, &str); 3] = [
     (
@@ -306,6 +309,11 @@ mod tests {
                 "jsf-0.82.schema.json",
                 CYCLONEDX_JSF_SCHEMA,
                 "spec/cyclonedx/jsf-0.82.schema.json",
+            ),
+            (
+                "spdx-3.0.1.schema.json",
+                SPDX_301_SCHEMA,
+                "spec/spdx-3.0.1/rdf/schema.json",
             ),
             (
                 "sarif-2.1.0.schema.json",

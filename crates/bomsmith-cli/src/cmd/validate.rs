@@ -106,6 +106,9 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode> {
 fn describe(r: &Report) -> String {
     match (r.spec, r.kind, &r.version) {
         (Some(spec), _, _) => spec.title(),
+        (None, Some(k), Some(v)) if v == bomsmith::format::spdx3::SPEC_VERSION => {
+            format!("{} {v}", k.name())
+        }
         (None, Some(k), Some(v)) => format!("{} {v} (a version bomsmith does not judge)", k.name()),
         (None, Some(k), None) => k.name().to_owned(),
         _ => "unknown format".to_owned(),

@@ -437,7 +437,7 @@ fn duplicate_bom_refs_are_errors_among_components_and_warnings_elsewhere() {
 fn sboms_in_forms_not_judged_yet_are_named_not_called_malformed() {
     let cases: [(&[u8], &str); 4] = [
         (
-            br#"{"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld", "@graph": []}"#,
+            br#"{"@context": "https://spdx.org/rdf/3.0.0/spdx-context.jsonld", "@graph": []}"#,
             "an SPDX 3 JSON-LD document",
         ),
         // (SPDX tag-value is judged: tests/it/tagvalue.rs.)

@@ -18,6 +18,7 @@ mod judge;
 mod output;
 mod outputs;
 mod profiles;
+mod spdx3;
 mod tagvalue;
 mod validate;
 mod vendor_cpython;

@@ -200,7 +200,7 @@ fn versions_and_formats_bomsmith_does_not_read_are_named_not_malformed() {
         (
             "spdx3.json",
             json!({
-                "@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld",
+                "@context": "https://spdx.org/rdf/3.0.0/spdx-context.jsonld",
                 "@graph": [{"type": "CreationInfo", "specVersion": "3.0.1"}],
             })
             .to_string(),

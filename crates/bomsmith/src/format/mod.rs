@@ -3,6 +3,7 @@
 pub mod cyclonedx;
 pub mod intree;
 pub mod spdx2;
+pub mod spdx3;
 
 use crate::diag::{Diagnostic, Location};
 use crate::error::{Error, Result};
@@ -220,7 +221,8 @@ pub(crate) trait Fields {
 /// Document formats bomsmith reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
-    /// SPDX 2.2 and 2.3, JSON or tag-value.
+    /// SPDX 2.2 and 2.3 (JSON or tag-value), and SPDX 3.0.1 JSON-LD (the family;
+    /// [`spdx3::is_spdx3`] tells SPDX 3 apart, and [`Kind::of`] knows only SPDX 2).
     Spdx,
     /// CycloneDX JSON.
     CycloneDx,
@@ -250,7 +252,7 @@ impl Kind {
 
 /// What bomsmith reads, for messages about what it does not.
 const READS: &str =
-    "bomsmith reads SPDX 2.2 and 2.3 JSON and tag-value and CycloneDX 1.2 to 1.7 JSON";
+    "bomsmith reads SPDX 2.2 and 2.3 JSON and tag-value, SPDX 3.0.1 JSON-LD and CycloneDX 1.2 to 1.7 JSON";
 
 /// Names a document bomsmith does not read (yet) by its first bytes: XML (CycloneDX, SPDX
 /// RDF/XML) or YAML. `None` when it does not look like one of them.
@@ -279,16 +281,16 @@ pub fn not_read(bytes: &[u8]) -> Option<&'static str> {
     None
 }
 
-/// Names a JSON document of a format bomsmith does not read (yet): SPDX 3 JSON-LD.
+/// Names a JSON document of a format bomsmith does not read (yet): JSON-LD other than SPDX
+/// 3.0.1.
 pub fn not_read_json(doc: &serde_json::Value) -> Option<&'static str> {
     let m = doc.as_object()?;
     let context = m.get("@context")?;
-    let spdx3 = match context {
-        serde_json::Value::String(s) => s.contains("spdx.org/rdf/3"),
-        other => other.to_string().contains("spdx.org/rdf/3"),
-    };
-    Some(if spdx3 {
-        "an SPDX 3 JSON-LD document"
+    if context.as_str() == Some(spdx3::CONTEXT) {
+        return None;
+    }
+    Some(if spdx3::is_spdx3(doc) {
+        "an SPDX 3 JSON-LD document of a version other than 3.0.1"
     } else {
         "a JSON-LD document, not an SBOM bomsmith knows"
     })
@@ -313,6 +315,9 @@ pub fn read(bytes: &[u8], file: &str) -> Result<(Kind, Document, ReadReport)> {
     if let Some(what) = not_read_json(&value) {
         return Err(unsupported(what));
     }
+    if spdx3::is_spdx3(&value) {
+        return spdx3::read_value(&value, file).map(|(d, r)| (Kind::Spdx, d, r));
+    }
     match Kind::of(&value) {
         Some(Kind::Spdx) => spdx2::read_value(&value, file).map(|(d, r)| (Kind::Spdx, d, r)),
         Some(Kind::CycloneDx) => {
@@ -335,14 +340,17 @@ pub enum Format {
     CycloneDxJson,
     /// SPDX 2.3 tag-value.
     SpdxTagValue,
+    /// SPDX 3.0.1 JSON-LD.
+    Spdx3Json,
 }
 
 impl Format {
     /// Every format, in a fixed order.
-    pub const ALL: [Format; 3] = [
+    pub const ALL: [Format; 4] = [
         Format::SpdxJson,
         Format::CycloneDxJson,
         Format::SpdxTagValue,
+        Format::Spdx3Json,
     ];
 
     /// The command-line name (`spdx-json`).
@@ -351,6 +359,7 @@ impl Format {
             Format::SpdxJson => "spdx-json",
             Format::CycloneDxJson => "cyclonedx-json",
             Format::SpdxTagValue => "spdx-tv",
+            Format::Spdx3Json => "spdx3-json",
         }
     }
 
@@ -370,6 +379,7 @@ impl Format {
             Format::SpdxJson => spdx2::write(doc),
             Format::CycloneDxJson => cyclonedx::write_with(doc, &options.cyclonedx),
             Format::SpdxTagValue => spdx2::write_tag_value(doc),
+            Format::Spdx3Json => spdx3::write(doc),
         }
     }
 
@@ -379,6 +389,7 @@ impl Format {
         match self {
             Format::SpdxJson | Format::SpdxTagValue => &["2.3"],
             Format::CycloneDxJson => &["1.6", "1.7"],
+            Format::Spdx3Json => &["3.0.1"],
         }
     }
 
@@ -430,7 +441,7 @@ mod tests {
             (b"\xef\xbb\xbf<?xml version=\"1.0\"?><bom xmlns=\"http://cyclonedx.org/schema/bom/1.5\"/>", "a CycloneDX XML document"),
             (b"<rdf:RDF xmlns:spdx=\"http://spdx.org/rdf/terms#\"/>", "an SPDX RDF/XML document"),
             (b"spdxVersion: SPDX-2.3\n", "an SPDX YAML document"),
-            (b"{\"@context\": [\"https://spdx.org/rdf/3.0.1/spdx-context.jsonld\"], \"@graph\": []}", "an SPDX 3 JSON-LD document"),
+            (b"{\"@context\": [\"https://spdx.org/rdf/3.0.0/spdx-context.jsonld\"], \"@graph\": []}", "an SPDX 3 JSON-LD document of a version other than 3.0.1"),
             (b"<html></html>", "an XML document, not an SBOM bomsmith knows"),
         ];
         for (bytes, what) in cases {

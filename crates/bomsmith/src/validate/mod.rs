@@ -14,6 +14,7 @@ pub mod locate;
 pub mod ntia;
 pub mod schema;
 pub mod spdx;
+pub mod spdx3;
 
 use crate::diag::Location;
 pub use crate::diag::{Diagnostic, Rule, RuleSet, Severity};
@@ -27,15 +28,16 @@ crate::rules! {
     UNKNOWN_FORMAT = "JSON002", "unknown-format", Error,
         "The document is neither SPDX (`spdxVersion`) nor CycloneDX (`bomFormat`/`specVersion`), or not the format the chosen profile checks.";
     NOT_JUDGED = "JSON003", "format-not-judged", Error,
-        "The document is an SBOM in a form bomsmith does not judge yet: SPDX 3 JSON-LD, SPDX RDF/XML or YAML, CycloneDX XML or YAML.";
+        "The document is an SBOM in a form bomsmith does not judge yet: SPDX 3 JSON-LD of a version other than 3.0.1, SPDX RDF/XML or YAML, CycloneDX XML or YAML.";
     MALFORMED_TAG_VALUE = "TV001", "malformed-tag-value", Error,
         "The SPDX tag-value document cannot be read: a line that is not `Tag: value`, an unknown tag, a tag outside its section or given twice, a `<text>` never closed, a malformed checksum, relationship, reference, range or verification code, an annotation on no element, or bytes that are not UTF-8. Named by file and line.";
 }
 
 /// The rule sets of `validate`, in the order they are listed.
-pub const RULE_SETS: [&RuleSet; 7] = [
+pub const RULE_SETS: [&RuleSet; 8] = [
     &GENERAL_RULES,
     &spdx::RULES,
+    &spdx3::RULES,
     &cdx::RULES,
     &ntia::RULES,
     &bsi::RULES,
@@ -216,7 +218,7 @@ pub fn validate(file: &str, text: &[u8], profiles: &[Profile]) -> Report {
             report.diagnostics.push(Diagnostic::new(
                 &NOT_JUDGED,
                 at,
-                format!("this is {what}; bomsmith judges SPDX 2.2 and 2.3 JSON and CycloneDX 1.2 to 1.7 JSON"),
+                format!("this is {what}; bomsmith judges SPDX 2.2 and 2.3 JSON, SPDX 3.0.1 JSON-LD and CycloneDX 1.2 to 1.7 JSON"),
             ));
             return report;
         }
@@ -236,11 +238,18 @@ pub fn validate(file: &str, text: &[u8], profiles: &[Profile]) -> Report {
     report.kind = kind;
     let wants = |p: Profile| profiles.contains(&p);
     match kind {
+        None if crate::format::spdx3::is_spdx3(&doc)
+            && crate::format::not_read_json(&doc).is_none() =>
+        {
+            report.kind = Some(Kind::Spdx);
+            report.version = Some(crate::format::spdx3::SPEC_VERSION.to_owned());
+            spdx3::check_profiles(&doc, profiles, &mut sink);
+        }
         None => match crate::format::not_read_json(&doc) {
             Some(what) => sink.report(
                 &NOT_JUDGED,
                 "",
-                format!("this is {what}; bomsmith judges SPDX 2.2 and 2.3 JSON and CycloneDX 1.2 to 1.7 JSON"),
+                format!("this is {what}; bomsmith judges SPDX 2.2 and 2.3 JSON, SPDX 3.0.1 JSON-LD and CycloneDX 1.2 to 1.7 JSON"),
             ),
             None => sink.report(
                 &UNKNOWN_FORMAT,
