@@ -251,8 +251,7 @@ impl Kind {
 }
 
 /// What bomsmith reads, for messages about what it does not.
-const READS: &str =
-    "bomsmith reads SPDX 2.2 and 2.3 JSON and tag-value, SPDX 3.0.1 JSON-LD and CycloneDX 1.2 to 1.7 JSON";
+const READS: &str = "bomsmith reads SPDX 2.2 and 2.3 JSON and tag-value, SPDX 3.0.1 JSON-LD and CycloneDX 1.2 to 1.7 JSON";
 
 /// Names a document bomsmith does not read (yet) by its first bytes: XML (CycloneDX, SPDX
 /// RDF/XML) or YAML. `None` when it does not look like one of them.
