@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark reading, writing and converting the CPython 3.13.5 release SBOM (27 packages,
-# 4,808 files) in SPDX 2.3 JSON, SPDX 2.3 tag-value and CycloneDX 1.6 JSON, side by side with
-# pyspdxtools converting the same SPDX document to tag-value in one run.
+# 4,808 files) in SPDX 2.3 JSON, SPDX 2.3 tag-value, SPDX 3.0.1 JSON-LD and CycloneDX 1.6 JSON, side by side with
+# pyspdxtools converting the same SPDX document to tag-value (and pyspdxtools3 to its SPDX 3
+# prototype) in one run.
 # In-process times (no process start-up, no file I/O) come from the `formats` example; the
 # command-line rows time whole processes, the way a user runs them.
 # Usage: bench/formats.sh [RUNS]   (default 5 rounds; medians reported)
@@ -20,6 +21,7 @@ export SOURCE_DATE_EPOCH=1700000000
 "$bin" scan --preset cpython -q -o "$work/cpython.spdx.json" "$tarball"
 "$bin" convert -q --to cyclonedx-json -o "$work/cpython.cdx.json" "$work/cpython.spdx.json"
 "$bin" scan --preset cpython -q -f spdx-tv -o "$work/cpython.spdx" "$tarball"
+"$bin" scan --preset cpython -q -f spdx3-json -o "$work/cpython.spdx3.json" "$tarball"
 venv="$(pwd)/target/ci-venv"
 if [ ! -x "$venv/bin/pyspdxtools" ]; then
   python3 -m venv "$venv"
@@ -39,10 +41,14 @@ python3 bench/measure.py "$runs" \
   "bomsmith convert SPDX JSON -> tag-value::$bin convert -q --to spdx-tv -o $work/out.spdx $work/cpython.spdx.json" \
   "bomsmith convert tag-value -> SPDX JSON::$bin convert -q --to spdx-json -o $work/out-tv.spdx.json $work/cpython.spdx" \
   "bomsmith validate tag-value::$bin validate $work/cpython.spdx" \
+  "bomsmith convert SPDX 2.3 -> SPDX 3.0.1::$bin convert -q --to spdx3-json -o $work/out.spdx3.json $work/cpython.spdx.json" \
+  "bomsmith convert SPDX 3.0.1 -> SPDX 2.3::$bin convert -q --to spdx-json -o $work/out-3.spdx.json $work/cpython.spdx3.json" \
+  "bomsmith validate SPDX 3.0.1::$bin validate $work/cpython.spdx3.json" \
   > "$work/formats.tsv"
 python3 bench/measure.py 1 \
   "pyspdxtools SPDX JSON -> tag-value::$venv/bin/pyspdxtools -i $work/cpython.spdx.json -o $work/py.spdx" \
   "pyspdxtools --novalidation::$venv/bin/pyspdxtools --novalidation -i $work/cpython.spdx.json -o $work/py-nv.spdx" \
+  "pyspdxtools3 SPDX 2.3 -> SPDX 3 prototype::$venv/bin/pyspdxtools3 --novalidation -i $work/cpython.spdx.json -o $work/py3" \
   >> "$work/formats.tsv"
 
 python3 - "$work/formats.tsv" <<'PY'
@@ -56,8 +62,11 @@ for label, (wall, rss) in rows.items():
     print(f"{label:40} {wall:9.3f} {rss:13.1f}")
 ours = rows["bomsmith convert SPDX -> CycloneDX"][0]
 tv = rows["bomsmith convert SPDX JSON -> tag-value"][0]
+s3 = rows["bomsmith convert SPDX 2.3 -> SPDX 3.0.1"][0]
 print()
 for label in ("pyspdxtools SPDX JSON -> tag-value", "pyspdxtools --novalidation"):
     print(f"{label} / bomsmith convert SPDX -> CycloneDX: {rows[label][0] / ours:.0f}x")
     print(f"{label} / bomsmith convert SPDX JSON -> tag-value: {rows[label][0] / tv:.0f}x")
+label = "pyspdxtools3 SPDX 2.3 -> SPDX 3 prototype"
+print(f"{label} / bomsmith convert SPDX 2.3 -> SPDX 3.0.1: {rows[label][0] / s3:.0f}x")
 PY

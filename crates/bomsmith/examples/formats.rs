@@ -3,7 +3,7 @@
 //!
 //! Usage: cargo run --release --example formats -- SBOM.json [ROUNDS]
 
-use bomsmith::format::{cyclonedx, spdx2};
+use bomsmith::format::{cyclonedx, spdx2, spdx3};
 use std::io::Write;
 use std::time::Instant;
 
@@ -33,6 +33,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let spdx = spdx2::write(&doc);
     let cdx = cyclonedx::write(&doc);
     let tv = spdx2::write_tag_value(&doc);
+    let s3 = spdx3::write(&doc);
     let rows = [
         (
             "read SPDX 2.3 JSON",
@@ -74,6 +75,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "convert tag-value -> SPDX JSON",
             time(rounds, || {
                 spdx2::tv_read::read(tv.as_bytes(), "tv").map(|(d, _)| spdx2::write(&d).len())
+            }),
+        ),
+        (
+            "read SPDX 3.0.1 JSON-LD",
+            time(rounds, || {
+                spdx3::read(s3.as_bytes(), "spdx3").map(|r| r.0.files.len())
+            }),
+        ),
+        (
+            "write SPDX 3.0.1 JSON-LD",
+            time(rounds, || spdx3::write(&doc).len()),
+        ),
+        (
+            "convert SPDX 2.3 -> SPDX 3.0.1",
+            time(rounds, || {
+                spdx2::read(spdx.as_bytes(), "spdx").map(|(d, _)| spdx3::write(&d).len())
+            }),
+        ),
+        (
+            "convert SPDX 3.0.1 -> SPDX 2.3",
+            time(rounds, || {
+                spdx3::read(s3.as_bytes(), "spdx3").map(|(d, _)| spdx2::write(&d).len())
             }),
         ),
         (
