@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the fuzz targets for SECONDS each (default 600), side by side, seeded from the shared
 # corpus (every SPDX and CycloneDX JSON version bomsmith reads: SPDX 2.2 and 2.3 examples, the
-# SPDX 2.2 and 2.3 tag-value examples for the tag-value target,
+# SPDX 2.2 and 2.3 tag-value examples for the tag-value target, the SPDX 3.0.1 examples for the
+# spdx3 target,
 # CycloneDX 1.2-1.7 conformance documents valid and invalid), from the peer tools' documents in
 # BOMSMITH_PEER_DOCS (default ../../peer-docs, outside the repo; only when it exists) and from
 # small archives built by seed-archives.sh (copied or built into fuzz/corpus, which is not
@@ -13,10 +14,10 @@ cd "$(dirname "$0")"
 secs="${1:-600}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(validate_spdx validate_cyclonedx convert tagvalue tar zip)
+[ ${#targets[@]} -gt 0 ] || targets=(validate_spdx validate_cyclonedx convert tagvalue spdx3 tar zip)
 shared="${BOMSMITH_SHARED:-$(pwd)/../../shared}"
 peers="${BOMSMITH_PEER_DOCS:-$(pwd)/../../peer-docs}"
-mkdir -p corpus/validate_spdx corpus/validate_cyclonedx corpus/convert corpus/tagvalue
+mkdir -p corpus/validate_spdx corpus/validate_cyclonedx corpus/convert corpus/tagvalue corpus/spdx3
 spdx=("$shared"/spec/spdx-2.2/examples/*.json "$shared"/spec/spdx-2.3/*.json)
 cdx=("$shared"/conformance/cyclonedx-1.{2,3,4,5,6,7}/*.json)
 cp "${spdx[@]}" corpus/validate_spdx/
@@ -25,6 +26,10 @@ cp "${spdx[@]}" "${cdx[@]}" corpus/convert/
 tv=("$shared"/spec/spdx-2.2/examples/*.spdx "$shared"/spec/spdx-2.3/*.spdx)
 cp "${tv[@]}" corpus/tagvalue/
 cp "${tv[@]}" corpus/convert/
+spdx3=()
+while IFS= read -r -d "" f; do spdx3+=("$f"); done < <(find "$shared"/spec/spdx-3.0.1/examples -name "*.json" -print0)
+i=0
+for f in "${spdx3[@]}"; do i=$((i + 1)); cp "$f" "corpus/spdx3/example-$i.json"; cp "$f" "corpus/convert/spdx3-example-$i.json"; done
 # Peer documents are named TOOL.INPUT.FORMAT-VERSION.json (spdx-2.3, cdx-1.6, ...).
 if [ -d "$peers" ]; then
   for f in "$peers"/*.json; do

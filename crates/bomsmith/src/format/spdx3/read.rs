@@ -946,6 +946,36 @@ mod tests {
         assert!(text.contains("\"simplelicensing_licenseListVersion\": \"3.22.0\""));
     }
 
+    /// Found by the spdx3 fuzz target on the official example7-bin: an imported document none
+    /// of whose elements is referenced any more was not written back.
+    #[test]
+    fn spdx3_external_documents_nothing_refers_to_are_kept() {
+        let mut doc = sample();
+        doc.external_documents.push(ExternalDocument {
+            id: "DocumentRef-other".into(),
+            namespace: "urn:uuid:4918b993-36f8-4e75-bf94-2f017575eae5".into(),
+            checksum: Checksum {
+                algorithm: Algorithm::Sha256,
+                value: "0e3532e0773d24d1a3a0a58592effd67daf22ac89282dc18805e1eef23f68dfe".into(),
+            },
+        });
+        let text = write::write(&doc);
+        assert!(
+            text.contains("\"externalSpdxId\": \"urn:uuid:4918b993-36f8-4e75-bf94-2f017575eae5\""),
+            "{text}"
+        );
+        let (back, _) = read(text.as_bytes(), "mem").expect("reads back");
+        assert_eq!(back.external_documents.len(), 1);
+        assert_eq!(
+            back.external_documents[0].namespace,
+            doc.external_documents[0].namespace
+        );
+        assert_eq!(
+            back.external_documents[0].checksum,
+            doc.external_documents[0].checksum
+        );
+    }
+
     #[test]
     fn spdx3_reader_counts_what_it_drops() {
         let text = r#"{"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld", "@graph": [

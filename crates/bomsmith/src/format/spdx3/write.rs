@@ -278,6 +278,18 @@ impl Writer<'_> {
             "profileConformance".into(),
             json!(["core", "simpleLicensing", "software"]),
         );
+        // Every external document the model names is imported, also one no element of which
+        // is referenced here (its own namespace then stands for it), so none is lost.
+        for d in &doc.external_documents {
+            let ns = d.namespace.trim_end_matches('#');
+            let named = self
+                .imports
+                .iter()
+                .any(|iri| iri.split_once('#').map_or(iri.as_str(), |(n, _)| n) == ns);
+            if !named {
+                self.imports.insert(ns.to_owned());
+            }
+        }
         let mut imports = Vec::new();
         for iri in &self.imports {
             let ns = iri.split_once('#').map_or(iri.as_str(), |(ns, _)| ns);
