@@ -226,10 +226,6 @@ impl<'v> Reader<'_> {
                 self.ids.insert(iri.clone(), local.to_owned());
             }
         }
-        let known: HashSet<&str> = nodes
-            .iter()
-            .filter_map(|n| n.m.get("spdxId").and_then(Value::as_str))
-            .collect();
         let by_iri: HashMap<&str, usize> = nodes
             .iter()
             .enumerate()
@@ -516,11 +512,21 @@ impl<'v> Reader<'_> {
             }
         }
 
-        // Relationships.
+        // Relationships, between what was carried: an element of a type the model has no
+        // place for (counted above) is no relationship end either, or the model would name an
+        // element it does not hold.
+        let known: HashSet<&str> = nodes
+            .iter()
+            .filter(|n| PACKAGE_TYPES.contains(&n.kind) || n.kind == "software_File")
+            .filter_map(|n| n.m.get("spdxId").and_then(Value::as_str))
+            .collect();
         for root in &roots {
             if let Some(to) = self.end(root, &doc_iri, &known) {
                 doc.relationships
                     .push(Relationship::new(DOCUMENT_ID, "DESCRIBES", to));
+            } else if !collections.contains(root) {
+                self.report
+                    .drop("SpdxDocument.rootElement (an element not carried)");
             }
         }
         for n in &nodes {
@@ -974,6 +980,38 @@ mod tests {
             back.external_documents[0].checksum,
             doc.external_documents[0].checksum
         );
+    }
+
+    /// Found by the spdx3 fuzz target: a relationship to an element of a type the model has
+    /// no place for (here a misspelt `software_Fiel`) named an element the model does not hold,
+    /// so SPDX 3 → model → SPDX 3 → model lost it on the second trip instead of the first.
+    #[test]
+    fn spdx3_relationships_to_elements_not_carried_are_counted_not_kept() {
+        let text = r#"{"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld", "@graph": [
+          {"type": "CreationInfo", "@id": "_:c", "specVersion": "3.0.1", "created": "2024-01-01T00:00:00Z", "createdBy": ["urn:x#p"]},
+          {"type": "Person", "spdxId": "urn:x#p", "creationInfo": "_:c", "name": "P"},
+          {"type": "SpdxDocument", "spdxId": "urn:x#doc", "creationInfo": "_:c", "rootElement": ["urn:x#pkg"]},
+          {"type": "software_Package", "spdxId": "urn:x#pkg", "creationInfo": "_:c", "name": "p"},
+          {"type": "software_Fiel", "spdxId": "urn:x#f", "creationInfo": "_:c", "name": "f"},
+          {"type": "Relationship", "spdxId": "urn:x#r", "creationInfo": "_:c", "from": "urn:x#pkg", "relationshipType": "contains", "to": ["urn:x#f"]}
+        ]}"#;
+        let (doc, report) = read(text.as_bytes(), "mem").expect("reads");
+        assert_eq!(
+            doc.relationships,
+            [Relationship::new(DOCUMENT_ID, "DESCRIBES", "SPDXRef-pkg")]
+        );
+        assert_eq!(report.dropped.get("@graph[type=software_Fiel]"), Some(&1));
+        assert_eq!(
+            report
+                .dropped
+                .get("Relationship to an element not in the document"),
+            Some(&1)
+        );
+        let (mut back, _) = read(write::write(&doc).as_bytes(), "back").expect("reads back");
+        let mut doc = doc;
+        doc.canonicalize();
+        back.canonicalize();
+        assert_eq!(back, doc);
     }
 
     #[test]
