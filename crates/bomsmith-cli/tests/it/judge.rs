@@ -2,7 +2,7 @@
 //! regression test for each verdict that was wrong (too strict, too lenient, or a bug), named
 //! after it. Each document is small, crafted after the real ones that showed the defect.
 
-use crate::util::{bomsmith, shared_file};
+use crate::util::{bomsmith, error_pointers, shared_file};
 use crate::validate::{check, codes};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -13,22 +13,6 @@ fn judge(doc: &Value) -> (i32, Value) {
 
 fn set(list: &[&str]) -> BTreeSet<String> {
     list.iter().map(|s| (*s).to_owned()).collect()
-}
-
-/// The errors of a report, as (code, pointer).
-fn errors(report: &Value) -> Vec<(String, String)> {
-    report["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
-        .iter()
-        .filter(|d| d["severity"] == "error")
-        .map(|d| {
-            (
-                d["code"].as_str().expect("code").to_owned(),
-                d["pointer"].as_str().unwrap_or("").to_owned(),
-            )
-        })
-        .collect()
 }
 
 /// A valid SPDX document of one package without files, as syft and trivy write them.
@@ -124,7 +108,7 @@ fn a_1_4_licence_array_is_judged_by_1_4_not_by_1_6() {
     let (code, report) = judge(&doc("1.6"));
     assert_eq!(code, 1, "{report:#}");
     assert!(
-        errors(&report)
+        error_pointers(&report)
             .iter()
             .any(|(c, p)| c == "CDX001" && p.starts_with("/components/0/licenses")),
         "{report:#}"
@@ -170,7 +154,7 @@ fn spdx_2_2_documents_are_judged_as_2_2() {
     let (code, report) = judge(&d);
     assert_eq!(code, 1, "{report:#}");
     assert_eq!(
-        errors(&report),
+        error_pointers(&report),
         vec![("SPDX001".to_owned(), "/packages/0".to_owned())]
     );
     // … and so are 2.2's mandatory licence fields, which 2.3 made optional.
@@ -258,7 +242,7 @@ fn element_ids_with_underscores_are_rejected_as_convert_rejects_them() {
     let (code, report) = judge(&d);
     assert_eq!(code, 1);
     assert_eq!(
-        errors(&report),
+        error_pointers(&report),
         vec![
             ("SPDX021".to_owned(), "/packages/0/SPDXID".to_owned()),
             (
@@ -277,7 +261,7 @@ fn a_document_spdxid_other_than_spdxref_document_is_rejected() {
     let (code, report) = judge(&d);
     assert_eq!(code, 1);
     assert_eq!(
-        errors(&report),
+        error_pointers(&report),
         vec![("SPDX022".to_owned(), "/SPDXID".to_owned())]
     );
 }
@@ -289,7 +273,7 @@ fn files_in_a_package_whose_files_were_not_analysed_are_rejected() {
     let (code, report) = judge(&d);
     assert_eq!(code, 1);
     assert_eq!(
-        errors(&report),
+        error_pointers(&report),
         vec![("SPDX026".to_owned(), "/packages/0/filesAnalyzed".to_owned())]
     );
     // CONTAINED_BY and hasFiles say the same.
@@ -315,7 +299,7 @@ fn document_ref_ids_with_underscores_are_rejected() {
     let (code, report) = judge(&d);
     assert_eq!(code, 1);
     assert_eq!(
-        errors(&report),
+        error_pointers(&report),
         vec![(
             "SPDX023".to_owned(),
             "/externalDocumentRefs/0/externalDocumentId".to_owned()
@@ -337,7 +321,7 @@ fn security_reference_types_written_as_uris_are_rejected() {
     let (code, report) = judge(&d);
     assert_eq!(code, 1);
     assert_eq!(
-        errors(&report),
+        error_pointers(&report),
         vec![(
             "SPDX024".to_owned(),
             "/packages/0/externalRefs/0/referenceType".to_owned()
@@ -360,7 +344,7 @@ fn an_empty_actor_is_rejected() {
         let (code, report) = judge(&d);
         assert_eq!(code, 1, "{field} {value}");
         assert_eq!(
-            errors(&report),
+            error_pointers(&report),
             vec![("SPDX025".to_owned(), format!("/packages/0/{field}"))]
         );
     }
@@ -394,7 +378,7 @@ fn the_ntia_profile_judges_components_never_file_components() {
             .expect("scan");
         assert!(run.status.success(), "{run:?}");
         let (_, report) = check(&std::fs::read(&out).expect("read"), &["--profile", "ntia"]);
-        let found: Vec<(String, String)> = errors(&report)
+        let found: Vec<(String, String)> = error_pointers(&report)
             .into_iter()
             .filter(|(c, _)| c.starts_with("NTIA"))
             .collect();

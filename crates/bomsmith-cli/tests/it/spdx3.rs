@@ -1,7 +1,7 @@
 //! SPDX 3.0.1 JSON-LD: the official examples read and validated, mutants of them rejected at
 //! the right place, the CPython release SBOM through SPDX 3.0.1 and back, determinism.
 
-use crate::util::{bomsmith, cpython_tarball, file_sha256, fixture, shared_file};
+use crate::util::{bomsmith, cpython_tarball, error_pointers, file_sha256, fixture, shared_file};
 use crate::validate::check;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
@@ -25,22 +25,6 @@ fn json_files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// The (code, pointer) of every error of a report.
-fn errors(report: &Value) -> Vec<(String, String)> {
-    report["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
-        .iter()
-        .filter(|d| d["severity"] == "error")
-        .map(|d| {
-            (
-                d["code"].as_str().expect("code").to_owned(),
-                d["pointer"].as_str().unwrap_or("").to_owned(),
-            )
-        })
-        .collect()
-}
-
 fn examples() -> Option<PathBuf> {
     shared_file("spec/spdx-3.0.1/examples")
 }
@@ -55,7 +39,7 @@ fn spdx3_official_examples_are_read_and_valid() {
     for f in &files {
         let bytes = std::fs::read(f).expect("read");
         let (code, report) = check(&bytes, &[]);
-        assert_eq!(errors(&report), [], "{}: {report:#}", f.display());
+        assert_eq!(error_pointers(&report), [], "{}: {report:#}", f.display());
         assert_eq!(code, 0, "{}", f.display());
         // Read into the model and written as SPDX 2.3, which is itself valid.
         let out = bomsmith()
@@ -79,7 +63,7 @@ fn spdx3_official_examples_are_read_and_valid() {
 fn judge(doc: &Value) -> Vec<(String, String)> {
     let (code, report) = check(&serde_json::to_vec_pretty(doc).expect("serialise"), &[]);
     assert_eq!(code, 1, "{report:#}");
-    errors(&report)
+    error_pointers(&report)
 }
 
 /// The index in `@graph` of the first node for which `pick` holds.

@@ -327,3 +327,19 @@ pub fn xz(data: &[u8]) -> Vec<u8> {
     e.write_all(data).expect("in memory");
     e.finish().expect("in memory")
 }
+
+/// The (code, pointer) of every error of a `validate --format json` report.
+pub fn error_pointers(report: &serde_json::Value) -> Vec<(String, String)> {
+    report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .map(|d| {
+            (
+                d["code"].as_str().expect("code").to_owned(),
+                d["pointer"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect()
+}
