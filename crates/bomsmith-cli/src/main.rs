@@ -56,7 +56,7 @@ fn main() -> ExitCode {
         // Whoever read standard output has stopped reading: nothing is wrong.
         Err(e) if out::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            out::say(format_args!("error: {e:#}"));
+            out::say(format_args!("error: {}", out::describe(&e)));
             for hint in out::hints(&e, hint_for) {
                 out::say(format_args!("hint: {hint}"));
             }

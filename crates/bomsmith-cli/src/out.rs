@@ -6,7 +6,7 @@
 
 use anyhow::{Context, Result};
 use bomsmith::diag::{self, Diagnostic, Help, Level, Overrides, RuleSet};
-use bomsmith::error::{Error, GitFailure, LimitExceeded};
+use bomsmith::error::{Error, GitFailure, LimitExceeded, OutputRefusal};
 use clap::{Args, ValueEnum};
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
@@ -32,6 +32,41 @@ pub fn stdout(text: &str) -> Result<()> {
 /// there is nowhere left to say anything.
 pub fn say(line: impl std::fmt::Display) {
     let _ = writeln!(io::stderr().lock(), "bomsmith: {line}");
+}
+
+/// Checks, before any work is done, that each of `outputs` may be written: not one of
+/// `inputs`, and not an existing file bomsmith did not write unless `force`.
+pub fn check_outputs(outputs: &[Option<&Path>], inputs: &[&Path], force: bool) -> Result<()> {
+    for path in outputs.iter().flatten() {
+        bomsmith::output::check_target(path, inputs, force)?;
+    }
+    // Two outputs of one command on one path would leave only the last.
+    if let [Some(a), Some(b)] = outputs
+        && (a == b
+            || std::fs::canonicalize(a)
+                .is_ok_and(|c| std::fs::canonicalize(b).is_ok_and(|d| c == d)))
+    {
+        anyhow::bail!("{}: given as two outputs of one command", a.display());
+    }
+    Ok(())
+}
+
+/// `output`'s path relative to the directory `dir`, when it lies inside it (however either is
+/// spelt: both are resolved through the file system).
+pub fn inside(dir: &Path, output: &Path) -> Option<String> {
+    let dir = std::fs::canonicalize(dir).ok()?;
+    let name = output.file_name()?;
+    let parent = match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let full = std::fs::canonicalize(parent).ok()?.join(name);
+    let rel = full.strip_prefix(&dir).ok()?;
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("/"))
 }
 
 /// Writes `text` to `path` atomically, or to standard output.
@@ -140,6 +175,10 @@ pub fn hints(e: &anyhow::Error, context: HintFor) -> Vec<String> {
             continue;
         };
         match err {
+            Error::Output {
+                refusal: OutputRefusal::Foreign { .. },
+                ..
+            } => out.push("pass --force to replace it, or choose another output path".into()),
             Error::Limit { limit, .. } => out.push(match limit {
                 LimitExceeded::Ratio { .. } => "raise --max-ratio to allow".to_owned(),
                 _ => "raise --max-unpacked-size to allow".to_owned(),
@@ -162,6 +201,23 @@ pub fn hints(e: &anyhow::Error, context: HintFor) -> Vec<String> {
         }
     }
     out
+}
+
+/// The whole message of `e`, each cause once: a cause whose text its outer error already
+/// shows (an I/O error quoted in its file's message) is not repeated.
+pub fn describe(e: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in e.chain() {
+        let part = cause.to_string();
+        if text.contains(&part) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&part);
+    }
+    text
 }
 
 /// True when `e` comes from writing to a closed pipe.

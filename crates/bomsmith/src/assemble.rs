@@ -22,7 +22,6 @@ use crate::inventory::Inventory;
 use crate::model::{
     Algorithm, Checksum, DOCUMENT_ID, Document, ExternalRef, File, Package, Purpose, Relationship,
 };
-use crate::spec::LICENSE_LIST_VERSION;
 use std::collections::{HashMap, HashSet};
 
 crate::rules! {
@@ -615,7 +614,7 @@ impl Assembly<'_> {
             namespace,
             created: created.to_owned(),
             creators,
-            license_list_version: Some(LICENSE_LIST_VERSION.to_owned()),
+            license_list_version: Some(crate::spec::license_list_version().to_owned()),
             data_license: "CC0-1.0".to_owned(),
             comment: None,
             packages: std::mem::take(&mut self.packages),

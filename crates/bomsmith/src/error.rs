@@ -118,6 +118,16 @@ pub enum Error {
         message: String,
     },
 
+    /// An output path that may not be written: it is an input, or an existing file that is not
+    /// a document bomsmith wrote.
+    #[error("{path}: {refusal}")]
+    Output {
+        /// The output path, as given by the user.
+        path: String,
+        /// Why it is not written.
+        refusal: OutputRefusal,
+    },
+
     /// No bundled preset has this name.
     #[error("unknown preset `{name}` (known: {})", known.join(", "))]
     UnknownPreset {
@@ -136,6 +146,24 @@ pub enum GitFailure {
     NotRun,
     /// git ran and reported an error.
     Failed,
+}
+
+/// Why an output path is not written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum OutputRefusal {
+    /// It is (or links to) the file being read: writing would destroy the input.
+    #[error("is the input `{input}`: writing there would destroy it; nothing written")]
+    IsInput {
+        /// The input, as given by the user.
+        input: String,
+    },
+    /// It exists and is not a document bomsmith wrote, so replacing it may lose data.
+    #[error("exists and is not a document bomsmith wrote (it holds {found}); not replaced")]
+    Foreign {
+        /// What the file looks like.
+        found: String,
+    },
 }
 
 /// A decompression bound that an input crossed.

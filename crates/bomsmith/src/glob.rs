@@ -249,6 +249,8 @@ impl PathGlob {
 pub struct Excludes {
     by_path: GlobSet,
     by_name: GlobSet,
+    /// Paths left out exactly as they are, whatever characters they hold.
+    exact: Vec<String>,
     empty: bool,
 }
 
@@ -257,6 +259,7 @@ impl Default for Excludes {
         Excludes {
             by_path: GlobSet::empty(),
             by_name: GlobSet::empty(),
+            exact: Vec::new(),
             empty: true,
         }
     }
@@ -283,8 +286,16 @@ impl Excludes {
         Ok(Excludes {
             by_path: build(by_path)?,
             by_name: build(by_name)?,
+            exact: Vec::new(),
             empty: patterns.is_empty(),
         })
+    }
+
+    /// Also leaves out exactly the path `rel` (no pattern characters: a file named `[x].json`
+    /// is that file).
+    pub fn leave_out(&mut self, rel: impl Into<String>) {
+        self.exact.push(rel.into());
+        self.empty = false;
     }
 
     /// True when no pattern was given.
@@ -295,7 +306,9 @@ impl Excludes {
     /// True when `rel` itself (a `/`-separated relative path) matches a pattern.
     pub fn matches(&self, rel: &str) -> bool {
         let name = rel.rsplit('/').next().unwrap_or(rel);
-        self.by_path.is_match(rel) || self.by_name.is_match(name)
+        self.by_path.is_match(rel)
+            || self.by_name.is_match(name)
+            || self.exact.iter().any(|e| e == rel)
     }
 
     /// True when `rel` or a directory it is in matches a pattern.

@@ -101,7 +101,7 @@ mod tests {
             ["model", "input"]
         );
         assert_eq!(
-            used_modules("let x = crate::spec::LICENSE_LIST_VERSION; // crate::scan"),
+            used_modules("let x = crate::spec::license_list_version(); // crate::scan"),
             ["spec"]
         );
         assert_eq!(used_modules("$crate::diag::Rule"), ["diag"]);

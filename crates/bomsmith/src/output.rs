@@ -1,8 +1,172 @@
 //! Output files: written atomically (a temporary file beside the target, then renamed), so a
 //! failure leaves the old file whole and nothing half-written; devices and pipes in place.
+//!
+//! Before a command writes, [`check_target`] makes sure the output is not one of its inputs and
+//! does not replace a file bomsmith did not write: one typo in `-o` must never cost a release
+//! tarball.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, OutputRefusal, Result};
+use serde_json::Value;
 use std::path::Path;
+
+/// Largest existing file read to tell whether bomsmith wrote it; a larger one counts as foreign.
+const SNIFF_LIMIT: u64 = 256 << 20;
+
+/// The name bomsmith signs its documents with (SPDX `Tool: bomsmith-…`, CycloneDX tool name,
+/// SARIF driver name).
+const NAME: &str = env!("CARGO_PKG_NAME");
+
+/// Checks that `path` may receive a command's output: it must not be any of `inputs` (the same
+/// file, however named: hard and symbolic links count), and an existing regular file must be
+/// empty or a document bomsmith wrote (an SBOM, a SARIF or JSON report) unless `replace_any`.
+/// Devices and pipes (`/dev/null`, `/dev/stdout`, a FIFO) are always fine. Nothing is written.
+pub fn check_target(path: &Path, inputs: &[&Path], replace_any: bool) -> Result<()> {
+    let shown = path.display().to_string();
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            // Said now rather than after a long scan: the directory must be there.
+            let dir = match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => Path::new("."),
+            };
+            return match std::fs::metadata(dir) {
+                Ok(m) if m.is_dir() => Ok(()),
+                Ok(_) => Err(Error::io(
+                    &shown,
+                    std::io::Error::new(
+                        std::io::ErrorKind::NotADirectory,
+                        format!("cannot create a file in {}: not a directory", dir.display()),
+                    ),
+                )),
+                Err(e) => Err(Error::io(&shown, in_directory(dir, e))),
+            };
+        }
+        Err(e) => return Err(Error::io(&shown, e)),
+    };
+    if !meta.is_file() {
+        return Ok(());
+    }
+    for input in inputs {
+        if same_file(path, &meta, input) {
+            return Err(Error::Output {
+                path: shown,
+                refusal: OutputRefusal::IsInput {
+                    input: input.display().to_string(),
+                },
+            });
+        }
+    }
+    if replace_any || meta.len() == 0 {
+        return Ok(());
+    }
+    match written_by_bomsmith(path, meta.len()) {
+        Ok(()) => Ok(()),
+        Err(found) => Err(Error::Output {
+            path: shown,
+            refusal: OutputRefusal::Foreign { found },
+        }),
+    }
+}
+
+/// True when `path` (whose metadata is `meta`) and `other` are the same file.
+fn same_file(path: &Path, meta: &std::fs::Metadata, other: &Path) -> bool {
+    let Ok(theirs) = std::fs::metadata(other) else {
+        return false;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let _ = path;
+        meta.dev() == theirs.dev() && meta.ino() == theirs.ino()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (meta, theirs);
+        match (std::fs::canonicalize(path), std::fs::canonicalize(other)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+/// `Ok` when the file at `path` (of `len` bytes) is a document bomsmith wrote; otherwise what
+/// it looks like instead.
+fn written_by_bomsmith(path: &Path, len: u64) -> std::result::Result<(), String> {
+    if len > SNIFF_LIMIT {
+        return Err(format!("{len} bytes, more than bomsmith reads to tell"));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("unreadable: {e}"))?;
+    // An archive or any other binary file: NUL bytes or invalid UTF-8.
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(t) if !t.contains('\0') => t,
+        _ => return Err("binary data".into()),
+    };
+    if let Ok(value) = serde_json::from_str::<Value>(text) {
+        return if json_by_bomsmith(&value) {
+            Ok(())
+        } else {
+            Err("JSON of another origin".into())
+        };
+    }
+    let creator = format!("Creator: Tool: {NAME}-");
+    if text.starts_with("SPDXVersion:") && text.lines().any(|l| l.trim().starts_with(&creator)) {
+        return Ok(());
+    }
+    if !text.trim().is_empty() && text.lines().all(is_report_line) {
+        return Ok(());
+    }
+    Err("text of another origin".into())
+}
+
+/// True for a JSON document bomsmith signs: an SPDX 2 document created by its tool, a
+/// CycloneDX BOM listing it among the tools, an SPDX 3 graph with its `Tool` element, a SARIF
+/// log of its runs, or its JSON report.
+fn json_by_bomsmith(v: &Value) -> bool {
+    let is_name = |t: &Value| t.get("name").and_then(Value::as_str) == Some(NAME);
+    let spdx2 = v
+        .pointer("/creationInfo/creators")
+        .and_then(Value::as_array)
+        .is_some_and(|c| {
+            c.iter()
+                .filter_map(Value::as_str)
+                .any(|s| s.starts_with(&format!("Tool: {NAME}-")))
+        });
+    let tools = v.pointer("/metadata/tools");
+    let cyclonedx = tools
+        .and_then(Value::as_array)
+        .is_some_and(|a| a.iter().any(is_name))
+        || tools
+            .and_then(|t| t.get("components"))
+            .and_then(Value::as_array)
+            .is_some_and(|a| a.iter().any(is_name));
+    let spdx3 = v.get("@graph").and_then(Value::as_array).is_some_and(|g| {
+        g.iter()
+            .any(|e| e.get("type").and_then(Value::as_str) == Some("Tool") && is_name(e))
+    });
+    let sarif = v.get("runs").and_then(Value::as_array).is_some_and(|runs| {
+        !runs.is_empty()
+            && runs
+                .iter()
+                .all(|r| r.pointer("/tool/driver").is_some_and(is_name))
+    });
+    let report = v.as_object().is_some_and(|o| {
+        o.len() == 3
+            && ["inputs", "diagnostics", "summary"]
+                .iter()
+                .all(|k| o.contains_key(*k))
+    });
+    spdx2 || cyclonedx || spdx3 || sarif || report
+}
+
+/// True for a line of bomsmith's human report: `PLACE: CODE severity: message`, or a detail
+/// indented under one.
+fn is_report_line(line: &str) -> bool {
+    static LINE: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    LINE.get_or_init(|| regex::Regex::new(r"(^    )|: [A-Z]+[0-9]{3} (error|warning|info): ").ok())
+        .as_ref()
+        .is_some_and(|re| re.is_match(line))
+}
 
 /// Writes `contents` to `path`. A regular file (new or existing) is replaced atomically: a
 /// temporary file in the same directory, flushed, then renamed over it, so on any error the old
@@ -44,7 +208,7 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> Result<()> {
         .prefix(".bomsmith-")
         .suffix(".tmp")
         .tempfile_in(dir)
-        .map_err(|e| Error::io(&shown, e))?;
+        .map_err(|e| Error::io(&shown, in_directory(dir, e)))?;
     let permissions = match &existing {
         Some(m) => m.permissions(),
         None => new_file_permissions(tmp.as_file()).map_err(|e| Error::io(&shown, e))?,
@@ -56,6 +220,18 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> Result<()> {
     tmp.persist(&target)
         .map_err(|e| Error::io(&shown, e.error))?;
     Ok(())
+}
+
+/// The error of making a temporary file in `dir`, in terms of the directory: the temporary
+/// file's own name means nothing to the user and is not shown.
+fn in_directory(dir: &Path, e: std::io::Error) -> std::io::Error {
+    // tempfile words its error as `SYSTEM'S MESSAGE at path "TEMPORARY PATH"`.
+    let text = e.to_string();
+    let cause = text.split(" at path \"").next().unwrap_or(&text);
+    std::io::Error::new(
+        e.kind(),
+        format!("cannot create a file in {}: {cause}", dir.display()),
+    )
 }
 
 /// Permissions for a newly created output: 0644 on Unix (temporary files start as 0600).

@@ -21,6 +21,9 @@ pub struct ScanOptions {
     pub read: ReadOptions,
     /// Paths to leave out, besides the configuration's `[scan] exclude`.
     pub excludes: Vec<String>,
+    /// Paths to leave out exactly as named (relative to the input's root): a command's own
+    /// output file when it lies inside the scanned directory.
+    pub leave_out: Vec<String>,
     /// Digests beyond SHA-1 and SHA-256.
     pub digests: DigestSet,
     /// Creation time (`YYYY-MM-DDThh:mm:ssZ`).
@@ -43,9 +46,13 @@ pub fn scan(path: &Path, options: &ScanOptions) -> Result<ScanOutcome> {
     let config = &options.config;
     let mut patterns = options.excludes.clone();
     patterns.extend(config.scan.exclude.iter().cloned());
+    let mut excludes = Excludes::new(&patterns, "exclude pattern")?;
+    for path in &options.leave_out {
+        excludes.leave_out(path.clone());
+    }
     let inventory_options = inventory::Options {
         read: options.read.clone(),
-        excludes: Excludes::new(&patterns, "exclude pattern")?,
+        excludes,
         digests: options.digests,
         strip_root: config.scan.strip_root_dir,
         hash_only: None,

@@ -206,8 +206,20 @@ impl std::fmt::Display for Spec {
 #[cfg(test)]
 pub(crate) const SARIF_210_SCHEMA: &str = include_str!("../schemas/sarif-2.1.0.schema.json");
 
-/// Version of the SPDX license list that license expressions in written documents refer to.
-pub const LICENSE_LIST_VERSION: &str = "3.22";
+/// Version (`MAJOR.MINOR`) of the SPDX license list bomsmith checks license expressions
+/// against, and so the one its documents name in `licenseListVersion`: the list of the `spdx`
+/// crate, whatever release of it is built in.
+pub fn license_list_version() -> &'static str {
+    static VERSION: OnceLock<String> = OnceLock::new();
+    VERSION.get_or_init(|| {
+        let full = spdx::license_version();
+        let mut parts = full.split('.');
+        match (parts.next(), parts.next()) {
+            (Some(major), Some(minor)) => format!("{major}.{minor}"),
+            _ => full.to_owned(),
+        }
+    })
+}
 
 /// The license identifiers a CycloneDX `license.id` may hold (the bundled
 /// `spdx.schema.json` enumeration).
@@ -227,22 +239,67 @@ pub fn cyclonedx_license_ids() -> &'static HashSet<String> {
     })
 }
 
-/// The SPDX specification's expression syntax, exactly; deprecated identifiers are still on
-/// the license list, so they are valid.
+/// The SPDX specification's expression syntax (Annex D of SPDX 2.3): deprecated identifiers are
+/// still on the license list, so they are valid, and so is `+` after any license, the GNU ones
+/// included (`GPL-2.0+` is itself a deprecated identifier of the list).
 const PARSE_MODE: spdx::ParseMode = spdx::ParseMode {
     allow_deprecated: true,
+    allow_postfix_plus_on_gpl: true,
     ..spdx::ParseMode::STRICT
 };
 
 /// Parses an SPDX license expression against the license list; `None` for NONE and
-/// NOASSERTION.
+/// NOASSERTION. License and exception identifiers match case-insensitively, as Annex D of
+/// SPDX 2.3 says (`mit` is `MIT`); the operators are `AND`, `OR`, `WITH` in upper or lower
+/// case.
 pub fn license_expression(text: &str) -> Result<Option<spdx::Expression>, String> {
     if matches!(text, "NONE" | "NOASSERTION") {
         return Ok(None);
     }
-    spdx::Expression::parse_mode(text, PARSE_MODE)
+    spdx::Expression::parse_mode(&canonical_case(text), PARSE_MODE)
         .map(Some)
         .map_err(|e| e.reason.to_string())
+}
+
+/// `text` with every license and exception identifier spelt as the license list spells it
+/// (same length, so error positions still hold); everything else as it was.
+fn canonical_case(text: &str) -> std::borrow::Cow<'_, str> {
+    static BY_LOWER: OnceLock<std::collections::HashMap<String, &'static str>> = OnceLock::new();
+    let by_lower = BY_LOWER.get_or_init(|| {
+        let licenses = spdx::identifiers::LICENSES.iter().map(|l| l.name);
+        let exceptions = spdx::identifiers::EXCEPTIONS.iter().map(|e| e.name);
+        licenses
+            .chain(exceptions)
+            .map(|name| (name.to_ascii_lowercase(), name))
+            .collect()
+    });
+    let mut out = String::with_capacity(text.len());
+    let mut changed = false;
+    let mut start = 0;
+    let ends = text
+        .char_indices()
+        .filter(|(_, c)| c.is_whitespace() || matches!(c, '(' | ')' | '+'))
+        .map(|(i, c)| (i, Some(c)))
+        .chain(std::iter::once((text.len(), None)));
+    for (i, separator) in ends {
+        let word = &text[start..i];
+        match by_lower.get(&word.to_ascii_lowercase()) {
+            Some(canonical) if *canonical != word => {
+                out.push_str(canonical);
+                changed = true;
+            }
+            _ => out.push_str(word),
+        }
+        if let Some(c) = separator {
+            out.push(c);
+            start = i + c.len_utf8();
+        }
+    }
+    if changed {
+        std::borrow::Cow::Owned(out)
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
 }
 
 #[cfg(test)]
@@ -391,5 +448,35 @@ mod tests {
         );
         assert!(license_expression("NOASSERTION").expect("valid").is_none());
         assert!(license_expression("MIT AND").is_err());
+        assert_eq!(license_list_version(), "3.29");
+    }
+
+    /// `validate` rejected valid expressions: the deprecated (still listed) `GPL-2.0+` and
+    /// `LGPL-2.1+`, and identifiers in another case (`mit`), which SPDX 2.3 Annex D says match
+    /// case-insensitively.
+    #[test]
+    fn deprecated_plus_and_lower_case_license_ids_are_valid() {
+        for text in [
+            "GPL-2.0+",
+            "LGPL-2.1+",
+            "mit",
+            "apache-2.0 OR mit",
+            "(gpl-2.0-only with classpath-exception-2.0) and bsd-3-clause",
+            "GPL-2.0-or-later WITH Classpath-exception-2.0",
+            "LicenseRef-mine AND Zlib",
+        ] {
+            assert!(license_expression(text).is_ok(), "{text}");
+        }
+        for text in [
+            "MIT-NOT-A-LICENSE",
+            "MIT And Zlib",
+            "GPL-2.0 +",
+            "mit WITH nothing",
+        ] {
+            assert!(license_expression(text).is_err(), "{text}");
+        }
+        // Case is canonicalised without moving anything.
+        assert_eq!(canonical_case("mit OR (gpl-2.0+)"), "MIT OR (GPL-2.0+)");
+        assert_eq!(canonical_case("LicenseRef-x"), "LicenseRef-x");
     }
 }

@@ -22,9 +22,13 @@ pub struct ConvertArgs {
     /// spdx-json.
     #[arg(long, value_name = "VERSION")]
     spec_version: Option<String>,
-    /// Write to FILE (atomically) instead of standard output.
+    /// Write to FILE (atomically) instead of standard output. FILE may not be the input, and an
+    /// existing FILE is replaced only when bomsmith wrote it (see --force).
     #[arg(short = 'o', long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Replace an existing output file even when it is not a document bomsmith wrote.
+    #[arg(long)]
+    force: bool,
     /// Exit 1 when anything in the input could not be carried into the output.
     #[arg(long)]
     fail_on_loss: bool,
@@ -36,9 +40,19 @@ pub struct ConvertArgs {
 /// Runs the command: exit 0, or 1 with `--fail-on-loss` when something was lost.
 pub fn run(args: ConvertArgs) -> Result<ExitCode> {
     let write_options = super::write_options(args.to, args.spec_version.as_deref())?;
+    out::check_outputs(&[args.output.as_deref()], &[&args.input], args.force)?;
     let (name, kind, mut doc, report) = read_document(&args.input)?;
     let at = Location::file(&name);
     let mut diagnostics = bomsmith::format::complete(&mut doc, &super::creation_time()?, &at);
+    // The converted document is one bomsmith made: it says so among its creators (which also
+    // lets a later conversion replace it without --force).
+    if !doc
+        .creators
+        .iter()
+        .any(|c| c.as_str() == bomsmith::format::TOOL_CREATOR)
+    {
+        doc.creators.push(bomsmith::format::TOOL_CREATOR.to_owned());
+    }
     let text = args.to.write_with(&doc, &write_options);
     out::write_output(args.output.as_deref(), &text)?;
     diagnostics.extend(report.recast_note(at.clone()));

@@ -30,9 +30,14 @@ pub struct ScanArgs {
     /// spdx-json.
     #[arg(long, value_name = "VERSION")]
     spec_version: Option<String>,
-    /// Write to FILE (atomically) instead of standard output.
+    /// Write to FILE (atomically) instead of standard output. FILE may not be the input, and an
+    /// existing FILE is replaced only when bomsmith wrote it (see --force); inside a scanned
+    /// directory, FILE itself is left out of the scan.
     #[arg(short = 'o', long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Replace an existing output file even when it is not a document bomsmith wrote.
+    #[arg(long)]
+    force: bool,
     /// Leave out paths matching GLOB (repeatable). Without `/` it matches a name at any depth;
     /// a directory left out takes everything in it along.
     #[arg(long, value_name = "GLOB")]
@@ -118,6 +123,27 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
     let mut write_options = super::write_options(args.format, args.spec_version.as_deref())?;
     let sets = rule_sets();
     let overrides = args.severity.overrides(&sets)?;
+    out::check_outputs(
+        &[args.output.as_deref(), args.diagnostics.as_deref()],
+        &[&args.input],
+        args.force,
+    )?;
+    // An output inside the scanned directory is not part of what is described: leave exactly
+    // that path out, so a second scan does not list the first one's SBOM.
+    let mut leave_out = Vec::new();
+    if args.input.is_dir() {
+        for path in [&args.output, &args.diagnostics].into_iter().flatten() {
+            if let Some(rel) = out::inside(&args.input, path) {
+                if !args.quiet {
+                    out::say(format_args!(
+                        "{}: leaving out `{rel}`, the output of this scan",
+                        args.input.display()
+                    ));
+                }
+                leave_out.push(rel);
+            }
+        }
+    }
     let config = load_config(&args)?;
     bomsmith::scan::cyclonedx_statements(&config, &mut write_options.cyclonedx);
     let options = ScanOptions {
@@ -133,6 +159,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
             },
         },
         excludes: args.exclude.clone(),
+        leave_out,
         digests: DigestSet {
             sha512: args.sha512,
             ..DigestSet::default()
