@@ -5,7 +5,7 @@
 //! the command quietly with 0.
 
 use anyhow::Result;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::process::ExitCode;
 
 mod cmd;
@@ -29,12 +29,16 @@ enum Command {
     /// Keep the in-tree SBOM of vendored code true: regen, check, detect.
     #[command(subcommand)]
     Vendor(cmd::vendor::VendorCommand),
-    /// Check SPDX 2.2/2.3 (JSON, tag-value) and CycloneDX 1.2–1.7 documents, each by its own version's schema and rules, and the NTIA and BSI profiles.
+    /// Check SPDX 2.2/2.3 (JSON, tag-value), SPDX 3.0.1 and CycloneDX 1.2–1.7 documents, each by its own version's schema and rules, and the NTIA, BSI and FSCT profiles.
     Validate(cmd::validate::ValidateArgs),
-    /// Convert an SBOM between SPDX 2.3 JSON or tag-value and CycloneDX 1.6 JSON; losses go to stderr.
+    /// Convert an SBOM between SPDX 2.3 (JSON, tag-value), SPDX 3.0.1 JSON-LD and CycloneDX 1.6/1.7 JSON; losses go to stderr.
     Convert(cmd::convert::ConvertArgs),
     /// Show what changed between two SBOMs (either format): components and files.
     Diff(cmd::diff::DiffArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(cmd::docs::CompletionsArgs),
+    /// Write the manual pages, generated from this command line.
+    Man(cmd::docs::ManArgs),
 }
 
 fn main() -> ExitCode {
@@ -50,6 +54,8 @@ fn main() -> ExitCode {
         Command::Validate(args) => cmd::validate::run(args),
         Command::Convert(args) => cmd::convert::run(args),
         Command::Diff(args) => cmd::diff::run(args),
+        Command::Completions(args) => cmd::docs::completions(&args, Cli::command()),
+        Command::Man(args) => cmd::docs::man(&args, Cli::command()),
     };
     match result {
         Ok(code) => code,

@@ -2,7 +2,7 @@
 //! (JSON or tag-value) or CycloneDX 1.6 (or 1.7, `--spec-version`) JSON out, through the model;
 //! every loss counted on standard error.
 
-use super::{parse_format, read_document};
+use super::read_document;
 use crate::out;
 use anyhow::Result;
 use bomsmith::diag::Location;
@@ -16,7 +16,7 @@ pub struct ConvertArgs {
     /// SBOM to convert (`-` for standard input); SPDX (JSON or tag-value) or CycloneDX, told by content.
     input: PathBuf,
     /// Output format.
-    #[arg(long, value_name = "FORMAT", value_parser = parse_format)]
+    #[arg(long, value_name = "FORMAT", value_parser = super::format_parser())]
     to: Format,
     /// Specification version of the output: 1.6 (default) or 1.7 for cyclonedx-json, 2.3 for
     /// spdx-json.

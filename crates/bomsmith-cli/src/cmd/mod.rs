@@ -2,6 +2,7 @@
 
 pub mod convert;
 pub mod diff;
+pub mod docs;
 pub mod scan;
 pub mod validate;
 pub mod vendor;
@@ -10,6 +11,25 @@ use anyhow::{Context, Result};
 use bomsmith::format::{Format, Kind, ReadReport};
 use bomsmith::model::Document;
 use std::path::Path;
+
+/// The `-f`/`--to` parser: the format names, each with what it writes, listed in `--help`.
+pub fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    let values = Format::ALL.map(|f| {
+        PossibleValue::new(f.name()).help(match f {
+            Format::SpdxJson => "SPDX 2.3 JSON",
+            Format::CycloneDxJson => "CycloneDX JSON (1.6; 1.7 with --spec-version)",
+            Format::SpdxTagValue => "SPDX 2.3 tag-value",
+            Format::Spdx3Json => "SPDX 3.0.1 JSON-LD",
+        })
+    });
+    PossibleValuesParser::new(values).try_map(|s| parse_format(&s))
+}
+
+/// The `--preset` parser: the bundled presets, listed in `--help`.
+pub fn preset_parser() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(bomsmith::config::PRESETS.iter().map(|(name, _)| *name))
+}
 
 /// Parses an output format name.
 pub fn parse_format(s: &str) -> Result<Format, String> {

@@ -21,10 +21,10 @@ pub struct ScanArgs {
     #[arg(long, value_name = "FILE", conflicts_with = "preset")]
     config: Option<PathBuf>,
     /// A bundled configuration: `cpython` (a CPython source release tarball).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = super::preset_parser())]
     preset: Option<String>,
     /// Output format.
-    #[arg(short = 'f', long, default_value = "spdx-json", value_parser = super::parse_format)]
+    #[arg(short = 'f', long, default_value = "spdx-json", value_parser = super::format_parser())]
     format: Format,
     /// Specification version of the output: 1.6 (default) or 1.7 for cyclonedx-json, 2.3 for
     /// spdx-json.

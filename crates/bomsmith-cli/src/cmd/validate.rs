@@ -17,7 +17,7 @@ pub struct ValidateArgs {
     /// Rule sets to apply (repeatable): spdx, cyclonedx (the format's own, chosen by content
     /// when neither is given), ntia, bsi-2.0, bsi-2.1 (`bsi` is the newest BSI TR-03183-2),
     /// fsct3.
-    #[arg(long, value_name = "PROFILE", value_parser = parse_profile)]
+    #[arg(long, value_name = "PROFILE", value_parser = profile_parser())]
     profile: Vec<Profile>,
     /// Report format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
@@ -30,6 +30,27 @@ pub struct ValidateArgs {
     /// List every rule and exit.
     #[arg(long)]
     rules: bool,
+}
+
+/// The `--profile` parser: every profile and alias, each with what it checks, listed in
+/// `--help`.
+fn profile_parser() -> impl clap::builder::TypedValueParser<Value = Profile> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    let help = |p: Profile| match p {
+        Profile::Spdx => "SPDX 2.2/2.3/3.0.1: schema and the specification's rules",
+        Profile::CycloneDx => "CycloneDX 1.2–1.7: schema and the specification's rules",
+        Profile::Ntia => "NTIA minimum elements",
+        Profile::Bsi => "BSI TR-03183-2 v2.0.0",
+        Profile::Bsi21 => "BSI TR-03183-2 v2.1.0 (CycloneDX 1.6 and later)",
+        Profile::Fsct3 => "CISA Framing Software Component Transparency (2024), minimum",
+    };
+    let values = Profile::ALL
+        .into_iter()
+        .map(|p| PossibleValue::new(p.name()).help(help(p)))
+        .chain(Profile::ALIASES.into_iter().map(|(alias, p)| {
+            PossibleValue::new(alias).help(format!("the newest BSI version: {}", p.name()))
+        }));
+    PossibleValuesParser::new(values).try_map(|s| parse_profile(&s))
 }
 
 fn parse_profile(s: &str) -> std::result::Result<Profile, String> {

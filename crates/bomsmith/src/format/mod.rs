@@ -253,6 +253,40 @@ impl Kind {
 /// What bomsmith reads, for messages about what it does not.
 const READS: &str = "bomsmith reads SPDX 2.2 and 2.3 JSON and tag-value, SPDX 3.0.1 JSON-LD and CycloneDX 1.2 to 1.7 JSON";
 
+/// `bytes` without a UTF-8 byte-order mark, which some Windows tools put before JSON.
+pub fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes)
+}
+
+/// Names what a file holds when it is no text document at all: an empty file, UTF-16 text, or
+/// binary data (an archive given where an SBOM was expected). `None` for UTF-8 text.
+pub fn not_a_document(bytes: &[u8]) -> Option<String> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Some(if bytes.is_empty() {
+            "an empty file".into()
+        } else {
+            "a file of nothing but white space".into()
+        });
+    }
+    if bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff") {
+        return Some("UTF-16 text (SBOM documents are UTF-8)".into());
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    let text = match std::str::from_utf8(head) {
+        Ok(t) => Some(t),
+        // A multi-byte character cut at the end of the sample is still text.
+        Err(e) if e.error_len().is_none() => std::str::from_utf8(&head[..e.valid_up_to()]).ok(),
+        Err(_) => None,
+    };
+    if text.is_none_or(|t| t.contains('\0')) {
+        return Some(format!(
+            "binary data (first bytes: {})",
+            hex::encode(&bytes[..bytes.len().min(8)])
+        ));
+    }
+    None
+}
+
 /// Names a document bomsmith does not read (yet) by its first bytes: XML (CycloneDX, SPDX
 /// RDF/XML) or YAML. `None` when it does not look like one of them.
 pub fn not_read(bytes: &[u8]) -> Option<&'static str> {
@@ -300,6 +334,13 @@ pub fn not_read_json(doc: &serde_json::Value) -> Option<&'static str> {
 /// bomsmith does not read (XML, YAML, SPDX 3, SPDX 2.1, CycloneDX 1.1) is named as such, not
 /// called malformed. Tag-value is read as [`Kind::Spdx`].
 pub fn read(bytes: &[u8], file: &str) -> Result<(Kind, Document, ReadReport)> {
+    let bytes = strip_bom(bytes);
+    if let Some(what) = not_a_document(bytes) {
+        return Err(Error::Unsupported {
+            path: file.to_owned(),
+            message: format!("{what}; {READS}"),
+        });
+    }
     if spdx2::tv_read::sniff(bytes) {
         return spdx2::tv_read::read(bytes, file).map(|(d, r)| (Kind::Spdx, d, r));
     }

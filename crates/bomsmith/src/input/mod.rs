@@ -212,6 +212,12 @@ pub fn detect(path: &Path) -> Result<InputKind> {
     if let Some(kind) = archive_kind(&head) {
         return Ok(kind);
     }
+    if head.is_empty() {
+        return Err(Error::Unsupported {
+            path: shown,
+            message: "an empty file, not a directory, tar or zip archive".into(),
+        });
+    }
     Err(Error::Unsupported {
         path: shown,
         message: format!(

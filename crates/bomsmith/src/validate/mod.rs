@@ -149,6 +149,9 @@ impl Sink {
     }
 }
 
+/// What `validate` judges, for messages about what it does not.
+const JUDGES: &str = "bomsmith judges SPDX 2.2 and 2.3 JSON and tag-value, SPDX 3.0.1 JSON-LD and CycloneDX 1.2 to 1.7 JSON";
+
 /// What checking one document found.
 #[derive(Debug, Clone)]
 pub struct Report {
@@ -184,6 +187,17 @@ pub fn validate(file: &str, text: &[u8], profiles: &[Profile]) -> Report {
         spec: None,
         diagnostics: Vec::new(),
     };
+    let text = crate::format::strip_bom(text);
+    if let Some(what) = crate::format::not_a_document(text) {
+        let mut at = Location::line(file, 1, 1);
+        at.pointer = Some(String::new());
+        report.diagnostics.push(Diagnostic::new(
+            &UNKNOWN_FORMAT,
+            at,
+            format!("{what}, not an SBOM; {JUDGES}"),
+        ));
+        return report;
+    }
     // SPDX tag-value is parsed into the JSON shape, so the same rules judge it; its
     // diagnostics are placed at the lines that said each value.
     let mut tag_value = None;
@@ -218,7 +232,7 @@ pub fn validate(file: &str, text: &[u8], profiles: &[Profile]) -> Report {
             report.diagnostics.push(Diagnostic::new(
                 &NOT_JUDGED,
                 at,
-                format!("this is {what}; bomsmith judges SPDX 2.2 and 2.3 JSON, SPDX 3.0.1 JSON-LD and CycloneDX 1.2 to 1.7 JSON"),
+                format!("this is {what}; {JUDGES}"),
             ));
             return report;
         }
@@ -249,7 +263,7 @@ pub fn validate(file: &str, text: &[u8], profiles: &[Profile]) -> Report {
             Some(what) => sink.report(
                 &NOT_JUDGED,
                 "",
-                format!("this is {what}; bomsmith judges SPDX 2.2 and 2.3 JSON, SPDX 3.0.1 JSON-LD and CycloneDX 1.2 to 1.7 JSON"),
+                format!("this is {what}; {JUDGES}"),
             ),
             None => sink.report(
                 &UNKNOWN_FORMAT,
