@@ -10,6 +10,7 @@ use std::process::ExitCode;
 
 mod cmd;
 mod out;
+mod progress;
 
 #[derive(Debug, Parser)]
 #[command(

@@ -14,6 +14,7 @@ use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha512};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 use std::thread::JoinHandle;
 
@@ -315,6 +316,32 @@ const FILE_BATCH: usize = 8;
 /// What a hashing thread reports for one file.
 type Outcome = (usize, std::result::Result<Digests, (PathBuf, io::Error)>);
 
+/// Counters of hashing done so far, for a progress display on another thread: files finished
+/// and bytes hashed (an archive member's as they pass, a file on disk's once it is done).
+#[derive(Debug, Default)]
+pub struct Progress {
+    files: std::sync::atomic::AtomicU64,
+    bytes: std::sync::atomic::AtomicU64,
+}
+
+impl Progress {
+    /// Files hashed so far.
+    pub fn files(&self) -> u64 {
+        self.files.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Bytes hashed so far.
+    pub fn bytes(&self) -> u64 {
+        self.bytes.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn add(&self, files: u64, bytes: u64) {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.files.fetch_add(files, Relaxed);
+        self.bytes.fetch_add(bytes, Relaxed);
+    }
+}
+
 /// Hashes files on worker threads: bytes the calling thread reads (it decompresses an archive
 /// meanwhile), or files of a directory the workers read themselves.
 #[derive(Debug)]
@@ -359,17 +386,22 @@ impl HashPool {
     /// A pool computing `set`: with `busy_reader` (the reading thread decompresses, the
     /// critical path), one worker per core but one; otherwise one per core.
     pub fn new(set: DigestSet, busy_reader: bool) -> Self {
+        Self::counted(set, busy_reader, None)
+    }
+
+    /// As [`HashPool::new`], adding what it hashes to `progress`.
+    pub fn counted(set: DigestSet, busy_reader: bool, progress: Option<Arc<Progress>>) -> Self {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let workers = if busy_reader {
             cores.saturating_sub(1)
         } else {
             cores
         };
-        Self::with_workers(workers.max(1), set)
+        Self::with_workers(workers.max(1), set, progress)
     }
 
-    /// A pool with exactly `workers` hashing threads.
-    pub fn with_workers(workers: usize, set: DigestSet) -> Self {
+    /// A pool with exactly `workers` hashing threads, adding what it hashes to `progress`.
+    pub fn with_workers(workers: usize, set: DigestSet, progress: Option<Arc<Progress>>) -> Self {
         let (spare_tx, spare_rx) = channel::<Vec<u8>>();
         let (results_tx, results_rx) = channel::<Outcome>();
         let mut senders = Vec::new();
@@ -378,6 +410,7 @@ impl HashPool {
             let (tx, rx) = sync_channel::<Job>(QUEUE);
             let spare_tx: Sender<Vec<u8>> = spare_tx.clone();
             let results_tx = results_tx.clone();
+            let progress = progress.clone();
             handles.push(std::thread::spawn(move || {
                 let mut current: Option<MultiHasher> = None;
                 let mut own = Vec::new();
@@ -386,6 +419,9 @@ impl HashPool {
                         Job::Chunk(chunk) => {
                             let h = current.get_or_insert_with(|| MultiHasher::new(set));
                             h.update(&chunk.buf[..chunk.len]);
+                            if let Some(p) = &progress {
+                                p.add(u64::from(chunk.last), chunk.len as u64);
+                            }
                             let done = chunk.last.then(|| current.take()).flatten();
                             // The pool may be gone at shutdown; the buffer is then just freed.
                             let _ = spare_tx.send(chunk.buf);
@@ -398,6 +434,9 @@ impl HashPool {
                         Job::Files(files) => {
                             for (index, path) in files {
                                 let r = hash_file(&path, set, &mut own).map_err(|e| (path, e));
+                                if let (Some(p), Ok(d)) = (&progress, &r) {
+                                    p.add(1, d.size);
+                                }
                                 if results_tx.send((index, r)).is_err() {
                                     return;
                                 }
@@ -671,7 +710,7 @@ mod tests {
 
     #[test]
     fn capture_is_bounded() {
-        let mut pool = HashPool::with_workers(1, DigestSet::default());
+        let mut pool = HashPool::with_workers(1, DigestSet::default(), None);
         let mut cap = Capture::with_limit(10);
         pool.hash_reader(&mut &[7u8; 11][..], Some(&mut cap))
             .expect("hash");
@@ -687,7 +726,7 @@ mod tests {
             .map(|&n| (0..n).map(|i| (i * 31 % 251) as u8).collect())
             .collect();
         for workers in [1, 3] {
-            let mut pool = HashPool::with_workers(workers, DigestSet::default());
+            let mut pool = HashPool::with_workers(workers, DigestSet::default(), None);
             let mut captured = Capture::with_limit(usize::MAX);
             for (i, d) in data.iter().enumerate() {
                 let mut r = d.as_slice();

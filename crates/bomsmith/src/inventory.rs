@@ -31,6 +31,8 @@ pub struct Options {
     /// Hash only the files some of these globs match (the others are listed without digests);
     /// `None` hashes every file.
     pub hash_only: Option<Vec<Glob>>,
+    /// Counters a progress display reads while the input is read.
+    pub progress: Option<std::sync::Arc<crate::digest::Progress>>,
 }
 
 /// A regular file of the input.
@@ -219,7 +221,7 @@ impl Inventory {
         let kind = input::detect(path)?;
         let is_dir = kind == InputKind::Directory;
         let mut collector = Collector {
-            pool: HashPool::new(options.digests, !is_dir),
+            pool: HashPool::counted(options.digests, !is_dir, options.progress.clone()),
             options,
             capture,
             final_names: is_dir,

@@ -110,7 +110,12 @@ fn written_by_bomsmith(path: &Path, len: u64) -> std::result::Result<(), String>
         };
     }
     let creator = format!("Creator: Tool: {NAME}-");
-    if text.starts_with("SPDXVersion:") && text.lines().any(|l| l.trim().starts_with(&creator)) {
+    let tag_value = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .is_some_and(|l| l.starts_with("SPDXVersion:"));
+    if tag_value && text.lines().any(|l| l.trim().starts_with(&creator)) {
         return Ok(());
     }
     if !text.trim().is_empty() && text.lines().all(is_report_line) {
@@ -140,9 +145,16 @@ fn json_by_bomsmith(v: &Value) -> bool {
             .and_then(|t| t.get("components"))
             .and_then(Value::as_array)
             .is_some_and(|a| a.iter().any(is_name));
+    // SPDX 3 names the tool with its version: `bomsmith-0.1.0`.
+    let versioned = |e: &Value| {
+        e.get("name")
+            .and_then(Value::as_str)
+            .and_then(|n| n.strip_prefix(NAME))
+            .is_some_and(|rest| rest.starts_with('-'))
+    };
     let spdx3 = v.get("@graph").and_then(Value::as_array).is_some_and(|g| {
         g.iter()
-            .any(|e| e.get("type").and_then(Value::as_str) == Some("Tool") && is_name(e))
+            .any(|e| e.get("type").and_then(Value::as_str) == Some("Tool") && versioned(e))
     });
     let sarif = v.get("runs").and_then(Value::as_array).is_some_and(|runs| {
         !runs.is_empty()

@@ -28,6 +28,8 @@ pub struct ScanOptions {
     pub digests: DigestSet,
     /// Creation time (`YYYY-MM-DDThh:mm:ssZ`).
     pub created: String,
+    /// Counters a progress display reads while the input is read.
+    pub progress: Option<std::sync::Arc<crate::digest::Progress>>,
 }
 
 /// The result of a scan.
@@ -56,6 +58,7 @@ pub fn scan(path: &Path, options: &ScanOptions) -> Result<ScanOutcome> {
         digests: options.digests,
         strip_root: config.scan.strip_root_dir,
         hash_only: None,
+        progress: options.progress.clone(),
     };
     let detectors = Detectors::new(config, &options.read.limits)?;
     let (inventory, evidence) = crate::detect::run(path, &inventory_options, &detectors.all())?;

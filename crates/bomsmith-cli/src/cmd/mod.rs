@@ -28,7 +28,9 @@ pub fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
 
 /// The `--preset` parser: the bundled presets, listed in `--help`.
 pub fn preset_parser() -> clap::builder::PossibleValuesParser {
-    clap::builder::PossibleValuesParser::new(bomsmith::config::PRESETS.iter().map(|(name, _)| *name))
+    clap::builder::PossibleValuesParser::new(
+        bomsmith::config::PRESETS.iter().map(|(name, _)| *name),
+    )
 }
 
 /// Parses an output format name.

@@ -1,16 +1,19 @@
 //! `bomsmith scan`: an SBOM for a directory or a release archive.
 
 use crate::out::{self, ReportFormat, SeverityArgs, count};
+use crate::progress::Activity;
 use anyhow::{Result, bail};
 use bomsmith::config::Config;
 use bomsmith::diag::{RuleSet, Summary};
 use bomsmith::digest::DigestSet;
+use bomsmith::digest::Progress;
 use bomsmith::format::Format;
 use bomsmith::input::{DirOptions, GitFiles, Limits, ReadOptions};
 use bomsmith::scan::{ScanOptions, scan};
 use clap::Args;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Instant;
 
 #[derive(Debug, Args)]
@@ -145,6 +148,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
         }
     }
     let config = load_config(&args)?;
+    let counted = Arc::new(Progress::default());
     bomsmith::scan::cyclonedx_statements(&config, &mut write_options.cyclonedx);
     let options = ScanOptions {
         config,
@@ -165,8 +169,17 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
             ..DigestSet::default()
         },
         created: super::creation_time()?,
+        progress: Some(Arc::clone(&counted)),
     };
-    let outcome = scan(&args.input, &options)?;
+    let activity = Activity::start(
+        display_name(&args.input),
+        "files",
+        args.quiet,
+        Box::new(move || (counted.files(), counted.bytes())),
+    );
+    let outcome = scan(&args.input, &options);
+    activity.done();
+    let outcome = outcome?;
     let diagnostics = overrides.apply(outcome.diagnostics);
     out::say_diagnostics(&diagnostics);
     if let Some(path) = &args.diagnostics {

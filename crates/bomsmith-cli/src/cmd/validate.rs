@@ -2,12 +2,15 @@
 //! SARIF form.
 
 use crate::out::{self, ReportFormat, SeverityArgs, count as plural};
+use crate::progress::Activity;
 use anyhow::{Result, bail};
 use bomsmith::validate::{self, Profile, Report, Severity};
 use clap::Args;
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
@@ -30,6 +33,9 @@ pub struct ValidateArgs {
     /// List every rule and exit.
     #[arg(long)]
     rules: bool,
+    /// No progress line on standard error.
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 /// The `--profile` parser: every profile and alias, each with what it checks, listed in
@@ -80,6 +86,25 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode> {
     let overrides = args.severity.overrides(&validate::RULE_SETS)?;
     let mut reports = Vec::new();
     let mut unreadable = false;
+    let done = Arc::new((AtomicU64::new(0), AtomicU64::new(0)));
+    let shown = match args.files.as_slice() {
+        [one] => one.display().to_string(),
+        many => format!("{} documents", many.len()),
+    };
+    let activity = {
+        let done = Arc::clone(&done);
+        Activity::start(
+            shown,
+            "documents",
+            args.quiet,
+            Box::new(move || {
+                (
+                    done.0.load(Ordering::Relaxed),
+                    done.1.load(Ordering::Relaxed),
+                )
+            }),
+        )
+    };
     for path in &args.files {
         let (name, bytes) = if path.as_os_str() == "-" {
             let mut buf = Vec::new();
@@ -105,7 +130,10 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode> {
         let mut report = validate::validate(&name, &bytes, &args.profile);
         report.diagnostics = overrides.apply(report.diagnostics);
         reports.push(report);
+        done.0.fetch_add(1, Ordering::Relaxed);
+        done.1.fetch_add(bytes.len() as u64, Ordering::Relaxed);
     }
+    activity.done();
     let inputs: Vec<Input<'_>> = reports.iter().map(Input::of).collect();
     let diagnostics: Vec<_> = reports
         .iter()

@@ -260,11 +260,7 @@ pub fn validate(file: &str, text: &[u8], profiles: &[Profile]) -> Report {
             spdx3::check_profiles(&doc, profiles, &mut sink);
         }
         None => match crate::format::not_read_json(&doc) {
-            Some(what) => sink.report(
-                &NOT_JUDGED,
-                "",
-                format!("this is {what}; {JUDGES}"),
-            ),
+            Some(what) => sink.report(&NOT_JUDGED, "", format!("this is {what}; {JUDGES}")),
             None => sink.report(
                 &UNKNOWN_FORMAT,
                 "",
