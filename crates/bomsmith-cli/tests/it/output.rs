@@ -13,9 +13,12 @@ fn tree(dir: &Path) -> std::path::PathBuf {
     root
 }
 
+/// A scan onto `output`; `--force`, since the outputs these tests replace are files bomsmith
+/// did not write.
 fn scan_to(input: &Path, output: &Path) -> std::process::Output {
     bomsmith()
         .arg("scan")
+        .arg("--force")
         .arg(input)
         .arg("-o")
         .arg(output)

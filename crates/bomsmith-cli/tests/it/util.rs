@@ -343,3 +343,13 @@ pub fn error_pointers(report: &serde_json::Value) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+/// `doc` as `bomsmith convert` writes it: bomsmith named among its creators (last), since the
+/// converted document is one bomsmith made.
+pub fn as_converted(mut doc: bomsmith::model::Document) -> bomsmith::model::Document {
+    let tool = bomsmith::format::TOOL_CREATOR;
+    if !doc.creators.iter().any(|c| c == tool) {
+        doc.creators.push(tool.to_owned());
+    }
+    doc
+}

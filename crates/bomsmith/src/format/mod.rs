@@ -271,14 +271,15 @@ pub fn not_a_document(bytes: &[u8]) -> Option<String> {
     if bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff") {
         return Some("UTF-16 text (SBOM documents are UTF-8)".into());
     }
+    // Text in another encoding (Latin-1 tag-value) is still text: binary data has NUL bytes,
+    // or mostly bytes that are neither printable nor UTF-8.
     let head = &bytes[..bytes.len().min(8192)];
-    let text = match std::str::from_utf8(head) {
-        Ok(t) => Some(t),
-        // A multi-byte character cut at the end of the sample is still text.
-        Err(e) if e.error_len().is_none() => std::str::from_utf8(&head[..e.valid_up_to()]).ok(),
-        Err(_) => None,
-    };
-    if text.is_none_or(|t| t.contains('\0')) {
+    let text = String::from_utf8_lossy(head);
+    let odd = text
+        .chars()
+        .filter(|c| *c == '\u{fffd}' || (c.is_control() && !c.is_whitespace()))
+        .count();
+    if head.contains(&0) || odd * 10 > text.chars().count() {
         return Some(format!(
             "binary data (first bytes: {})",
             hex::encode(&bytes[..bytes.len().min(8)])
