@@ -300,13 +300,27 @@ impl Excludes {
 
     /// True when `rel` or a directory it is in matches a pattern.
     pub fn covers(&self, rel: &str) -> bool {
+        self.covers_at(rel, &['/'])
+    }
+
+    /// Like [`Excludes::covers`] for a file inside an archive nested in the input, named
+    /// `outer!inner/path`: `!` separates like `/`, so the nested archive is a directory that
+    /// takes its contents along, and a name pattern also matches names inside it.
+    pub fn covers_nested(&self, rel: &str) -> bool {
+        self.covers_at(rel, &['/', '!'])
+    }
+
+    fn covers_at(&self, rel: &str, separators: &[char]) -> bool {
         if self.empty {
             return false;
         }
-        rel.match_indices('/')
+        rel.match_indices(separators)
             .map(|(i, _)| &rel[..i])
             .chain(std::iter::once(rel))
-            .any(|prefix| self.matches(prefix))
+            .any(|prefix| {
+                let name = prefix.rsplit(separators).next().unwrap_or(prefix);
+                self.by_path.is_match(prefix) || self.by_name.is_match(name)
+            })
     }
 }
 

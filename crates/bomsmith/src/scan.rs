@@ -25,6 +25,10 @@ pub struct ScanOptions {
     pub digests: DigestSet,
     /// Creation time (`YYYY-MM-DDThh:mm:ssZ`).
     pub created: String,
+    /// Levels of archives inside the input to look into, over the configuration's
+    /// `[scan] nested_depth` (default [`inventory::DEFAULT_NESTED_DEPTH`]); 0 lists them as
+    /// files only.
+    pub nested_depth: Option<usize>,
 }
 
 /// The result of a scan.
@@ -49,6 +53,10 @@ pub fn scan(path: &Path, options: &ScanOptions) -> Result<ScanOutcome> {
         digests: options.digests,
         strip_root: config.scan.strip_root_dir,
         hash_only: None,
+        nested_depth: options
+            .nested_depth
+            .or(config.scan.nested_depth)
+            .unwrap_or(inventory::DEFAULT_NESTED_DEPTH),
     };
     let detectors = Detectors::new(config, &options.read.limits)?;
     let (inventory, evidence) = crate::detect::run(path, &inventory_options, &detectors.all())?;

@@ -37,6 +37,11 @@ pub struct ScanArgs {
     /// a directory left out takes everything in it along.
     #[arg(long, value_name = "GLOB")]
     exclude: Vec<String>,
+    /// Look into archives inside the input (tar of any compression, zip, wheel) to N levels,
+    /// listing their files as `ARCHIVE!PATH`; 0 lists them as files only [default: `[scan]
+    /// nested_depth` of the configuration, else 3].
+    #[arg(long, value_name = "N")]
+    nested_depth: Option<usize>,
     /// Only files tracked by git (`git ls-files`); the input must be a git work tree.
     #[arg(long)]
     git_tracked: bool,
@@ -138,6 +143,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
             ..DigestSet::default()
         },
         created: super::creation_time()?,
+        nested_depth: args.nested_depth,
     };
     let outcome = scan(&args.input, &options)?;
     let diagnostics = overrides.apply(outcome.diagnostics);

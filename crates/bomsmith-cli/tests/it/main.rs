@@ -15,6 +15,7 @@ mod diff;
 mod dir;
 mod in_tree;
 mod judge;
+mod nested;
 mod output;
 mod outputs;
 mod profiles;
