@@ -329,6 +329,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn nested_names_separate_at_the_bang() {
+        let ex = Excludes::new(
+            &["tests".into(), "vendor/*.tar.gz".into(), "*.txt".into()],
+            "test",
+        )
+        .expect("valid");
+        assert!(ex.covers_nested("a.tgz!pkg/tests/t.c"), "a name inside");
+        assert!(
+            ex.covers_nested("a.tgz!tests/t.c"),
+            "the nested root's first name"
+        );
+        assert!(
+            ex.covers_nested("vendor/dep.tar.gz!dep/src/n.c"),
+            "the archive's contents"
+        );
+        assert!(ex.covers_nested("x.zip!n.txt"));
+        assert!(!ex.covers_nested("x.zip!src/n.c"));
+        // Outside nested names, `!` is an ordinary character.
+        assert!(!ex.covers("tests!odd/file.c"));
+        assert!(ex.covers_nested("tests!odd/file.c"));
+    }
+
+    #[test]
     fn exclude_patterns() {
         let ex = Excludes::new(
             &["*.pyc".into(), "build/".into(), "docs/*.md".into()],

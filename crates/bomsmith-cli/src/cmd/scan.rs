@@ -33,8 +33,9 @@ pub struct ScanArgs {
     /// Write to FILE (atomically) instead of standard output.
     #[arg(short = 'o', long, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Leave out paths matching GLOB (repeatable). Without `/` it matches a name at any depth;
-    /// a directory left out takes everything in it along.
+    /// Leave out paths matching GLOB (repeatable), from the artifact's root (an archive's single
+    /// top directory). Without `/` it matches a name at any depth; a directory left out takes
+    /// everything in it along; `!` in nested archives' names separates like `/`.
     #[arg(long, value_name = "GLOB")]
     exclude: Vec<String>,
     /// Look into archives inside the input (tar of any compression, zip, wheel) to N levels,

@@ -379,7 +379,7 @@ tarfile.open(sys.argv[1]).extractall(sys.argv[2], filter="data")
             .map(|p| (*p).to_owned())
             .collect()
     };
-    let cases: [(&[&str], Vec<String>); 6] = [
+    let cases: [(&[&str], Vec<String>); 7] = [
         (&[], without(&[])),
         (
             &["tests"],
@@ -425,6 +425,10 @@ tarfile.open(sys.argv[1]).extractall(sys.argv[2], filter="data")
                 "vendor/dep.tar.gz!dep/tests/t.c",
             ]),
         ),
+        (
+            &["vendor/dep.tar.gz!dep/tests"],
+            without(&["vendor/dep.tar.gz!dep/tests/t.c"]),
+        ),
     ];
     for (patterns, want) in cases {
         let names = |input: &Path| -> Vec<String> {
@@ -439,4 +443,48 @@ tarfile.open(sys.argv[1]).extractall(sys.argv[2], filter="data")
         assert_eq!(names(&tarball), want, "tarball, --exclude {patterns:?}");
         assert_eq!(names(&extracted), want, "tree, --exclude {patterns:?}");
     }
+}
+
+#[test]
+fn metadata_inside_a_nested_wheel_is_not_taken_for_the_inputs_own() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Named like the project in the wheel, whose METADATA would otherwise give the root its
+    // supplier.
+    let zip = dir.path().join("thing-1.0.zip");
+    // A zip with no top directory, holding a wheel: its METADATA sits one `/` deep in the
+    // nested name (`thing-9.9-py3-none-any.whl!thing-9.9.dist-info/METADATA`), as a wheel's own
+    // would at the top of the input.
+    let script = format!(
+        r#"{PY_ARCHIVES}
+meta = b"Metadata-Version: 2.1\nName: thing\nVersion: 9.9\nAuthor: Someone Else\n"
+wheel = [("thing/__init__.py", ("file", b"")), ("thing-9.9.dist-info/METADATA", ("file", meta))]
+out = {{}}
+entries = [("README", ("file", b"readme\n")),
+           ("thing-9.9-py3-none-any.whl", ("zip", None, wheel))]
+open(sys.argv[1], "wb").write(build("zip", None, entries, "", out))
+"#
+    );
+    python(&script, &[zip.as_os_str()]);
+    let doc = scan_json(&[zip.as_os_str()]);
+    assert!(sha256s(&doc).contains_key("thing-9.9-py3-none-any.whl!thing-9.9.dist-info/METADATA"));
+    let described = doc["relationships"]
+        .as_array()
+        .expect("relationships")
+        .iter()
+        .find(|r| r["relationshipType"] == "DESCRIBES")
+        .and_then(|r| r["relatedSpdxElement"].as_str())
+        .expect("described");
+    let root = doc["packages"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .find(|p| p["SPDXID"] == described)
+        .expect("root package");
+    assert_eq!(root["name"], "thing", "{root}");
+    assert_eq!(root["versionInfo"], "1.0", "{root}");
+    assert!(
+        root.get("supplier")
+            .is_none_or(|s| s != "Person: Someone Else"),
+        "{root}"
+    );
 }
