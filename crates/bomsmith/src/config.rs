@@ -123,6 +123,9 @@ pub struct ScanConfig {
     /// Drop the single top-level directory of an archive from file names (default: when every
     /// member is under one).
     pub strip_root_dir: Option<bool>,
+    /// Levels of archives inside the input (recognised by content) whose files are listed too,
+    /// as `outer!inner/path`; 0 lists them as files only (default 3).
+    pub nested_depth: Option<usize>,
 }
 
 /// `[[in_tree_sbom]]`

@@ -279,7 +279,7 @@ impl Capture {
         }
     }
 
-    fn push(&mut self, data: &[u8]) {
+    pub(crate) fn push(&mut self, data: &[u8]) {
         if self.overflowed {
             return;
         }
@@ -532,7 +532,21 @@ impl HashPool {
                     }
                     Ok(n) => filled += n,
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                    Err(e) => return Err(e),
+                    Err(e) => {
+                        // End the file on its worker, so the next file there starts afresh (the
+                        // caller may go on: a malformed archive nested in the input is listed
+                        // as one file, what was read of it forgotten).
+                        self.send(
+                            worker,
+                            Job::Chunk(Chunk {
+                                index,
+                                buf,
+                                len: 0,
+                                last: true,
+                            }),
+                        )?;
+                        return Err(e);
+                    }
                 }
             }
             total += filled as u64;
@@ -716,6 +730,34 @@ mod tests {
             .expect("hash");
         assert!(cap.overflowed && cap.bytes.is_empty());
         pool.finish().expect("finish");
+    }
+
+    /// Found by the nested-archive tests: a member that failed mid-read (a truncated tar.gz
+    /// inside a tarball, which the scan then lists as one file) left its worker's hasher
+    /// half-fed, so the next file on that worker was digested with its bytes in front, and
+    /// `finish` reported a file queued but never hashed.
+    #[test]
+    fn a_read_error_does_not_spill_into_the_next_file() {
+        struct Failing(usize);
+        impl Read for Failing {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                if self.0 == 0 {
+                    return Err(io::Error::other("cut short"));
+                }
+                let n = self.0.min(buf.len()).min(1000);
+                buf[..n].fill(b'x');
+                self.0 -= n;
+                Ok(n)
+            }
+        }
+        let mut pool = HashPool::with_workers(1, DigestSet::default());
+        let e = pool
+            .hash_reader(&mut Failing(3 * CHUNK + 5), None)
+            .expect_err("fails");
+        assert_eq!(e.to_string(), "cut short");
+        let (index, _) = pool.hash_reader(&mut &b"abc"[..], None).expect("hash");
+        let out = pool.finish().expect("every file ended");
+        assert_eq!(out[index], digest_bytes(b"abc", DigestSet::default()));
     }
 
     #[test]

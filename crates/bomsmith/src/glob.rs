@@ -313,19 +313,58 @@ impl Excludes {
 
     /// True when `rel` or a directory it is in matches a pattern.
     pub fn covers(&self, rel: &str) -> bool {
+        self.covers_at(rel, &['/'])
+    }
+
+    /// Like [`Excludes::covers`] for a file inside an archive nested in the input, named
+    /// `outer!inner/path`: `!` separates like `/`, so the nested archive is a directory that
+    /// takes its contents along, and a name pattern also matches names inside it.
+    pub fn covers_nested(&self, rel: &str) -> bool {
+        self.covers_at(rel, &['/', '!'])
+    }
+
+    fn covers_at(&self, rel: &str, separators: &[char]) -> bool {
         if self.empty {
             return false;
         }
-        rel.match_indices('/')
+        rel.match_indices(separators)
             .map(|(i, _)| &rel[..i])
             .chain(std::iter::once(rel))
-            .any(|prefix| self.matches(prefix))
+            .any(|prefix| {
+                let name = prefix.rsplit(separators).next().unwrap_or(prefix);
+                self.by_path.is_match(prefix)
+                    || self.by_name.is_match(name)
+                    || self.exact.iter().any(|e| e == prefix)
+            })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nested_names_separate_at_the_bang() {
+        let ex = Excludes::new(
+            &["tests".into(), "vendor/*.tar.gz".into(), "*.txt".into()],
+            "test",
+        )
+        .expect("valid");
+        assert!(ex.covers_nested("a.tgz!pkg/tests/t.c"), "a name inside");
+        assert!(
+            ex.covers_nested("a.tgz!tests/t.c"),
+            "the nested root's first name"
+        );
+        assert!(
+            ex.covers_nested("vendor/dep.tar.gz!dep/src/n.c"),
+            "the archive's contents"
+        );
+        assert!(ex.covers_nested("x.zip!n.txt"));
+        assert!(!ex.covers_nested("x.zip!src/n.c"));
+        // Outside nested names, `!` is an ordinary character.
+        assert!(!ex.covers("tests!odd/file.c"));
+        assert!(ex.covers_nested("tests!odd/file.c"));
+    }
 
     #[test]
     fn exclude_patterns() {

@@ -3,11 +3,14 @@
 //! applied the same way for every kind of input, and the bytes of the files detectors asked
 //! for. Input and digest meet here; every command that looks at files starts from it.
 
-use crate::diag::Diagnostic;
-use crate::digest::{Capture, DigestSet, Digests, HashPool};
+use crate::diag::{Diagnostic, Location};
+use crate::digest::{Capture, DigestSet, Digests, HashPool, MultiHasher};
 use crate::error::{Error, Result};
 use crate::glob::{Excludes, Glob};
-use crate::input::{self, Artifact, EntryKind, EntrySink, InputKind, OpenedWhenRead, ReadOptions};
+use crate::input::{
+    self, Artifact, Compression, EntryKind, EntrySink, InputKind, Limits, NESTED_ARCHIVE_NOT_READ,
+    OpenedWhenRead, ReadOptions,
+};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Read};
@@ -15,6 +18,17 @@ use std::path::{Path, PathBuf};
 
 /// Largest file kept in memory for a detector (an in-tree SBOM, a bundled wheel).
 pub const CAPTURE_LIMIT: usize = 64 << 20;
+
+/// How many levels of archives inside the input `scan` looks into unless told otherwise.
+pub const DEFAULT_NESTED_DEPTH: usize = 3;
+
+/// Largest zip inside the input that is read into memory to be looked into (a zip needs random
+/// access); a larger one is listed as one file, with a warning.
+pub const NESTED_ZIP_LIMIT: usize = 256 << 20;
+
+/// Bytes read from the start of a file to recognise an archive by its magic bytes (a tar
+/// header is one 512-byte block).
+const SNIFF: usize = 512;
 
 /// What to take from an input.
 #[derive(Debug, Clone, Default)]
@@ -33,15 +47,23 @@ pub struct Options {
     pub hash_only: Option<Vec<Glob>>,
     /// Counters a progress display reads while the input is read.
     pub progress: Option<std::sync::Arc<crate::digest::Progress>>,
+    /// Levels of archives inside the input (recognised by their magic bytes) whose files are
+    /// listed too, as `outer!inner/path`: 0 (the default here; `scan` uses
+    /// [`DEFAULT_NESTED_DEPTH`]) lists every archive as one file only.
+    pub nested_depth: usize,
 }
 
 /// A regular file of the input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileEntry {
-    /// Path from the root (after the archive's root directory is stripped), `/`-separated.
+    /// Path from the root (after the archive's root directory is stripped), `/`-separated; a
+    /// file inside an archive nested in the input is `outer!inner/path`.
     pub path: String,
     /// Its digests, unless the options left it unhashed.
     pub digests: Option<Digests>,
+    /// True for a file inside an archive nested in the input: it is listed and hashed, and
+    /// detectors do not look at it.
+    pub nested: bool,
 }
 
 /// Counts of what the input held.
@@ -84,28 +106,63 @@ pub struct Inventory {
 }
 
 enum Source {
+    /// Hashed by the pool: its index there.
     Hashed(usize),
+    /// Hashed while it was read (a nested archive streamed through its reader): its index in
+    /// the collector's own digests.
+    Own(usize),
     Unhashed,
     LinkTo(String),
 }
 
-/// Receives the input's entries: queues files for hashing, keeps what detectors want.
+/// One regular file as read: its path, where its digests come from, whether it is nested.
+type Record = (String, Source, bool);
+
+/// Receives the input's entries: queues files for hashing, keeps what detectors want, and
+/// looks into the archives among them.
 struct Collector<'a> {
     pool: HashPool,
     options: &'a Options,
     capture: &'a dyn Fn(&str) -> bool,
+    /// The input as the user named it, and whether it is a directory (for names in messages).
+    input: &'a str,
+    is_dir: bool,
     /// Directory inputs have final names as they stream; archives only once the root is known.
     final_names: bool,
-    records: Vec<(String, Source)>,
-    others: Vec<(String, EntryKind)>,
+    records: Vec<Record>,
+    others: Vec<(String, EntryKind, bool)>,
+    own: Vec<Digests>,
     diagnostics: Vec<Diagnostic>,
     captured: HashMap<String, Capture>,
     excluded: usize,
+    /// Bytes unpacked from nested archives so far: together bounded by the unpacked-size limit.
+    nested_unpacked: u64,
+    /// An error that must end the read (a decompression bound crossed in a nested archive),
+    /// kept whole while an `io::Error` travels up through the readers.
+    fatal: Option<Error>,
 }
 
 /// `path` without its first component, when it has more than one.
 fn below_first(path: &str) -> Option<&str> {
     path.split_once('/').map(|(_, rest)| rest)
+}
+
+/// True when `excludes` leave out `path` (`nested`: a file inside a nested archive, in whose
+/// name `!` separates like `/`).
+fn left_out(excludes: &Excludes, path: &str, nested: bool) -> bool {
+    if nested {
+        excludes.covers_nested(path)
+    } else {
+        excludes.covers(path)
+    }
+}
+
+/// Where the collector's place in the records is, to forget what a nested archive added when
+/// it turns out unreadable.
+struct Marks {
+    records: usize,
+    others: usize,
+    excluded: usize,
 }
 
 impl Collector<'_> {
@@ -114,13 +171,36 @@ impl Collector<'_> {
     fn as_named(&self, path: &str, test: impl Fn(&str) -> bool) -> bool {
         test(path) || (!self.final_names && below_first(path).is_some_and(test))
     }
-}
 
-impl EntrySink for Collector<'_> {
-    fn file(&mut self, path: &str, body: &mut dyn Read) -> io::Result<()> {
-        // Excluded files of a directory are not even read (archives exclude once the names
-        // are final, at the end).
-        if self.final_names && self.options.excludes.covers(path) {
+    /// How messages name the file at `path` (as read, before any root is stripped).
+    fn shown(&self, path: &str) -> String {
+        if self.is_dir {
+            format!("{}/{path}", self.input.trim_end_matches('/'))
+        } else {
+            format!("{}!{path}", self.input)
+        }
+    }
+
+    fn location(&self, path: &str) -> Location {
+        if self.is_dir {
+            Location::file(self.shown(path))
+        } else {
+            Location::file(path).in_member(self.input)
+        }
+    }
+
+    /// A regular file: `depth` levels of archives may still be looked into; `nested` when it
+    /// is itself inside a nested archive.
+    fn entry(
+        &mut self,
+        path: &str,
+        body: &mut dyn Read,
+        depth: usize,
+        nested: bool,
+    ) -> io::Result<()> {
+        // Excluded files of a directory are not even read (archives, and archives nested in a
+        // directory, exclude once the names are final, at the end).
+        if self.final_names && !nested && self.options.excludes.covers(path) {
             self.excluded += 1;
             return Ok(());
         }
@@ -128,18 +208,46 @@ impl EntrySink for Collector<'_> {
             None => true,
             Some(globs) => self.as_named(path, |p| globs.iter().any(|g| g.matches(p))),
         };
-        let capture = self.as_named(path, self.capture);
+        let capture = !nested && self.as_named(path, self.capture);
         if !hash {
             if capture {
                 let mut cap = Capture::with_limit(CAPTURE_LIMIT);
                 cap.read_from(body)?;
                 self.captured.insert(path.to_owned(), cap);
-            } else if !self.final_names {
+            } else if !self.final_names || nested {
                 io::copy(body, &mut io::sink())?;
             }
-            self.records.push((path.to_owned(), Source::Unhashed));
+            self.records
+                .push((path.to_owned(), Source::Unhashed, nested));
             return Ok(());
         }
+        if depth == 0 {
+            return self.hash(path, body, capture, nested);
+        }
+        let mut head = Vec::with_capacity(SNIFF);
+        (&mut *body).take(SNIFF as u64).read_to_end(&mut head)?;
+        match input::archive_kind(&head) {
+            Some(InputKind::Zip) => self.nested_zip(path, head, body, depth, capture, nested),
+            Some(InputKind::Tar(compression)) => {
+                self.nested_tar(path, head, body, compression, depth, capture, nested)
+            }
+            _ => self.hash(
+                path,
+                &mut io::Cursor::new(head).chain(body),
+                capture,
+                nested,
+            ),
+        }
+    }
+
+    /// Queues the file's bytes for hashing (and keeps them, with `capture`).
+    fn hash(
+        &mut self,
+        path: &str,
+        body: &mut dyn Read,
+        capture: bool,
+        nested: bool,
+    ) -> io::Result<()> {
         let (index, _) = if capture {
             let mut cap = Capture::with_limit(CAPTURE_LIMIT);
             let r = self.pool.hash_reader(body, Some(&mut cap))?;
@@ -148,8 +256,263 @@ impl EntrySink for Collector<'_> {
         } else {
             self.pool.hash_reader(body, None)?
         };
-        self.records.push((path.to_owned(), Source::Hashed(index)));
+        self.records
+            .push((path.to_owned(), Source::Hashed(index), nested));
         Ok(())
+    }
+
+    fn marks(&self) -> Marks {
+        Marks {
+            records: self.records.len(),
+            others: self.others.len(),
+            excluded: self.excluded,
+        }
+    }
+
+    /// Reads the archive at `path` with `read`, its entries named `path!entry`, within what is
+    /// left of the unpacked-size bound.
+    fn look_into(
+        &mut self,
+        path: &str,
+        depth: usize,
+        read: impl FnOnce(&mut dyn EntrySink, &Limits) -> Result<()>,
+    ) -> Result<()> {
+        let bounds = &self.options.read.limits;
+        let limits = Limits {
+            max_ratio: bounds.max_ratio,
+            max_unpacked: bounds.max_unpacked.saturating_sub(self.nested_unpacked),
+        };
+        let mut sink = Nested {
+            collector: self,
+            prefix: format!("{path}!"),
+            depth: depth - 1,
+        };
+        read(&mut sink, &limits)
+    }
+
+    /// Settles how reading the nested archive at `path` went: a crossed bound ends the read; a
+    /// malformed archive is listed as one file (what it added is forgotten), with a warning.
+    fn settle(&mut self, path: &str, marks: Marks, result: Result<()>) -> io::Result<()> {
+        let e = match result {
+            Ok(()) => return Ok(()),
+            Err(e) => e,
+        };
+        if self.fatal.is_some() {
+            return Err(io::Error::other("refused in a nested archive"));
+        }
+        if let Error::Limit { .. } = e {
+            let message = e.to_string();
+            self.fatal = Some(e);
+            return Err(io::Error::other(message));
+        }
+        self.records.truncate(marks.records);
+        self.others.truncate(marks.others);
+        self.excluded = marks.excluded;
+        // The location names the archive; the message says what is wrong in it.
+        let why = match e {
+            Error::Archive {
+                member: Some(member),
+                message,
+                ..
+            } => format!("member `{member}`: {message}"),
+            Error::Archive { message, .. } | Error::Unsupported { message, .. } => message,
+            other => other.to_string(),
+        };
+        self.diagnostics.push(Diagnostic::new(
+            &NESTED_ARCHIVE_NOT_READ,
+            self.location(path),
+            format!("not looked into, listed as one file: {why}"),
+        ));
+        Ok(())
+    }
+
+    /// A zip inside the input: read into memory (up to [`NESTED_ZIP_LIMIT`]), hashed, and
+    /// looked into.
+    fn nested_zip(
+        &mut self,
+        path: &str,
+        head: Vec<u8>,
+        body: &mut dyn Read,
+        depth: usize,
+        capture: bool,
+        nested: bool,
+    ) -> io::Result<()> {
+        let mut bytes = head;
+        let room = (NESTED_ZIP_LIMIT + 1).saturating_sub(bytes.len());
+        (&mut *body).take(room as u64).read_to_end(&mut bytes)?;
+        if bytes.len() > NESTED_ZIP_LIMIT {
+            self.diagnostics.push(Diagnostic::new(
+                &NESTED_ARCHIVE_NOT_READ,
+                self.location(path),
+                format!(
+                    "a zip larger than the {} MiB read into memory to look into, listed as one file",
+                    NESTED_ZIP_LIMIT >> 20
+                ),
+            ));
+            return self.hash(
+                path,
+                &mut io::Cursor::new(bytes).chain(body),
+                capture,
+                nested,
+            );
+        }
+        self.hash(path, &mut bytes.as_slice(), capture, nested)?;
+        let name = self.shown(path);
+        let marks = self.marks();
+        let result = self.look_into(path, depth, |sink, limits| {
+            input::read_zip(&bytes.as_slice(), &name, limits, sink)
+        });
+        self.settle(path, marks, result)
+    }
+
+    /// A tar (of any compression) inside the input: streamed through the reader of the member
+    /// that holds it, its own bytes hashed as they pass.
+    #[allow(clippy::too_many_arguments)]
+    fn nested_tar(
+        &mut self,
+        path: &str,
+        head: Vec<u8>,
+        body: &mut dyn Read,
+        compression: Compression,
+        depth: usize,
+        capture: bool,
+        nested: bool,
+    ) -> io::Result<()> {
+        let mut tee = Tee {
+            inner: io::Cursor::new(head).chain(body),
+            hasher: MultiHasher::new(self.options.digests),
+            capture: capture.then(|| Capture::with_limit(CAPTURE_LIMIT)),
+            failed: None,
+        };
+        let name = self.shown(path);
+        let marks = self.marks();
+        let result = self.look_into(path, depth, |sink, limits| {
+            input::read_tar_stream(&mut tee, compression, &name, limits, sink)
+        });
+        // What the member holds past the end of the compressed stream (or past the place it
+        // was found malformed) is part of the file all the same.
+        let rest = io::copy(&mut tee, &mut io::sink());
+        // The member's own reader failed (the input is corrupt): that is the error, not the
+        // nested archive.
+        if let Some(e) = tee.failed.take() {
+            return Err(e);
+        }
+        rest?;
+        self.settle(path, marks, result)?;
+        let index = self.own.len();
+        self.own.push(tee.hasher.finish());
+        self.records
+            .push((path.to_owned(), Source::Own(index), nested));
+        if let Some(cap) = tee.capture {
+            self.captured.insert(path.to_owned(), cap);
+        }
+        Ok(())
+    }
+
+    fn other_entry(&mut self, path: &str, kind: EntryKind, nested: bool) {
+        if self.final_names && !nested && self.options.excludes.covers(path) {
+            self.excluded += 1;
+            return;
+        }
+        self.others.push((path.to_owned(), kind, nested));
+    }
+}
+
+/// Hashes (and optionally keeps) the bytes read through it; an error of the reader it wraps is
+/// kept, so it is told apart from the errors of what is read.
+struct Tee<R> {
+    inner: R,
+    hasher: MultiHasher,
+    capture: Option<Capture>,
+    failed: Option<io::Error>,
+}
+
+impl<R: Read> Read for Tee<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self.inner.read(buf) {
+            Ok(n) => {
+                self.hasher.update(&buf[..n]);
+                if let Some(c) = &mut self.capture {
+                    c.push(&buf[..n]);
+                }
+                Ok(n)
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => Err(e),
+            Err(e) => {
+                let message = e.to_string();
+                self.failed = Some(e);
+                Err(io::Error::other(message))
+            }
+        }
+    }
+}
+
+/// Counts the bytes read through it.
+struct Counted<'r> {
+    inner: &'r mut dyn Read,
+    count: u64,
+}
+
+impl Read for Counted<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count += n as u64;
+        Ok(n)
+    }
+}
+
+/// The entries of an archive nested in the input, named `outer!entry`.
+struct Nested<'c, 'a> {
+    collector: &'c mut Collector<'a>,
+    prefix: String,
+    depth: usize,
+}
+
+impl EntrySink for Nested<'_, '_> {
+    fn file(&mut self, path: &str, body: &mut dyn Read) -> io::Result<()> {
+        let mut counted = Counted {
+            inner: body,
+            count: 0,
+        };
+        let name = format!("{}{path}", self.prefix);
+        let read = self
+            .collector
+            .entry(&name, &mut counted, self.depth, true)
+            .and_then(|()| io::copy(&mut counted, &mut io::sink()).map(drop));
+        self.collector.nested_unpacked += counted.count;
+        read
+    }
+
+    fn hard_link(&mut self, path: &str, target: &str) {
+        self.collector.records.push((
+            format!("{}{path}", self.prefix),
+            Source::LinkTo(format!("{}{target}", self.prefix)),
+            true,
+        ));
+    }
+
+    fn other(&mut self, path: &str, kind: EntryKind) {
+        let name = format!("{}{path}", self.prefix);
+        self.collector.other_entry(&name, kind, true);
+    }
+
+    fn warn(&mut self, diagnostic: Diagnostic) {
+        self.collector.diagnostics.push(diagnostic);
+    }
+}
+
+/// True when the file at `full` starts like an archive.
+fn looks_like_archive(full: &Path) -> io::Result<bool> {
+    let mut head = Vec::with_capacity(SNIFF);
+    std::fs::File::open(full)?
+        .take(SNIFF as u64)
+        .read_to_end(&mut head)?;
+    Ok(input::archive_kind(&head).is_some())
+}
+
+impl EntrySink for Collector<'_> {
+    fn file(&mut self, path: &str, body: &mut dyn Read) -> io::Result<()> {
+        self.entry(path, body, self.options.nested_depth, false)
     }
 
     fn file_at(&mut self, path: &str, full: &Path) -> io::Result<()> {
@@ -160,26 +523,24 @@ impl EntrySink for Collector<'_> {
                 .options
                 .hash_only
                 .as_ref()
-                .is_none_or(|globs| globs.iter().any(|g| g.matches(path)));
+                .is_none_or(|globs| globs.iter().any(|g| g.matches(path)))
+            && (self.options.nested_depth == 0 || !looks_like_archive(full)?);
         if !plain {
             return self.file(path, &mut OpenedWhenRead::new(full));
         }
         let index = self.pool.hash_file(full.to_owned())?;
-        self.records.push((path.to_owned(), Source::Hashed(index)));
+        self.records
+            .push((path.to_owned(), Source::Hashed(index), false));
         Ok(())
     }
 
     fn hard_link(&mut self, path: &str, target: &str) {
         self.records
-            .push((path.to_owned(), Source::LinkTo(target.to_owned())));
+            .push((path.to_owned(), Source::LinkTo(target.to_owned()), false));
     }
 
     fn other(&mut self, path: &str, kind: EntryKind) {
-        if self.final_names && self.options.excludes.covers(path) {
-            self.excluded += 1;
-            return;
-        }
-        self.others.push((path.to_owned(), kind));
+        self.other_entry(path, kind, false);
     }
 
     fn warn(&mut self, diagnostic: Diagnostic) {
@@ -187,8 +548,16 @@ impl EntrySink for Collector<'_> {
     }
 
     fn retract(&mut self, unlisted: &dyn Fn(&str) -> bool) {
-        self.records.retain(|(p, _)| !unlisted(p));
-        self.others.retain(|(p, _)| !unlisted(p));
+        // A nested entry goes with the input's file it is in: one of its `!`-ended prefixes.
+        let gone = |p: &str, nested: bool| {
+            if nested {
+                !p.match_indices('!').any(|(i, _)| !unlisted(&p[..i]))
+            } else {
+                unlisted(p)
+            }
+        };
+        self.records.retain(|(p, _, n)| !gone(p, *n));
+        self.others.retain(|(p, _, n)| !gone(p, *n));
         self.captured.retain(|p, _| !unlisted(p));
     }
 }
@@ -224,48 +593,69 @@ impl Inventory {
             pool: HashPool::counted(options.digests, !is_dir, options.progress.clone()),
             options,
             capture,
+            input: &shown,
+            is_dir,
             final_names: is_dir,
             records: Vec::new(),
             others: Vec::new(),
+            own: Vec::new(),
             diagnostics: Vec::new(),
             captured: HashMap::new(),
             excluded: 0,
+            nested_unpacked: 0,
+            fatal: None,
         };
-        let artifact = input::read_input(path, kind, &options.read, &mut collector)?;
+        let read = input::read_input(path, kind, &options.read, &mut collector);
+        // A bound crossed in a nested archive reached the outer reader as an I/O error.
+        if let Some(e) = collector.fatal.take() {
+            return Err(e);
+        }
+        let artifact = read?;
         let Collector {
             pool,
-            records,
+            mut records,
             mut others,
+            own,
             diagnostics,
             captured,
             mut excluded,
             ..
         } = collector;
-        let digests = pool.finish()?;
+        let mut digests = pool.finish()?;
+        // Digests taken while reading come after the pool's.
+        let base = digests.len();
+        digests.extend(own);
+        for (_, s, _) in &mut records {
+            if let Source::Own(k) = s {
+                *s = Source::Hashed(base + *k);
+            }
+        }
         let mut digests: Vec<Option<Digests>> = digests.into_iter().map(Some).collect();
 
         // Hard links take their target's digests; targets were checked when the link was
         // read, and links may point at links, each to an earlier member, so chains end.
         let index_of: HashMap<&str, usize> = records
             .iter()
-            .filter_map(|(p, s)| match s {
+            .filter_map(|(p, s, _)| match s {
                 Source::Hashed(i) => Some((p.as_str(), *i)),
                 _ => None,
             })
             .collect();
         let links: HashMap<&str, &str> = records
             .iter()
-            .filter_map(|(p, s)| match s {
+            .filter_map(|(p, s, _)| match s {
                 Source::LinkTo(t) => Some((p.as_str(), t.as_str())),
                 _ => None,
             })
             .collect();
         let mut hard_links = 0;
-        // (path, digests index, whether it is a hard link)
-        let mut resolved: Vec<(&str, Option<usize>, bool)> = Vec::with_capacity(records.len());
-        for (p, s) in &records {
+        // (path, digests index, whether it is a hard link, whether it is nested)
+        let mut resolved: Vec<(&str, Option<usize>, bool, bool)> =
+            Vec::with_capacity(records.len());
+        for (p, s, nested) in &records {
             let index = match s {
                 Source::Hashed(i) => Some(*i),
+                Source::Own(_) => unreachable!("own digests were given pool indices"),
                 Source::Unhashed => None,
                 Source::LinkTo(target) => {
                     hard_links += 1;
@@ -293,7 +683,7 @@ impl Inventory {
                     }
                 }
             };
-            resolved.push((p.as_str(), index, matches!(s, Source::LinkTo(_))));
+            resolved.push((p.as_str(), index, matches!(s, Source::LinkTo(_)), *nested));
         }
 
         let stripped_root = match options.strip_root {
@@ -302,8 +692,8 @@ impl Inventory {
             _ => common_root(
                 resolved
                     .iter()
-                    .map(|(p, _, _)| *p)
-                    .chain(others.iter().map(|(p, _)| p.as_str())),
+                    .map(|(p, _, _, _)| *p)
+                    .chain(others.iter().map(|(p, _, _)| p.as_str())),
             ),
         };
         let final_name = |p: &str| -> String {
@@ -318,9 +708,9 @@ impl Inventory {
         };
         let mut files: Vec<FileEntry> = Vec::with_capacity(resolved.len());
         let mut bytes = 0u64;
-        for (p, index, link) in &resolved {
+        for (p, index, link, nested) in &resolved {
             let path = final_name(p);
-            if !is_dir && options.excludes.covers(&path) {
+            if (!is_dir || *nested) && left_out(&options.excludes, &path, *nested) {
                 excluded += 1;
                 continue;
             }
@@ -335,19 +725,27 @@ impl Inventory {
                     digests[i].clone()
                 }
             });
-            files.push(FileEntry { path, digests });
+            files.push(FileEntry {
+                path,
+                digests,
+                nested: *nested,
+            });
         }
         files.sort_by(|a, b| a.path.cmp(&b.path));
         if !is_dir {
             others = others
                 .into_iter()
-                .map(|(p, k)| (final_name(&p), k))
-                .filter(|(p, _)| !p.is_empty())
+                .map(|(p, k, n)| (final_name(&p), k, n))
+                .filter(|(p, _, _)| !p.is_empty())
                 .collect();
-            let before = others.len();
-            others.retain(|(p, _)| !options.excludes.covers(p));
-            excluded += before - others.len();
         }
+        let before = others.len();
+        others.retain(|(p, _, nested)| {
+            !((!is_dir || *nested) && left_out(&options.excludes, p, *nested))
+        });
+        excluded += before - others.len();
+        let mut others: Vec<(String, EntryKind)> =
+            others.into_iter().map(|(p, k, _)| (p, k)).collect();
         others.sort();
         let mut summary = Summary {
             kind,
@@ -390,7 +788,8 @@ impl Inventory {
         self.file(path).is_some()
     }
 
-    /// The files under directory `dir` (`""` for all), in order.
+    /// The files under directory `dir` (`""` for all), in order: the input's own, not those
+    /// inside archives nested in it (detectors look at what the input itself holds).
     pub fn under(&self, dir: &str) -> impl Iterator<Item = &str> + '_ {
         let range = if dir.is_empty() {
             0..self.files.len()
@@ -405,7 +804,10 @@ impl Inventory {
                 .partition_point(|f| f.path.as_str() < high.as_str());
             start..end.max(start)
         };
-        self.files[range].iter().map(|f| f.path.as_str())
+        self.files[range]
+            .iter()
+            .filter(|f| !f.nested)
+            .map(|f| f.path.as_str())
     }
 
     /// The entries of kind `kind`, by path.
@@ -432,7 +834,7 @@ impl Inventory {
             return Ok(Some(Cow::Borrowed(&c.bytes)));
         }
         match &self.root {
-            Some(root) if self.has(path) => {
+            Some(root) if self.file(path).is_some_and(|f| !f.nested) => {
                 let full = root.join(path);
                 let mut data = Vec::new();
                 std::fs::File::open(&full)

@@ -30,6 +30,10 @@ pub struct ScanOptions {
     pub created: String,
     /// Counters a progress display reads while the input is read.
     pub progress: Option<std::sync::Arc<crate::digest::Progress>>,
+    /// Levels of archives inside the input to look into, over the configuration's
+    /// `[scan] nested_depth` (default [`inventory::DEFAULT_NESTED_DEPTH`]); 0 lists them as
+    /// files only.
+    pub nested_depth: Option<usize>,
 }
 
 /// The result of a scan.
@@ -59,6 +63,10 @@ pub fn scan(path: &Path, options: &ScanOptions) -> Result<ScanOutcome> {
         strip_root: config.scan.strip_root_dir,
         hash_only: None,
         progress: options.progress.clone(),
+        nested_depth: options
+            .nested_depth
+            .or(config.scan.nested_depth)
+            .unwrap_or(inventory::DEFAULT_NESTED_DEPTH),
     };
     let detectors = Detectors::new(config, &options.read.limits)?;
     let (inventory, evidence) = crate::detect::run(path, &inventory_options, &detectors.all())?;

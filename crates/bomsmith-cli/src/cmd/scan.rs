@@ -41,10 +41,16 @@ pub struct ScanArgs {
     /// Replace an existing output file even when it is not a document bomsmith wrote.
     #[arg(long)]
     force: bool,
-    /// Leave out paths matching GLOB (repeatable). Without `/` it matches a name at any depth;
-    /// a directory left out takes everything in it along.
+    /// Leave out paths matching GLOB (repeatable), from the artifact's root (an archive's single
+    /// top directory). Without `/` it matches a name at any depth; a directory left out takes
+    /// everything in it along; `!` in nested archives' names separates like `/`.
     #[arg(long, value_name = "GLOB")]
     exclude: Vec<String>,
+    /// Look into archives inside the input (tar of any compression, zip, wheel) to N levels,
+    /// listing their files as `ARCHIVE!PATH`; 0 lists them as files only [default: `[scan]
+    /// nested_depth` of the configuration, else 3].
+    #[arg(long, value_name = "N")]
+    nested_depth: Option<usize>,
     /// Only files tracked by git (`git ls-files`); the input must be a git work tree.
     #[arg(long)]
     git_tracked: bool,
@@ -170,6 +176,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
         },
         created: super::creation_time()?,
         progress: Some(Arc::clone(&counted)),
+        nested_depth: args.nested_depth,
     };
     let activity = Activity::start(
         display_name(&args.input),

@@ -217,8 +217,11 @@ fn recompressed_archives_give_the_same_files() {
         write("tar.bin", &plain);
     });
 
+    // The tree's 4,808 files, and those of the archives it holds (read whatever the outer
+    // compression, so they are compared too).
     let reference = file_checksums(&scan_json(&[tarball.as_os_str()]));
-    assert_eq!(reference.len(), 4808);
+    assert_eq!(reference.keys().filter(|p| !p.contains('!')).count(), 4808);
+    assert!(reference.keys().any(|p| p.contains(".whl!pip/")));
     for name in ["tgz.bin", "tbz2.bin", "tzst.bin", "zip.bin", "tar.bin"] {
         let p = dir.join(name);
         let got = file_checksums(&scan_json(&[p.as_os_str()]));

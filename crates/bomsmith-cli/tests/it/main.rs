@@ -16,6 +16,7 @@ mod dir;
 mod first_hour;
 mod in_tree;
 mod judge;
+mod nested;
 mod output;
 mod outputs;
 mod profiles;

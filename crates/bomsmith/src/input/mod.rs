@@ -13,7 +13,7 @@ mod zip;
 pub use dir::{DirOptions, outermost, read_dir};
 pub use git::{GitFiles, GitListing, in_work_tree};
 pub use limit::Limits;
-pub use nested::{member, read_nested};
+pub use nested::{member, read_nested, read_tar_stream};
 pub use tar::read_tar;
 pub use zip::{RandomAccess, read_zip};
 
@@ -31,6 +31,8 @@ crate::rules! {
         "A tar member has a type POSIX does not define; it is read as a regular file, as POSIX says.";
     TRACKED_FILE_MISSING = "INPUT003", "tracked-file-missing", Warning,
         "A file git tracks is missing from the working tree; it is left out.";
+    NESTED_ARCHIVE_NOT_READ = "INPUT004", "nested-archive-not-read", Warning,
+        "An archive inside the input is malformed, or is a zip too large to read into memory; it is listed as one file, its contents are not.";
 }
 
 /// What an archive entry or directory item is, for entries that are not regular files.

@@ -1,7 +1,11 @@
-//! Archives inside archives (a wheel inside a source tarball): read from memory, recognised by
-//! their magic bytes like any input, with the same bounds.
+//! Archives inside archives (a wheel inside a source tarball, the SQLite amalgamation tarball
+//! inside an npm package): recognised by their magic bytes like any input, with the same bounds.
+//! A tar is streamed through the reader of the member that holds it; a zip needs random access
+//! and is read from memory.
 
-use super::{EntryKind, EntrySink, InputKind, Limits, archive_kind, limit, read_compressed_tar};
+use super::{
+    Compression, EntryKind, EntrySink, InputKind, Limits, archive_kind, limit, read_compressed_tar,
+};
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 use std::io::{self, Read};
@@ -35,6 +39,29 @@ pub fn read_nested(
         InputKind::Directory => unreachable!("archive_kind names archives only"),
     }
     Ok(kind)
+}
+
+/// Streams the tar archive compressed with `compression` whose bytes `raw` yields (the reader of
+/// the member that holds it; named `name` in messages, e.g. `outer.tar!inner.tar.gz`) into
+/// `sink`, with the bounds of `limits`: the ratio is that of this archive's unpacked bytes to its
+/// own packed ones. `raw` is read up to the end of the compressed stream, not necessarily to its
+/// own end.
+pub fn read_tar_stream(
+    raw: &mut dyn Read,
+    compression: Compression,
+    name: &str,
+    limits: &Limits,
+    sink: &mut dyn EntrySink,
+) -> Result<()> {
+    let tap = limit::Tap::default();
+    read_compressed_tar(
+        Box::new(tap.reader(raw)),
+        compression,
+        &tap,
+        name,
+        limits,
+        sink,
+    )
 }
 
 /// The bytes of member `want` of the archive held in `bytes` (named `name` in messages), or
