@@ -13,6 +13,7 @@ mod cpython;
 mod cpython_profiles;
 mod diff;
 mod dir;
+mod identity;
 mod in_tree;
 mod judge;
 mod output;
