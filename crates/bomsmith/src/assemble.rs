@@ -360,7 +360,11 @@ impl Assembly<'_> {
             declared.as_ref(),
             top,
             &from_name,
-            if is_archive { "file name" } else { "directory name" },
+            if is_archive {
+                "file name"
+            } else {
+                "directory name"
+            },
         );
         let name = id.name.clone();
         let version = id.version.clone();
@@ -731,7 +735,9 @@ struct Declared {
 enum Registry {
     PyPi,
     /// npm; a `private` package was never published there.
-    Npm { private: bool },
+    Npm {
+        private: bool,
+    },
 }
 
 impl Declared {
@@ -854,11 +860,15 @@ impl Identity {
                 Source::Recorded(format!("the top directory `{dir}`"))
             }
         });
-        let declared_source = declared.map(|d| Source::Recorded(format!("`{}` in the artifact", d.path)));
+        let declared_source =
+            declared.map(|d| Source::Recorded(format!("`{}` in the artifact", d.path)));
 
         let (name, name_source) = match (&config.root.name, declared, &top) {
             (Some(n), _, _) => (n.clone(), Source::Config),
-            (None, Some(d), _) => (d.name.clone(), declared_source.clone().unwrap_or(Source::Config)),
+            (None, Some(d), _) => (
+                d.name.clone(),
+                declared_source.clone().unwrap_or(Source::Config),
+            ),
             (None, None, Some((_, a))) => (
                 a.name.clone(),
                 top_source.clone().unwrap_or(Source::PlainName),
@@ -870,7 +880,10 @@ impl Identity {
         } else if let Some(v) = declared.and_then(|d| d.version.clone()) {
             (Some(v), declared_source.clone().unwrap_or(Source::Config))
         } else if let Some((_, a)) = &top {
-            (a.version.clone(), top_source.clone().unwrap_or(Source::PlainName))
+            (
+                a.version.clone(),
+                top_source.clone().unwrap_or(Source::PlainName),
+            )
         } else {
             (from_name.version.clone(), file_source.clone())
         };
@@ -884,7 +897,11 @@ impl Identity {
         if let (Some(d), Some(Source::Recorded(s))) = (declared, &declared_source) {
             let root = &config.root;
             for (field, has, configured) in [
-                ("declared licence", d.license.is_some(), root.license_declared.is_some()),
+                (
+                    "declared licence",
+                    d.license.is_some(),
+                    root.license_declared.is_some(),
+                ),
                 ("supplier", d.supplier.is_some(), root.supplier.is_some()),
                 ("home page", d.homepage.is_some(), root.homepage.is_some()),
                 ("PURL", d.purl().is_some(), root.purl.is_some()),
@@ -982,12 +999,18 @@ mod tests {
             license_ref_id("LGPL with exceptions"),
             "LicenseRef-LGPL-with-exceptions"
         );
-        assert_eq!(license_ref_id("  BSD (3 clause) "), "LicenseRef-BSD-3-clause");
+        assert_eq!(
+            license_ref_id("  BSD (3 clause) "),
+            "LicenseRef-BSD-3-clause"
+        );
         let long = "Copyright (c) 2024 Someone\nPermission is hereby granted, free of charge";
         let id = license_ref_id(long);
         // The first 32 characters of the words, then the first 16 hex digits of the text's
         // SHA-256 (Python's hashlib).
-        assert_eq!(id, "LicenseRef-Copyright-c-2024-Someone-Permiss-7238769b975758c2");
+        assert_eq!(
+            id,
+            "LicenseRef-Copyright-c-2024-Someone-Permiss-7238769b975758c2"
+        );
         assert!(crate::ident::is_ref_id(&id, "LicenseRef-"), "{id}");
         assert_eq!(license_ref_id("©"), license_ref_id("©"));
         assert!(license_ref_id("©").starts_with("LicenseRef-"));
@@ -1013,8 +1036,16 @@ mod tests {
     #[test]
     fn precedence_config_metadata_top_directory_file_name() {
         // The top directory names what the Debian file name does not.
-        let id = identity(None, None, Some("Python-3.13.5"), "python3.13_3.13.5.orig.tar.xz");
-        assert_eq!((id.name.as_str(), id.version.as_deref()), ("Python", Some("3.13.5")));
+        let id = identity(
+            None,
+            None,
+            Some("Python-3.13.5"),
+            "python3.13_3.13.5.orig.tar.xz",
+        );
+        assert_eq!(
+            (id.name.as_str(), id.version.as_deref()),
+            ("Python", Some("3.13.5"))
+        );
         assert_eq!(
             id.source_info().as_deref(),
             Some("name and version from the top directory `Python-3.13.5`")
@@ -1022,14 +1053,27 @@ mod tests {
         let comment = id.comment.expect("Debian name kept");
         assert!(comment.contains("`python3.13` version 3.13.5"), "{comment}");
         // The configuration's name wins; the version is still the top directory's.
-        let id = identity(Some("CPython"), None, Some("Python-3.13.5"), "python3.13_3.13.5.orig.tar.xz");
-        assert_eq!((id.name.as_str(), id.version.as_deref()), ("CPython", Some("3.13.5")));
+        let id = identity(
+            Some("CPython"),
+            None,
+            Some("Python-3.13.5"),
+            "python3.13_3.13.5.orig.tar.xz",
+        );
+        assert_eq!(
+            (id.name.as_str(), id.version.as_deref()),
+            ("CPython", Some("3.13.5"))
+        );
         assert_eq!(
             id.source_info().as_deref(),
             Some("version from the top directory `Python-3.13.5`")
         );
         // A plain NAME-VERSION file name whose top directory agrees records nothing.
-        let id = identity(Some("CPython"), None, Some("Python-3.13.5"), "Python-3.13.5.tar.xz");
+        let id = identity(
+            Some("CPython"),
+            None,
+            Some("Python-3.13.5"),
+            "Python-3.13.5.tar.xz",
+        );
         assert_eq!(id.source_info(), None);
         assert_eq!(id.comment, None);
         // The Debian packaging tarball: its file name is all there is.
@@ -1039,8 +1083,9 @@ mod tests {
             ("curl", Some("7.88.1-10+deb12u15"))
         );
         assert!(
-            id.source_info()
-                .is_some_and(|s| s.starts_with("name and version from the file name (Debian packaging")),
+            id.source_info().is_some_and(
+                |s| s.starts_with("name and version from the file name (Debian packaging")
+            ),
             "{:?}",
             id.source_info()
         );
@@ -1056,7 +1101,10 @@ mod tests {
             homepage: None,
         };
         let id = identity(None, Some(&declared), Some("other-1.0"), "x-2.0.tar.gz");
-        assert_eq!((id.name.as_str(), id.version.as_deref()), ("requests", Some("2.32.3")));
+        assert_eq!(
+            (id.name.as_str(), id.version.as_deref()),
+            ("requests", Some("2.32.3"))
+        );
         assert_eq!(
             id.source_info().as_deref(),
             Some("name, version, declared licence and PURL from `PKG-INFO` in the artifact")

@@ -129,7 +129,10 @@ fn debian_orig_tarball_had_no_version_although_its_top_directory_names_one() {
         "w:gz",
         &[
             ("curl-7.88.1/README", "curl\n"),
-            ("curl-7.88.1/src/tool_main.c", "int main(void) { return 0; }\n"),
+            (
+                "curl-7.88.1/src/tool_main.c",
+                "int main(void) { return 0; }\n",
+            ),
         ],
     );
     let doc = scan(&path, &[]);
@@ -214,7 +217,8 @@ fn wheel_root_took_the_escaped_file_name_without_purl_or_licence() {
         assert!(
             r["sourceInfo"]
                 .as_str()
-                .is_some_and(|s| s.ends_with("from `psycopg2_binary-2.9.13.dist-info/METADATA` in the artifact")),
+                .is_some_and(|s| s
+                    .ends_with("from `psycopg2_binary-2.9.13.dist-info/METADATA` in the artifact")),
             "{}",
             r["sourceInfo"]
         );
@@ -292,8 +296,10 @@ fn sdist_pkg_info_was_ignored() {
 /// The real `sqlite3` npm package: `$BOMSMITH_NPM_SQLITE3`, else `/work/fixtures`. `None` (with
 /// a note) when absent outside CI; under `CI` its absence fails the test.
 fn npm_sqlite3() -> Option<PathBuf> {
-    let p = std::env::var_os("BOMSMITH_NPM_SQLITE3")
-        .map_or_else(|| PathBuf::from("/work/fixtures/sqlite3-5.1.7.tgz"), PathBuf::from);
+    let p = std::env::var_os("BOMSMITH_NPM_SQLITE3").map_or_else(
+        || PathBuf::from("/work/fixtures/sqlite3-5.1.7.tgz"),
+        PathBuf::from,
+    );
     if p.exists() {
         return Some(p);
     }
@@ -353,15 +359,15 @@ fn malformed_package_json_is_named_with_its_line() {
     python_tar(
         &path,
         "w:gz",
-        &[("package/package.json", "{\n  \"name\": \"broken\",\n  \"version\": \n}")],
+        &[(
+            "package/package.json",
+            "{\n  \"name\": \"broken\",\n  \"version\": \n}",
+        )],
     );
     let out = bomsmith().arg("scan").arg(&path).output().expect("runs");
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("broken-1.0.0.tgz!package.json:4:"),
-        "{err}"
-    );
+    assert!(err.contains("broken-1.0.0.tgz!package.json:4:"), "{err}");
 }
 
 #[test]

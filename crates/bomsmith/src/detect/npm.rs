@@ -206,7 +206,10 @@ mod tests {
                 "homepage": "https://example.org/x", "private": true}"#,
         );
         assert_eq!(p.license.as_deref(), Some("MIT"));
-        assert_eq!(p.supplier.as_deref(), Some("Person: Jane Doe (jane@example.org)"));
+        assert_eq!(
+            p.supplier.as_deref(),
+            Some("Person: Jane Doe (jane@example.org)")
+        );
         assert_eq!(p.homepage.as_deref(), Some("https://example.org/x"));
         assert!(p.private);
         assert_eq!(p.version, None);

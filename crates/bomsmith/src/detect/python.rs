@@ -98,10 +98,7 @@ pub fn parse_metadata(path: &str, bytes: &[u8]) -> Option<DistMetadata> {
         project_urls
             .iter()
             .find(|(label, _)| {
-                let l: String = label
-                    .chars()
-                    .filter(char::is_ascii_alphanumeric)
-                    .collect();
+                let l: String = label.chars().filter(char::is_ascii_alphanumeric).collect();
                 l.eq_ignore_ascii_case("homepage")
             })
             .map(|(_, url)| url.clone())

@@ -18,8 +18,20 @@
 
 /// Archive suffixes recognised when a name and version are read from a file name.
 const SUFFIXES: &[&str] = &[
-    ".tar.gz", ".tar.xz", ".tar.bz2", ".tar.zst", ".tar.lzma", ".tgz", ".txz", ".tbz2", ".tbz",
-    ".tzst", ".tar", ".zip", ".whl", ".jar",
+    ".tar.gz",
+    ".tar.xz",
+    ".tar.bz2",
+    ".tar.zst",
+    ".tar.lzma",
+    ".tgz",
+    ".txz",
+    ".tbz2",
+    ".tbz",
+    ".tzst",
+    ".tar",
+    ".zip",
+    ".whl",
+    ".jar",
 ];
 
 /// The tar suffixes a Debian source package's tarballs carry.
@@ -243,7 +255,11 @@ mod tests {
         (a.name, a.version, a.convention)
     }
 
-    fn nv(name: &str, version: &str, convention: Convention) -> (String, Option<String>, Convention) {
+    fn nv(
+        name: &str,
+        version: &str,
+        convention: Convention,
+    ) -> (String, Option<String>, Convention) {
         (name.into(), Some(version.into()), convention)
     }
 
@@ -279,10 +295,7 @@ mod tests {
             parsed("Python-3.14.0rc1.tgz"),
             nv("Python", "3.14.0rc1", Convention::NameVersion)
         );
-        assert_eq!(
-            parsed("tree"),
-            ("tree".into(), None, Convention::Bare)
-        );
+        assert_eq!(parsed("tree"), ("tree".into(), None, Convention::Bare));
         assert_eq!(
             parsed("notes.tar.gz"),
             ("notes".into(), None, Convention::Bare)
@@ -301,15 +314,27 @@ mod tests {
         );
         assert_eq!(
             parsed("python3.13_3.13.5.orig.tar.xz"),
-            nv("python3.13", "3.13.5", Convention::DebianOrig { component: None })
+            nv(
+                "python3.13",
+                "3.13.5",
+                Convention::DebianOrig { component: None }
+            )
         );
         assert_eq!(
             parsed("cmake_3.25.1.orig.tar.gz"),
-            nv("cmake", "3.25.1", Convention::DebianOrig { component: None })
+            nv(
+                "cmake",
+                "3.25.1",
+                Convention::DebianOrig { component: None }
+            )
         );
         assert_eq!(
             parsed("libxml2_2.9.14+dfsg.orig.tar.xz"),
-            nv("libxml2", "2.9.14+dfsg", Convention::DebianOrig { component: None })
+            nv(
+                "libxml2",
+                "2.9.14+dfsg",
+                Convention::DebianOrig { component: None }
+            )
         );
         assert_eq!(
             parsed("sqlite3_3.40.1-2+deb12u1.debian.tar.xz"),
@@ -327,7 +352,11 @@ mod tests {
         );
         assert_eq!(
             parsed("gcc-12_12.2.0.orig.tar.gz"),
-            nv("gcc-12", "12.2.0", Convention::DebianOrig { component: None })
+            nv(
+                "gcc-12",
+                "12.2.0",
+                Convention::DebianOrig { component: None }
+            )
         );
         assert_eq!(
             parsed("debhelper_13.11.4.tar.xz"),
@@ -335,13 +364,14 @@ mod tests {
         );
         assert_eq!(
             parsed("vim_9.0.1378~rc1.orig.tar.gz"),
-            nv("vim", "9.0.1378~rc1", Convention::DebianOrig { component: None })
+            nv(
+                "vim",
+                "9.0.1378~rc1",
+                Convention::DebianOrig { component: None }
+            )
         );
         // A packaging tarball without a revision is not one.
-        assert_eq!(
-            parsed("curl_7.88.1.debian.tar.xz").2,
-            Convention::Bare
-        );
+        assert_eq!(parsed("curl_7.88.1.debian.tar.xz").2, Convention::Bare);
         // Upper case is not a Debian name, and nothing else is read from this one.
         assert_eq!(
             parsed("Foo_1.0.orig.tar.gz"),
@@ -356,7 +386,9 @@ mod tests {
             nv("pip", "25.1.1", Convention::Wheel)
         );
         assert_eq!(
-            parsed("psycopg2_binary-2.9.13-cp313-cp313-manylinux2014_x86_64.manylinux_2_17_x86_64.whl"),
+            parsed(
+                "psycopg2_binary-2.9.13-cp313-cp313-manylinux2014_x86_64.manylinux_2_17_x86_64.whl"
+            ),
             nv("psycopg2-binary", "2.9.13", Convention::Wheel)
         );
         assert_eq!(
@@ -401,7 +433,10 @@ mod tests {
     #[test]
     fn top_directories() {
         let top = parse_top_directory("Python-3.13.5").expect("versioned");
-        assert_eq!((top.name.as_str(), top.version.as_deref()), ("Python", Some("3.13.5")));
+        assert_eq!(
+            (top.name.as_str(), top.version.as_deref()),
+            ("Python", Some("3.13.5"))
+        );
         assert!(parse_top_directory("package").is_none());
         assert!(parse_top_directory("debian").is_none());
         assert!(parse_top_directory("curl-7.88.1").is_some());
