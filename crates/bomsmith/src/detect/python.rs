@@ -288,4 +288,23 @@ mod tests {
         assert_eq!(m.supplier, None);
         assert_eq!(parse_metadata("x", b"Version: 1\n"), None);
     }
+
+    #[test]
+    fn licence_and_home_page_from_core_metadata() {
+        let meta = b"Name: a\nLicense-Expression: MIT-CMU\nLicense: ignored here\nHome-page: UNKNOWN\nProject-URL: Source, https://s.example\nProject-URL: Home-Page, https://h.example\n";
+        let m = parse_metadata("a.dist-info/METADATA", meta).expect("has a name");
+        assert_eq!(m.license_expression.as_deref(), Some("MIT-CMU"));
+        assert_eq!(m.license.as_deref(), Some("ignored here"));
+        assert_eq!(m.homepage.as_deref(), Some("https://h.example"));
+        // Folded licence text, in both the old and the `|` style; a folded line of another
+        // field is not taken for the licence's.
+        let meta = b"Name: b\nClassifier: x\n  y\nLicense: First line\n        second line\n       |third line\nHome-page: https://b.example\n";
+        let m = parse_metadata("PKG-INFO", meta).expect("has a name");
+        assert_eq!(
+            m.license.as_deref(),
+            Some("First line\nsecond line\nthird line")
+        );
+        assert_eq!(m.homepage.as_deref(), Some("https://b.example"));
+        assert_eq!(m.license_expression, None);
+    }
 }
