@@ -5,7 +5,8 @@
 
 use crate::config::{BundledWheel, Config, InTreeSbom, TemplateVars, VendorComponent};
 use crate::detect::in_tree::{KeptSbom, KeptSbomDetector};
-use crate::detect::python::{BundledWheelDetector, DistMetadataDetector};
+use crate::detect::npm::{NpmManifestDetector, NpmPackage};
+use crate::detect::python::{BundledWheelDetector, DistMetadata, DistMetadataDetector};
 use crate::detect::version::{
     self, ComponentVersion, VersionOutcome, VersionProbe, VersionSource, describe, drift_message,
     first_disagreement,
@@ -16,11 +17,15 @@ use crate::digest::verification_code;
 use crate::error::{Error, Result};
 use crate::format::{Kind, TOOL_CREATOR, spdx2::NOASSERTION};
 use crate::glob::PathGlob;
-use crate::ident::{IdAllocator, pep503, purl_encode, pypi_purl, spdx_id, split_artifact_name};
+use crate::ident::{
+    ArtifactName, Convention, IdAllocator, npm_purl, parse_artifact_name, parse_top_directory,
+    pep503, purl_encode, pypi_purl, spdx_id,
+};
 use crate::input::Limits;
 use crate::inventory::Inventory;
 use crate::model::{
-    Algorithm, Checksum, DOCUMENT_ID, Document, ExternalRef, File, Package, Purpose, Relationship,
+    Algorithm, Checksum, DOCUMENT_ID, Document, ExternalRef, ExtractedLicense, File, Package,
+    Purpose, Relationship,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -68,6 +73,7 @@ pub struct Detectors {
     kept: Vec<KeptSbomDetector>,
     wheels: Vec<BundledWheelDetector>,
     metadata: DistMetadataDetector,
+    npm: NpmManifestDetector,
     /// One probe per configured component of a kept SBOM, with that SBOM's index in `kept`.
     versions: Vec<(usize, VersionProbe)>,
 }
@@ -94,6 +100,7 @@ impl Detectors {
             kept,
             wheels,
             metadata: DistMetadataDetector,
+            npm: NpmManifestDetector,
             versions,
         })
     }
@@ -104,6 +111,7 @@ impl Detectors {
         all.extend(self.kept.iter().map(|d| d as &dyn Detector));
         all.extend(self.wheels.iter().map(|d| d as &dyn Detector));
         all.push(&self.metadata);
+        all.push(&self.npm);
         all.extend(self.versions.iter().map(|(_, d)| d as &dyn Detector));
         all
     }
@@ -155,7 +163,8 @@ pub fn assemble(
         })
         .collect();
     let wheels: Vec<Vec<Evidence>> = detectors.wheels.iter().map(|_| next()).collect();
-    let metadata = next();
+    let mut metadata = next();
+    metadata.extend(next());
     let versions: Vec<Vec<Evidence>> = detectors.versions.iter().map(|_| next()).collect();
 
     let mut asm = Assembly {
@@ -167,6 +176,7 @@ pub fn assemble(
         file_ids: HashMap::new(),
         file_fields: HashMap::new(),
         relationships: Vec::new(),
+        extracted_licenses: Vec::new(),
         diagnostics: Vec::new(),
     };
     let (root_id, vars) = asm.root(&metadata);
@@ -199,6 +209,32 @@ pub fn assemble(
         document,
         diagnostics: asm.diagnostics,
     })
+}
+
+/// Gives a finished document whose configuration templates no namespace its default one:
+/// `https://spdx.org/spdxdocs/NAME-VERSION-DIGEST`, the root's name and version and the SHA-256
+/// of the document itself (written as SPDX 2.3 JSON with the namespace left empty). The same
+/// input, options and creation time give the same namespace; documents that differ in anything
+/// (a file left out by `--exclude`, a SHA-512 more) have different ones. The CycloneDX serial
+/// number is derived from the namespace, so it follows.
+pub fn seal_namespace(doc: &mut Document) {
+    use sha2::Digest;
+    doc.namespace.clear();
+    let digest = hex::encode(sha2::Sha256::digest(
+        crate::format::spdx2::write(doc).as_bytes(),
+    ));
+    let root = doc
+        .described()
+        .next()
+        .and_then(|id| doc.packages.iter().find(|p| p.id == id));
+    let base = match root {
+        Some(p) => match &p.version {
+            Some(v) if !v.is_empty() => format!("{}-{v}", p.name),
+            _ => p.name.clone(),
+        },
+        None => doc.name.clone(),
+    };
+    doc.namespace = format!("https://spdx.org/spdxdocs/{}-{digest}", purl_encode(&base));
 }
 
 /// Applies what the configuration says of packages once the document is assembled: the values
@@ -274,6 +310,8 @@ struct Assembly<'a> {
     /// File path → fields declared for it in a kept SBOM.
     file_fields: HashMap<String, File>,
     relationships: Vec<Relationship>,
+    /// Licences the root's own metadata declares in words, not as an SPDX expression.
+    extracted_licenses: Vec<ExtractedLicense>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -287,8 +325,11 @@ impl Assembly<'_> {
         }
     }
 
-    /// The root package, from the configuration, the artifact's name and the input's own
-    /// distribution metadata. Returns its ID and the template values.
+    /// The root package: each field from the configuration's `[root]`, else from what the
+    /// artifact says of itself inside (a wheel's `METADATA`, an sdist's `PKG-INFO`, an npm
+    /// `package.json`), else from its single top directory (`Python-3.13.5`), else from its
+    /// file name. Where a field came from is recorded (see [`Identity::source_info`]). Returns
+    /// the root's ID and the template values.
     fn root(&mut self, metadata: &[Evidence]) -> (String, TemplateVars) {
         let config = self.config;
         let artifact = &self.inventory.artifact;
@@ -306,9 +347,26 @@ impl Assembly<'_> {
                 ),
         };
         let sha256 = self.inventory.sha256();
-        let (parsed_name, parsed_version) = split_artifact_name(&artifact_name);
-        let name = config.root.name.clone().unwrap_or(parsed_name);
-        let version = config.root.version.clone().or(parsed_version);
+        let from_name = parse_artifact_name(&artifact_name);
+        let top = self
+            .inventory
+            .stripped_root
+            .as_deref()
+            .and_then(|t| parse_top_directory(t).map(|a| (t, a)));
+        let declared = own_metadata(metadata, &from_name);
+        let id = Identity::decide(
+            config,
+            declared.as_ref(),
+            top,
+            &from_name,
+            if is_archive {
+                "file name"
+            } else {
+                "directory name"
+            },
+        );
+        let name = id.name.clone();
+        let version = id.version.clone();
         let vars = TemplateVars {
             name: name.clone(),
             version: version.clone().unwrap_or_default(),
@@ -322,38 +380,45 @@ impl Assembly<'_> {
             }
             None => self.ids.allocate(spdx_id("SPDXRef-PACKAGE-", &name)),
         };
+        let license_declared = match (&config.root.license_declared, &declared) {
+            (Some(l), _) => Some(l.clone()),
+            (None, Some(d)) => d.license.as_ref().map(|(text, field)| {
+                self.declared_license(text, &format!("`{field}` of `{}`", d.path))
+            }),
+            (None, None) => None,
+        };
         let mut root = Package {
             id: root_id.clone(),
             name: name.clone(),
             version: version.clone(),
-            supplier: config.root.supplier.clone(),
+            supplier: config
+                .root
+                .supplier
+                .clone()
+                .or_else(|| declared.as_ref().and_then(|d| d.supplier.clone())),
             originator: config.root.originator.clone(),
             download_location: config
                 .root
                 .download_location
                 .as_ref()
                 .map(|t| vars.expand(t.get_ref())),
-            homepage: config.root.homepage.clone(),
+            homepage: config
+                .root
+                .homepage
+                .clone()
+                .or_else(|| declared.as_ref().and_then(|d| d.homepage.clone())),
             license_concluded: config.root.license_concluded.clone(),
-            license_declared: config.root.license_declared.clone(),
+            license_declared,
             copyright_text: config.root.copyright_text.clone(),
             purpose: config
                 .root
                 .purpose
                 .as_ref()
                 .and_then(|p| Purpose::from_name(p.get_ref())),
+            source_info: id.source_info(),
+            comment: id.comment.clone(),
             ..Package::default()
         };
-        if root.supplier.is_none() {
-            // A wheel's own metadata names who supplies it.
-            root.supplier = metadata
-                .iter()
-                .filter_map(|e| match e {
-                    Evidence::Metadata(m) if pep503(&m.name) == pep503(&name) => m.supplier.clone(),
-                    _ => None,
-                })
-                .min();
-        }
         let missing: Vec<&str> = [
             ("version", root.version.is_none()),
             ("supplier", root.supplier.is_none()),
@@ -382,12 +447,40 @@ impl Assembly<'_> {
             root.external_refs
                 .push(ExternalRef::cpe23(vars.expand(t.get_ref())));
         }
-        if let Some(t) = &config.root.purl {
-            root.external_refs
-                .push(ExternalRef::purl(vars.expand(t.get_ref())));
+        match &config.root.purl {
+            Some(t) => root
+                .external_refs
+                .push(ExternalRef::purl(vars.expand(t.get_ref()))),
+            None => {
+                if let Some(purl) = declared.as_ref().and_then(Declared::purl) {
+                    root.external_refs.push(ExternalRef::purl(purl));
+                }
+            }
         }
         self.packages.push(root);
         (root_id, vars)
+    }
+
+    /// A licence the artifact declares: an SPDX expression as it is; anything else (free text
+    /// such as `LGPL with exceptions`) as a `LicenseRef-` whose extracted text is exactly what
+    /// was declared, so that nothing is guessed.
+    fn declared_license(&mut self, text: &str, source: &str) -> String {
+        if crate::spec::license_expression(text).is_ok() {
+            return text.to_owned();
+        }
+        let id = license_ref_id(text);
+        if !self.extracted_licenses.iter().any(|l| l.id == id) {
+            self.extracted_licenses.push(ExtractedLicense {
+                id: id.clone(),
+                text: text.to_owned(),
+                name: None,
+                comment: Some(format!(
+                    "declared in {source}, which is not an SPDX license expression"
+                )),
+                see_also: Vec::new(),
+            });
+        }
+        id
     }
 
     /// Takes over the packages of a kept SBOM, the files it says are theirs (with the IDs and
@@ -597,16 +690,12 @@ impl Assembly<'_> {
             .name
             .as_ref()
             .map_or_else(|| base.clone(), |t| vars.expand(t.get_ref()));
-        let namespace = config.document.namespace.as_ref().map_or_else(
-            || {
-                format!(
-                    "https://spdx.org/spdxdocs/{}-{}",
-                    purl_encode(&base),
-                    vars.sha256
-                )
-            },
-            |t| vars.expand(t.get_ref()),
-        );
+        // Without a template, [`seal_namespace`] names the finished document after its content.
+        let namespace = config
+            .document
+            .namespace
+            .as_ref()
+            .map_or_else(String::new, |t| vars.expand(t.get_ref()));
         let mut creators = vec![TOOL_CREATOR.to_owned()];
         creators.extend(config.document.creators.iter().cloned());
         Document {
@@ -620,8 +709,404 @@ impl Assembly<'_> {
             packages: std::mem::take(&mut self.packages),
             files: doc_files,
             relationships: std::mem::take(&mut self.relationships),
-            extracted_licenses: Vec::new(),
+            extracted_licenses: std::mem::take(&mut self.extracted_licenses),
             external_documents: Vec::new(),
         }
+    }
+}
+
+/// What the artifact says of itself inside: the metadata of the one distribution it is.
+#[derive(Debug)]
+struct Declared {
+    /// The file it was read from (`PKG-INFO`, `x-1.dist-info/METADATA`, `package.json`).
+    path: String,
+    /// The registry it names the package in.
+    registry: Registry,
+    name: String,
+    version: Option<String>,
+    /// The licence as declared, and the field it was declared in.
+    license: Option<(String, &'static str)>,
+    supplier: Option<String>,
+    homepage: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Registry {
+    PyPi,
+    /// npm; a `private` package was never published there.
+    Npm {
+        private: bool,
+    },
+}
+
+impl Declared {
+    fn python(m: &DistMetadata) -> Self {
+        let license = match (&m.license_expression, &m.license) {
+            (Some(e), _) => Some((e.clone(), "License-Expression")),
+            (None, Some(l)) => Some((l.clone(), "License")),
+            (None, None) => None,
+        };
+        Declared {
+            path: m.path.clone(),
+            registry: Registry::PyPi,
+            name: m.name.clone(),
+            version: m.version.clone(),
+            license,
+            supplier: m.supplier.clone(),
+            homepage: m.homepage.clone(),
+        }
+    }
+
+    fn npm(p: &NpmPackage) -> Self {
+        Declared {
+            path: p.path.clone(),
+            registry: Registry::Npm { private: p.private },
+            name: p.name.clone(),
+            version: p.version.clone(),
+            license: p.license.clone().map(|l| (l, "license")),
+            supplier: p.supplier.clone(),
+            homepage: p.homepage.clone(),
+        }
+    }
+
+    /// The package's PURL in its registry, from its own name and version.
+    fn purl(&self) -> Option<String> {
+        let version = self.version.as_deref()?;
+        match self.registry {
+            Registry::PyPi => Some(pypi_purl(&self.name, version)),
+            Registry::Npm { private: false } => Some(npm_purl(&self.name, version)),
+            Registry::Npm { private: true } => None,
+        }
+    }
+}
+
+/// The metadata of the distribution the input is, when it says: a wheel's own
+/// `*.dist-info/METADATA` (of several, the one named like the file), else an sdist's
+/// `PKG-INFO`, else an npm `package.json`.
+fn own_metadata(evidence: &[Evidence], from_name: &ArtifactName) -> Option<Declared> {
+    let python: Vec<&DistMetadata> = evidence
+        .iter()
+        .filter_map(|e| match e {
+            Evidence::Metadata(m) => Some(m),
+            _ => None,
+        })
+        .collect();
+    let wheel: Vec<&DistMetadata> = python
+        .iter()
+        .copied()
+        .filter(|m| m.path.ends_with(".dist-info/METADATA"))
+        .collect();
+    let chosen = match wheel.as_slice() {
+        [one] => Some(*one),
+        [] => python.iter().copied().find(|m| m.path == "PKG-INFO"),
+        several => several
+            .iter()
+            .copied()
+            .find(|m| pep503(&m.name) == pep503(&from_name.name)),
+    };
+    if let Some(m) = chosen {
+        return Some(Declared::python(m));
+    }
+    evidence.iter().find_map(|e| match e {
+        Evidence::Npm(p) => Some(Declared::npm(p)),
+        _ => None,
+    })
+}
+
+/// Where a field of the root package came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Source {
+    /// `[root]` of the configuration: not recorded, the configuration is the user's own.
+    Config,
+    /// The artifact's name by the plain `NAME-VERSION` convention (or no convention): the
+    /// default, not recorded.
+    PlainName,
+    /// Recorded: what the field was read from, in words.
+    Recorded(String),
+}
+
+/// The root package's name and version, and where each of its fields came from.
+#[derive(Debug)]
+struct Identity {
+    name: String,
+    version: Option<String>,
+    /// `(field, source)` for every field whose source is recorded, in a fixed order.
+    sources: Vec<(&'static str, String)>,
+    /// The Debian source package the file name names, when the root is named otherwise.
+    comment: Option<String>,
+}
+
+impl Identity {
+    /// Decides the name and version: `[root]` > metadata inside > top directory > file name.
+    fn decide(
+        config: &Config,
+        declared: Option<&Declared>,
+        top: Option<(&str, ArtifactName)>,
+        from_name: &ArtifactName,
+        name_kind: &str,
+    ) -> Self {
+        let file_source = match from_name.convention {
+            Convention::NameVersion | Convention::Bare => Source::PlainName,
+            ref c => Source::Recorded(format!("the {name_kind} ({})", c.describe())),
+        };
+        let top_source = top.as_ref().map(|(dir, a)| {
+            let same = from_name.convention == Convention::NameVersion
+                && a.name == from_name.name
+                && a.version == from_name.version;
+            if same {
+                Source::PlainName
+            } else {
+                Source::Recorded(format!("the top directory `{dir}`"))
+            }
+        });
+        let declared_source =
+            declared.map(|d| Source::Recorded(format!("`{}` in the artifact", d.path)));
+
+        let (name, name_source) = match (&config.root.name, declared, &top) {
+            (Some(n), _, _) => (n.clone(), Source::Config),
+            (None, Some(d), _) => (
+                d.name.clone(),
+                declared_source.clone().unwrap_or(Source::Config),
+            ),
+            (None, None, Some((_, a))) => (
+                a.name.clone(),
+                top_source.clone().unwrap_or(Source::PlainName),
+            ),
+            (None, None, None) => (from_name.name.clone(), file_source.clone()),
+        };
+        let (version, version_source) = if let Some(v) = &config.root.version {
+            (Some(v.clone()), Source::Config)
+        } else if let Some(v) = declared.and_then(|d| d.version.clone()) {
+            (Some(v), declared_source.clone().unwrap_or(Source::Config))
+        } else if let Some((_, a)) = &top {
+            (
+                a.version.clone(),
+                top_source.clone().unwrap_or(Source::PlainName),
+            )
+        } else {
+            (from_name.version.clone(), file_source.clone())
+        };
+
+        let mut sources = Vec::new();
+        for (field, source) in [("name", &name_source), ("version", &version_source)] {
+            if let Source::Recorded(s) = source {
+                sources.push((field, s.clone()));
+            }
+        }
+        if let (Some(d), Some(Source::Recorded(s))) = (declared, &declared_source) {
+            let root = &config.root;
+            for (field, has, configured) in [
+                (
+                    "declared licence",
+                    d.license.is_some(),
+                    root.license_declared.is_some(),
+                ),
+                ("supplier", d.supplier.is_some(), root.supplier.is_some()),
+                ("home page", d.homepage.is_some(), root.homepage.is_some()),
+                ("PURL", d.purl().is_some(), root.purl.is_some()),
+            ] {
+                if has && !configured {
+                    sources.push((field, s.clone()));
+                }
+            }
+        }
+
+        let comment = if from_name.convention.is_debian()
+            && (from_name.name != name || from_name.version != version)
+        {
+            Some(format!(
+                "Debian source package `{}`{}, as its file name says ({})",
+                from_name.name,
+                from_name
+                    .version
+                    .as_ref()
+                    .map_or_else(String::new, |v| format!(" version {v}")),
+                from_name.convention.describe()
+            ))
+        } else {
+            None
+        };
+        Identity {
+            name,
+            version,
+            sources,
+            comment,
+        }
+    }
+
+    /// SPDX `sourceInfo` of the root: which fields were read from where, when any were read
+    /// from somewhere other than the configuration or a plain `NAME-VERSION` name.
+    fn source_info(&self) -> Option<String> {
+        let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+        for (field, source) in &self.sources {
+            match groups.iter_mut().find(|(s, _)| s == source) {
+                Some((_, fields)) => fields.push(field),
+                None => groups.push((source, vec![field])),
+            }
+        }
+        if groups.is_empty() {
+            return None;
+        }
+        let parts: Vec<String> = groups
+            .iter()
+            .map(|(source, fields)| {
+                let list = match fields.split_last() {
+                    Some((last, [])) => (*last).to_owned(),
+                    Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+                    None => String::new(),
+                };
+                format!("{list} from {source}")
+            })
+            .collect();
+        Some(parts.join("; "))
+    }
+}
+
+/// The `LicenseRef-` ID of a licence declared in words: the words, with every run of
+/// characters an ID may not hold as one `-`; long or multi-line texts by their first words and
+/// a digest of the whole.
+fn license_ref_id(text: &str) -> String {
+    let mut id = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || c == '.' {
+            id.push(c);
+        } else if !id.ends_with('-') {
+            id.push('-');
+        }
+    }
+    let id = id.trim_matches('-');
+    if id.is_empty() || id.len() > 64 || text.contains('\n') {
+        use sha2::Digest;
+        let digest = hex::encode(sha2::Sha256::digest(text.as_bytes()));
+        let head: String = id.chars().take(32).collect();
+        let head = head.trim_matches('-');
+        return match head {
+            "" => format!("LicenseRef-{}", &digest[..16]),
+            h => format!("LicenseRef-{h}-{}", &digest[..16]),
+        };
+    }
+    format!("LicenseRef-{id}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn licence_ref_ids_hold_only_id_characters() {
+        assert_eq!(
+            license_ref_id("LGPL with exceptions"),
+            "LicenseRef-LGPL-with-exceptions"
+        );
+        assert_eq!(
+            license_ref_id("  BSD (3 clause) "),
+            "LicenseRef-BSD-3-clause"
+        );
+        let long = "Copyright (c) 2024 Someone\nPermission is hereby granted, free of charge";
+        let id = license_ref_id(long);
+        // The first 32 characters of the words, then the first 16 hex digits of the text's
+        // SHA-256 (Python's hashlib).
+        assert_eq!(
+            id,
+            "LicenseRef-Copyright-c-2024-Someone-Permiss-7238769b975758c2"
+        );
+        assert!(crate::ident::is_ref_id(&id, "LicenseRef-"), "{id}");
+        assert_eq!(license_ref_id("©"), license_ref_id("©"));
+        assert!(license_ref_id("©").starts_with("LicenseRef-"));
+    }
+
+    fn identity(
+        root_name: Option<&str>,
+        declared: Option<&Declared>,
+        top: Option<&str>,
+        file: &str,
+    ) -> Identity {
+        let mut config = Config::default();
+        config.root.name = root_name.map(str::to_owned);
+        Identity::decide(
+            &config,
+            declared,
+            top.and_then(|t| parse_top_directory(t).map(|a| (t, a))),
+            &parse_artifact_name(file),
+            "file name",
+        )
+    }
+
+    #[test]
+    fn precedence_config_metadata_top_directory_file_name() {
+        // The top directory names what the Debian file name does not.
+        let id = identity(
+            None,
+            None,
+            Some("Python-3.13.5"),
+            "python3.13_3.13.5.orig.tar.xz",
+        );
+        assert_eq!(
+            (id.name.as_str(), id.version.as_deref()),
+            ("Python", Some("3.13.5"))
+        );
+        assert_eq!(
+            id.source_info().as_deref(),
+            Some("name and version from the top directory `Python-3.13.5`")
+        );
+        let comment = id.comment.expect("Debian name kept");
+        assert!(comment.contains("`python3.13` version 3.13.5"), "{comment}");
+        // The configuration's name wins; the version is still the top directory's.
+        let id = identity(
+            Some("CPython"),
+            None,
+            Some("Python-3.13.5"),
+            "python3.13_3.13.5.orig.tar.xz",
+        );
+        assert_eq!(
+            (id.name.as_str(), id.version.as_deref()),
+            ("CPython", Some("3.13.5"))
+        );
+        assert_eq!(
+            id.source_info().as_deref(),
+            Some("version from the top directory `Python-3.13.5`")
+        );
+        // A plain NAME-VERSION file name whose top directory agrees records nothing.
+        let id = identity(
+            Some("CPython"),
+            None,
+            Some("Python-3.13.5"),
+            "Python-3.13.5.tar.xz",
+        );
+        assert_eq!(id.source_info(), None);
+        assert_eq!(id.comment, None);
+        // The Debian packaging tarball: its file name is all there is.
+        let id = identity(None, None, None, "curl_7.88.1-10+deb12u15.debian.tar.xz");
+        assert_eq!(
+            (id.name.as_str(), id.version.as_deref()),
+            ("curl", Some("7.88.1-10+deb12u15"))
+        );
+        assert!(
+            id.source_info().is_some_and(
+                |s| s.starts_with("name and version from the file name (Debian packaging")
+            ),
+            "{:?}",
+            id.source_info()
+        );
+        assert_eq!(id.comment, None);
+        // Metadata inside wins over both.
+        let declared = Declared {
+            path: "PKG-INFO".into(),
+            registry: Registry::PyPi,
+            name: "requests".into(),
+            version: Some("2.32.3".into()),
+            license: Some(("Apache-2.0".into(), "License")),
+            supplier: None,
+            homepage: None,
+        };
+        let id = identity(None, Some(&declared), Some("other-1.0"), "x-2.0.tar.gz");
+        assert_eq!(
+            (id.name.as_str(), id.version.as_deref()),
+            ("requests", Some("2.32.3"))
+        );
+        assert_eq!(
+            id.source_info().as_deref(),
+            Some("name, version, declared licence and PURL from `PKG-INFO` in the artifact")
+        );
     }
 }

@@ -76,6 +76,9 @@ pub fn scan(path: &Path, options: &ScanOptions) -> Result<ScanOutcome> {
         add_artifact_sha512(&mut assembled.document, path)?;
     }
     assemble::configure_packages(&mut assembled.document, config)?;
+    if config.document.namespace.is_none() {
+        assemble::seal_namespace(&mut assembled.document);
+    }
     let mut diagnostics = inventory.diagnostics.clone();
     diagnostics.extend(assembled.diagnostics);
     Ok(ScanOutcome {

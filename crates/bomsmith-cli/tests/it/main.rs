@@ -14,6 +14,7 @@ mod cpython_profiles;
 mod diff;
 mod dir;
 mod first_hour;
+mod identity;
 mod in_tree;
 mod judge;
 mod nested;

@@ -85,11 +85,11 @@ fn wheel_sboms_keep_their_bytes() {
     let w = wheel.as_os_str();
     assert_eq!(
         sha256_hex(&output_of(&[os("scan"), w])),
-        "a58acdf4af159287c341fb87fb00bd12c7c88f5236ffc5a61e395ea182193fc3"
+        "85c775f6ab08e601e88b0c381c115363b8efda450a05dee7981f5f891584c2af"
     );
     assert_eq!(
         sha256_hex(&output_of(&[os("scan"), w, os("-f"), os("cyclonedx-json")])),
-        "54d42b51eed2c1e861dab5a1131e6e66ffe90cc9054e345adb507c22ac0eba44"
+        "7dbf02cd85481ba6144b17086974ec2fb075e040bdd1392a745ae4edd7282eaf"
     );
 }
 

@@ -1,5 +1,6 @@
 //! Detection: evidence of components in an input ("`Modules/expat/expat.h` says expat 2.7.1",
-//! "this wheel's METADATA says pillow 13.0.0, maintained by …").
+//! "this wheel's METADATA says pillow 13.0.0, maintained by …", "this package.json says
+//! sqlite3 5.1.7").
 //!
 //! Every detector works the same way. While the input streams, it says which files it needs
 //! the bytes of ([`Detector::wants`], asked of every file as it goes by), and the inventory
@@ -9,6 +10,7 @@
 //! what the evidence means for the document.
 
 pub mod in_tree;
+pub mod npm;
 pub mod python;
 pub mod vendored;
 pub mod version;
@@ -37,6 +39,8 @@ pub enum Evidence {
     Wheel(python::BundledWheel),
     /// Python distribution metadata: a project and who supplies it.
     Metadata(python::DistMetadata),
+    /// An npm package's manifest.
+    Npm(npm::NpmPackage),
     /// What the source states of a component's version.
     Version(version::ComponentVersion),
     /// Code that looks copied from elsewhere.

@@ -21,6 +21,12 @@ pub struct DistMetadata {
     pub version: Option<String>,
     /// The maintainer, or else the author, as `Person: name (email)`.
     pub supplier: Option<String>,
+    /// `License-Expression:` (PEP 639), as written.
+    pub license_expression: Option<String>,
+    /// `License:` (free text or an expression; continuation lines joined by newlines).
+    pub license: Option<String>,
+    /// `Home-page:`, else the `Project-URL:` labelled `Homepage`.
+    pub homepage: Option<String>,
 }
 
 /// Reads the header block of core metadata (RFC 822 style; the body after the first blank
@@ -28,16 +34,35 @@ pub struct DistMetadata {
 pub fn parse_metadata(path: &str, bytes: &[u8]) -> Option<DistMetadata> {
     let text = String::from_utf8_lossy(bytes);
     let mut fields: HashMap<String, String> = HashMap::new();
+    let mut project_urls: Vec<(String, String)> = Vec::new();
+    // The field a continuation line continues, when it is the first of its name.
+    let mut continued: Option<String> = None;
     for line in text.lines() {
         if line.is_empty() {
             break;
         }
-        if let Some((k, v)) = line.split_once(':')
-            && !k.starts_with([' ', '\t'])
-        {
-            fields
-                .entry(k.trim().to_ascii_lowercase())
-                .or_insert_with(|| v.trim().to_owned());
+        if line.starts_with([' ', '\t']) {
+            // A folded line: `License:` texts span several (`        |` prefixed in newer
+            // metadata, plain indentation in older).
+            if let Some(f) = continued.as_ref().and_then(|k| fields.get_mut(k)) {
+                let t = line.trim_start();
+                f.push('\n');
+                f.push_str(t.strip_prefix('|').unwrap_or(t).trim_end());
+            }
+            continue;
+        }
+        continued = None;
+        if let Some((k, v)) = line.split_once(':') {
+            let key = k.trim().to_ascii_lowercase();
+            if key == "project-url"
+                && let Some((label, url)) = v.split_once(',')
+            {
+                project_urls.push((label.trim().to_owned(), url.trim().to_owned()));
+            }
+            if !fields.contains_key(&key) {
+                fields.insert(key.clone(), v.trim().to_owned());
+                continued = Some(key);
+            }
         }
     }
     let person = |who: &str| -> Option<String> {
@@ -63,12 +88,37 @@ pub fn parse_metadata(path: &str, bytes: &[u8]) -> Option<DistMetadata> {
         })
     };
     let supplier = person("maintainer").or_else(|| person("author"));
+    let stated = |key: &str| {
+        fields
+            .get(key)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty() && v != "UNKNOWN")
+    };
+    let homepage = stated("home-page").or_else(|| {
+        project_urls
+            .iter()
+            .find(|(label, _)| {
+                let l: String = label.chars().filter(char::is_ascii_alphanumeric).collect();
+                l.eq_ignore_ascii_case("homepage")
+            })
+            .map(|(_, url)| url.clone())
+            .filter(|u| !u.is_empty())
+    });
     Some(DistMetadata {
         path: path.to_owned(),
-        name: fields.get("name")?.clone(),
-        version: fields.get("version").cloned(),
+        name: stated("name")?,
+        version: stated("version"),
         supplier,
+        license_expression: stated("license-expression"),
+        license: stated("license"),
+        homepage,
     })
+}
+
+/// True for the core metadata of an sdist (or an unpacked source tree): `PKG-INFO` at the top
+/// of the input, once an archive's single top directory is stripped.
+pub fn is_sdist_metadata(path: &str) -> bool {
+    path == "PKG-INFO"
 }
 
 /// True for the core metadata of a wheel's own distribution: `NAME-VERSION.dist-info/METADATA`
@@ -77,17 +127,18 @@ fn is_top_level_metadata(path: &str) -> bool {
     path.ends_with(".dist-info/METADATA") && path.matches('/').count() == 1
 }
 
-/// Reads the core metadata of the distributions at the top of the input (a wheel's own).
+/// Reads the core metadata of the distribution the input is: a wheel's own
+/// `NAME-VERSION.dist-info/METADATA`, an sdist's `PKG-INFO`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DistMetadataDetector;
 
 impl Detector for DistMetadataDetector {
     fn wants(&self, path: &str) -> bool {
-        is_top_level_metadata(path)
+        is_top_level_metadata(path) || is_sdist_metadata(path)
     }
 
     fn detect(&self, inventory: &Inventory, found: &mut Vec<Evidence>) -> Result<()> {
-        for path in inventory.under("").filter(|p| is_top_level_metadata(p)) {
+        for path in inventory.under("").filter(|p| self.wants(p)) {
             // Too large to be core metadata: not evidence of anything.
             let Ok(Some(bytes)) = inventory.bytes(path) else {
                 continue;
@@ -236,5 +287,24 @@ mod tests {
         let m = parse_metadata("x", b"Name: x\nAuthor: UNKNOWN\n").expect("has a name");
         assert_eq!(m.supplier, None);
         assert_eq!(parse_metadata("x", b"Version: 1\n"), None);
+    }
+
+    #[test]
+    fn licence_and_home_page_from_core_metadata() {
+        let meta = b"Name: a\nLicense-Expression: MIT-CMU\nLicense: ignored here\nHome-page: UNKNOWN\nProject-URL: Source, https://s.example\nProject-URL: Home-Page, https://h.example\n";
+        let m = parse_metadata("a.dist-info/METADATA", meta).expect("has a name");
+        assert_eq!(m.license_expression.as_deref(), Some("MIT-CMU"));
+        assert_eq!(m.license.as_deref(), Some("ignored here"));
+        assert_eq!(m.homepage.as_deref(), Some("https://h.example"));
+        // Folded licence text, in both the old and the `|` style; a folded line of another
+        // field is not taken for the licence's.
+        let meta = b"Name: b\nClassifier: x\n  y\nLicense: First line\n        second line\n       |third line\nHome-page: https://b.example\n";
+        let m = parse_metadata("PKG-INFO", meta).expect("has a name");
+        assert_eq!(
+            m.license.as_deref(),
+            Some("First line\nsecond line\nthird line")
+        );
+        assert_eq!(m.homepage.as_deref(), Some("https://b.example"));
+        assert_eq!(m.license_expression, None);
     }
 }

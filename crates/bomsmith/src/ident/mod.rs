@@ -9,9 +9,11 @@ pub mod spdx_id;
 pub mod time;
 pub mod uuid;
 
-pub use artifact::split_artifact_name;
+pub use artifact::{
+    ArtifactName, Convention, parse_artifact_name, parse_top_directory, split_artifact_name,
+};
 pub use cpe::{Cpe23, cpe_with_version, parse_cpe23};
-pub use purl::{Purl, parse_purl, purl_encode, pypi_purl};
+pub use purl::{Purl, npm_purl, parse_purl, purl_encode, pypi_purl};
 pub use python::{parse_pin, pep503, pin_parts};
 pub use spdx_id::{IdAllocator, is_element_id, is_ref_id, spdx_id};
 pub use time::{creation_time, format_timestamp, parse_timestamp};

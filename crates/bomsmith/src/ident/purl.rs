@@ -24,6 +24,18 @@ pub fn pypi_purl(name: &str, version: &str) -> String {
     )
 }
 
+/// The PURL of an npm package release: a scope (`@scope/name`) is the namespace, its `@`
+/// percent-encoded (`pkg:npm/%40scope/name@1.0`).
+pub fn npm_purl(name: &str, version: &str) -> String {
+    let path = match name.split_once('/') {
+        Some((scope, rest)) if scope.starts_with('@') => {
+            format!("{}/{}", purl_encode(scope), purl_encode(rest))
+        }
+        _ => purl_encode(name),
+    };
+    format!("pkg:npm/{path}@{}", purl_encode(version))
+}
+
 /// A parsed package URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Purl {
@@ -174,6 +186,18 @@ pub fn parse_purl(s: &str) -> std::result::Result<Purl, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn npm_purls_encode_the_scope() {
+        assert_eq!(npm_purl("sqlite3", "5.1.7"), "pkg:npm/sqlite3@5.1.7");
+        assert_eq!(
+            npm_purl("@angular/core", "16.0.0-rc.1+b"),
+            "pkg:npm/%40angular/core@16.0.0-rc.1%2Bb"
+        );
+        let p = parse_purl(&npm_purl("@scope/x", "1.0")).expect("valid");
+        assert_eq!(p.namespace.as_deref(), Some("@scope"));
+        assert_eq!(p.name, "x");
+    }
 
     #[test]
     fn purls() {
