@@ -461,12 +461,13 @@ impl Assembly<'_> {
         (root_id, vars)
     }
 
-    /// A licence the artifact declares: an SPDX expression as it is; anything else (free text
+    /// A licence the artifact declares: an SPDX expression as it is (its identifiers spelt as
+    /// the licence list spells them: `mit` is written `MIT`); anything else (free text
     /// such as `LGPL with exceptions`) as a `LicenseRef-` whose extracted text is exactly what
     /// was declared, so that nothing is guessed.
     fn declared_license(&mut self, text: &str, source: &str) -> String {
         if crate::spec::license_expression(text).is_ok() {
-            return text.to_owned();
+            return crate::spec::canonical_case(text).into_owned();
         }
         let id = license_ref_id(text);
         if !self.extracted_licenses.iter().any(|l| l.id == id) {

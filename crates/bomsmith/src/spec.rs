@@ -263,7 +263,7 @@ pub fn license_expression(text: &str) -> Result<Option<spdx::Expression>, String
 
 /// `text` with every license and exception identifier spelt as the license list spells it
 /// (same length, so error positions still hold); everything else as it was.
-fn canonical_case(text: &str) -> std::borrow::Cow<'_, str> {
+pub fn canonical_case(text: &str) -> std::borrow::Cow<'_, str> {
     static BY_LOWER: OnceLock<std::collections::HashMap<String, &'static str>> = OnceLock::new();
     let by_lower = BY_LOWER.get_or_init(|| {
         let licenses = spdx::identifiers::LICENSES.iter().map(|l| l.name);
