@@ -291,6 +291,16 @@ fn sdist_pkg_info_was_ignored() {
     assert_eq!(r["name"], "other");
     assert_eq!(r["licenseDeclared"], "MIT OR Apache-2.0");
     assert!(doc.get("hasExtractedLicensingInfos").is_none());
+
+    // Identifiers match case-insensitively (SPDX 2.3 Annex D): `mit` is the listed MIT, and is
+    // written as the list spells it, not as a LicenseRef.
+    let pkg_info = "Metadata-Version: 2.1\nName: lower\nVersion: 3\nLicense: mit or apache-2.0\n";
+    let path = dir.path().join("lower-3.tar.gz");
+    python_tar(&path, "w:gz", &[("lower-3/PKG-INFO", pkg_info)]);
+    let doc = scan(&path, &[]);
+    assert_eq!(root(&doc)["licenseDeclared"], "MIT or Apache-2.0");
+    assert!(doc.get("hasExtractedLicensingInfos").is_none());
+    assert_valid(&doc, dir.path());
 }
 
 /// The real `sqlite3` npm package: `$BOMSMITH_NPM_SQLITE3`, else `/work/fixtures`. `None` (with
