@@ -750,7 +750,7 @@ mod tests {
                 Ok(n)
             }
         }
-        let mut pool = HashPool::with_workers(1, DigestSet::default());
+        let mut pool = HashPool::with_workers(1, DigestSet::default(), None);
         let e = pool
             .hash_reader(&mut Failing(3 * CHUNK + 5), None)
             .expect_err("fails");
