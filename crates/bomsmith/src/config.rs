@@ -665,7 +665,9 @@ impl Config {
                     sbom.component = rules
                         .into_iter()
                         .map(|mut c| {
-                            if let Some(o) = old.iter().find(|o| o.name.get_ref() == c.name.get_ref()) {
+                            if let Some(o) =
+                                old.iter().find(|o| o.name.get_ref() == c.name.get_ref())
+                            {
                                 c.detector = o.detector.clone();
                                 c.version_file = o.version_file.clone();
                                 c.version_pattern = o.version_pattern.clone();
@@ -733,7 +735,10 @@ fn tree_rules(
     };
     let origin = std::sync::Arc::new(Origin::new(file, text));
     let spanned = |n: &Node, s: &str| Spanned::new(n.offset..n.offset + 1, s.to_owned());
-    let globs = |n: Option<&Node>, what: &str, name: &str| -> std::result::Result<Vec<Spanned<String>>, String> {
+    let globs = |n: Option<&Node>,
+                 what: &str,
+                 name: &str|
+     -> std::result::Result<Vec<Spanned<String>>, String> {
         let Some(n) = n else { return Ok(Vec::new()) };
         match &n.value {
             Value::None => Ok(Vec::new()),
@@ -741,14 +746,18 @@ fn tree_rules(
                 .iter()
                 .map(|i| match &i.value {
                     Value::Str(s) => {
-                        crate::glob::Glob::parse(s)
-                            .map_err(|e| at(i.offset, format!("{what} of {name}: invalid glob: {e}")))?;
+                        crate::glob::Glob::parse(s).map_err(|e| {
+                            at(i.offset, format!("{what} of {name}: invalid glob: {e}"))
+                        })?;
                         Ok(spanned(i, s))
                     }
                     _ => Err(at(i.offset, format!("{what} of {name}: not a string"))),
                 })
                 .collect(),
-            _ => Err(at(n.offset, format!("{what} of {name}: not a list of strings"))),
+            _ => Err(at(
+                n.offset,
+                format!("{what} of {name}: not a list of strings"),
+            )),
         }
     };
     let mut out: Vec<VendorComponent> = Vec::new();
@@ -760,10 +769,16 @@ fn tree_rules(
             return Err(at(key.offset, format!("`{name}` is listed twice")));
         }
         let Value::Call { args, kwargs, .. } = &value.value else {
-            return Err(at(value.offset, format!("the rules of {name} are not a call with include= and exclude=")));
+            return Err(at(
+                value.offset,
+                format!("the rules of {name} are not a call with include= and exclude="),
+            ));
         };
         if args.len() > 2 {
-            return Err(at(args[2].offset, format!("{name}: more than two arguments (include, exclude)")));
+            return Err(at(
+                args[2].offset,
+                format!("{name}: more than two arguments (include, exclude)"),
+            ));
         }
         let mut include = args.first();
         let mut exclude = args.get(1);

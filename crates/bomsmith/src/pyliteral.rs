@@ -495,7 +495,11 @@ impl Parser<'_> {
             self.skip(self.depth > 0);
             // A quote, or a short prefix and a quote (checked when read).
             let rest = &self.bytes[self.pos..];
-            let letters = rest.iter().take(3).take_while(|c| c.is_ascii_alphabetic()).count();
+            let letters = rest
+                .iter()
+                .take(3)
+                .take_while(|c| c.is_ascii_alphabetic())
+                .count();
             if letters <= 2 && matches!(rest.get(letters), Some(b'"' | b'\'')) {
                 continue;
             }

@@ -164,7 +164,9 @@ fn load_for_tree(tree: &TreeArgs, quiet: bool) -> Result<Config> {
     Ok(config)
 }
 
-fn say_rules(config: &mut Config, dir: &Path, quiet: bool) {
+/// Takes the component rules from the tree's generator where the configuration says so, and
+/// says on stderr which table is used.
+pub(crate) fn say_rules(config: &mut Config, dir: &Path, quiet: bool) {
     let read = |rel: &str| match std::fs::read(dir.join(rel)) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         other => Some(other),
@@ -477,9 +479,10 @@ fn written_by_bomsmith(path: &Path, is_config: bool) -> bool {
         return bytes.starts_with(intree::INIT_HEADER.as_bytes());
     }
     serde_json::from_slice::<Value>(&bytes).is_ok_and(|v| {
-        v["creationInfo"]["creators"]
-            .as_array()
-            .is_some_and(|a| a.iter().any(|c| c.as_str().is_some_and(|c| c.starts_with("Tool: bomsmith"))))
+        v["creationInfo"]["creators"].as_array().is_some_and(|a| {
+            a.iter()
+                .any(|c| c.as_str().is_some_and(|c| c.starts_with("Tool: bomsmith")))
+        })
     })
 }
 

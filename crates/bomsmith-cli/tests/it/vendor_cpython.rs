@@ -171,7 +171,11 @@ fn check_reports_exactly_the_known_defects_and_passes_once_fixed() {
     let generator = root.join(GENERATOR);
     let text = std::fs::read_to_string(&generator).expect("generator");
     let fixed = text
-        .replacen("\"Modules/_hacl/refresh.sh\"", "\"Modules/expat/refresh.sh\"", 1)
+        .replacen(
+            "\"Modules/_hacl/refresh.sh\"",
+            "\"Modules/expat/refresh.sh\"",
+            1,
+        )
         .replace("python_hacl_namespace.h", "python_hacl_namespaces.h");
     assert_ne!(fixed, text);
     std::fs::write(&generator, fixed).expect("write generator");
@@ -376,9 +380,14 @@ fn preset_ignores_the_expat_exclude_the_trees_generator_corrected() {
     assert_eq!(code, 1);
     let codes: Vec<&str> = errs.iter().map(|(c, _)| c.as_str()).collect();
     assert_eq!(codes, ["V001", "V002", "V008"], "{errs:#?}");
-    assert!(errs[1].1.contains("expat is declared as 2.6.3"), "{errs:#?}");
     assert!(
-        errs[2].1.contains("`Modules/_hacl/python_hacl_namespace.h` of hacl-star"),
+        errs[1].1.contains("expat is declared as 2.6.3"),
+        "{errs:#?}"
+    );
+    assert!(
+        errs[2]
+            .1
+            .contains("`Modules/_hacl/python_hacl_namespace.h` of hacl-star"),
         "{errs:#?}"
     );
     assert_eq!(
@@ -404,7 +413,11 @@ fn preset_ignores_the_expat_exclude_the_trees_generator_corrected() {
         .arg(&root)
         .output()
         .expect("runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let (code, errs, report) = preset_errors(&root);
     assert_eq!(code, 1);
     let codes: Vec<&str> = errs.iter().map(|(c, _)| c.as_str()).collect();
@@ -429,7 +442,9 @@ fn preset_without_the_generator_uses_the_bundled_table_and_says_so() {
         "{stderr}"
     );
     assert!(
-        stdout.contains("preset:cpython:48:5: V008 error: exclude `Modules/_hacl/refresh.sh` of expat"),
+        stdout.contains(
+            "preset:cpython:48:5: V008 error: exclude `Modules/_hacl/refresh.sh` of expat"
+        ),
         "{stdout}"
     );
     assert!(stdout.contains("vendor check: 3 errors"), "{stdout}");

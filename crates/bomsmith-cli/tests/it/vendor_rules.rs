@@ -366,7 +366,9 @@ detector = "none"
     assert!(
         stderr.contains("V018 error: sbom.spdx.json would not be valid SPDX 2.3")
             && stderr.contains("`cpe:2.3:a:foo:1.2` of package foo is malformed")
-            && stderr.contains("CONTAINS relationship from SPDXRef-PACKAGE-foo, which is not in the document"),
+            && stderr.contains(
+                "CONTAINS relationship from SPDXRef-PACKAGE-foo, which is not in the document"
+            ),
         "{stderr}"
     );
     assert!(std::fs::read(p.path("sbom.spdx.json")).expect("read") == before);
@@ -376,8 +378,7 @@ detector = "none"
     assert_eq!(
         codes(&report),
         [
-            "V001", "V003", "V004", "V005", "V006", "V009", "V010", "V011", "V012", "V012",
-            "V013"
+            "V001", "V003", "V004", "V005", "V006", "V009", "V010", "V011", "V012", "V012", "V013"
         ]
     );
     let msg = |code: &str| {
@@ -1007,7 +1008,9 @@ fn vendor_regen_cannot_start_a_new_in_tree_sbom_so_init_writes_a_valid_one() {
     assert!(out.status.success(), "{stderr}");
     let config = std::fs::read_to_string(root.join("bomsmith.toml")).expect("config");
     assert!(
-        config.contains("[[in_tree_sbom.component]]\nname = \"zlib\"\ninclude = [\"third_party/zlib/**\"]\n"),
+        config.contains(
+            "[[in_tree_sbom.component]]\nname = \"zlib\"\ninclude = [\"third_party/zlib/**\"]\n"
+        ),
         "{config}"
     );
     let sbom: Value =
@@ -1079,7 +1082,11 @@ fn vendor_regen_cannot_start_a_new_in_tree_sbom_so_init_writes_a_valid_one() {
         .arg(&root)
         .output()
         .expect("runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     std::fs::write(root.join("bomsmith.toml"), "# mine\n").expect("write");
     let out = bomsmith()
         .args(["vendor", "init", "--force"])
@@ -1088,7 +1095,8 @@ fn vendor_regen_cannot_start_a_new_in_tree_sbom_so_init_writes_a_valid_one() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("bomsmith.toml exists and bomsmith did not write it"),
+        String::from_utf8_lossy(&out.stderr)
+            .contains("bomsmith.toml exists and bomsmith did not write it"),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
@@ -1192,11 +1200,7 @@ fn vendor_detect_refused_release_archives() {
             .append_data(&mut header, path, text.as_bytes())
             .expect("append");
     }
-    builder
-        .into_inner()
-        .expect("tar")
-        .finish()
-        .expect("gzip");
+    builder.into_inner().expect("tar").finish().expect("gzip");
     assert_eq!(
         detected(&archive),
         [(

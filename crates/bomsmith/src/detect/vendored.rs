@@ -131,8 +131,12 @@ impl Detector for VendoredCodeDetector {
         READ_NAMES.contains(&name)
             || name.ends_with(".h")
             || versions::DETECTORS.iter().any(|d| {
-                d.markers.iter().any(|m| versions::has_suffix(path, m.suffix))
-                    || d.probes.iter().any(|p| versions::has_suffix(path, p.suffix))
+                d.markers
+                    .iter()
+                    .any(|m| versions::has_suffix(path, m.suffix))
+                    || d.probes
+                        .iter()
+                        .any(|p| versions::has_suffix(path, p.suffix))
             })
     }
 
@@ -183,9 +187,7 @@ fn candidates(tree: &Inventory) -> Vec<Candidate> {
 
 /// A project name compared loosely: lower case, `_` and `.` as `-`.
 fn loose(name: &str) -> String {
-    name.trim()
-        .to_ascii_lowercase()
-        .replace(['_', '.'], "-")
+    name.trim().to_ascii_lowercase().replace(['_', '.'], "-")
 }
 
 /// The names the project itself goes by, from the root of the tree: the projects its root
@@ -204,9 +206,10 @@ fn own_names(tree: &Inventory) -> Vec<String> {
                 .and_then(|r| r.file_name().map(|n| n.to_string_lossy().into_owned()))
         })
         .unwrap_or_default();
-    let base = match dir_name.char_indices().find(|&(i, c)| {
-        c == '-' && dir_name[i + 1..].starts_with(|d: char| d.is_ascii_digit())
-    }) {
+    let base = match dir_name
+        .char_indices()
+        .find(|&(i, c)| c == '-' && dir_name[i + 1..].starts_with(|d: char| d.is_ascii_digit()))
+    {
         Some((i, _)) => &dir_name[..i],
         None => dir_name.as_str(),
     };

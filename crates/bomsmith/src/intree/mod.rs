@@ -1084,10 +1084,7 @@ pub fn starting_point(
         "files": [],
         "relationships": [],
     });
-    (
-        config,
-        crate::json::to_canonical_string(&doc).into_bytes(),
-    )
+    (config, crate::json::to_canonical_string(&doc).into_bytes())
 }
 
 fn toml_string(s: &str) -> String {
