@@ -829,6 +829,74 @@ mod tests {
     }
 
     #[test]
+    fn tree_rules_replace_the_table_and_keep_detectors() {
+        let text = "[[in_tree_sbom]]\npath = \"s.json\"\n[in_tree_sbom.rules_from]\nfile = \"gen.py\"\nvariable = \"T\"\n\n[[in_tree_sbom.component]]\nname = \"a\"\ninclude = [\"old/**\"]\ndetector = \"none\"\n\n[[in_tree_sbom.component]]\nname = \"gone\"\ninclude = [\"gone/**\"]\n";
+        let script = "T = {\n    'a': P(['new/**'], exclude=None),\n    \"b\": P(include=(\"b/\" \"**\",), exclude=['b/x'],),  # c\n}\n";
+        let mut config = Config::parse(text, "c.toml").expect("valid");
+        let said = config.apply_tree_rules(&|p| {
+            assert_eq!(p, "gen.py");
+            Some(Ok(script.as_bytes().to_vec()))
+        });
+        assert!(matches!(
+            &said[..],
+            [RulesSource::Tree { components: 2, .. }]
+        ));
+        let comps = &config.in_tree_sbom[0].component;
+        let names: Vec<&str> = comps.iter().map(|c| c.name.get_ref().as_str()).collect();
+        assert_eq!(names, ["a", "b"]);
+        assert_eq!(comps[0].include[0].get_ref(), "new/**");
+        assert!(comps[0].exclude.is_empty());
+        assert_eq!(
+            comps[0].detector.as_ref().map(|d| d.get_ref().as_str()),
+            Some("none")
+        );
+        assert_eq!(comps[1].include[0].get_ref(), "b/**");
+        assert_eq!(comps[1].exclude[0].get_ref(), "b/x");
+        let origin = comps[1].rules_origin(&config.origin);
+        assert_eq!(origin.name, "gen.py");
+        assert_eq!(origin.line_col(comps[1].exclude[0].span().start), (3, 43));
+
+        for (script, why) in [
+            (
+                "T = {'a': P(['x'], frobnicate=[])}\n",
+                "gen.py:1:31: a: unknown argument `frobnicate`",
+            ),
+            (
+                "T = {'a': P(None)}\n",
+                "gen.py:1:11: a has no include globs",
+            ),
+            ("T = [1]\n", "gen.py:1:5: T is not a dict literal"),
+            ("U = {}\n", "gen.py: no module-level `T = ...`"),
+        ] {
+            let mut config = Config::parse(text, "c.toml").expect("valid");
+            let said = config.apply_tree_rules(&|_| Some(Ok(script.as_bytes().to_vec())));
+            match &said[..] {
+                [
+                    RulesSource::Bundled {
+                        unreadable: Some(u),
+                        ..
+                    },
+                ] => assert_eq!(u, why),
+                other => panic!("{script}: {other:?}"),
+            }
+            assert_eq!(
+                config.in_tree_sbom[0].component.len(),
+                2,
+                "the table is kept"
+            );
+        }
+        let mut config = Config::parse(text, "c.toml").expect("valid");
+        let said = config.apply_tree_rules(&|_| None);
+        assert!(matches!(
+            &said[..],
+            [RulesSource::Bundled {
+                unreadable: None,
+                ..
+            }]
+        ));
+    }
+
+    #[test]
     fn unknown_keys_have_line_numbers() {
         let e = Config::parse("[root]\nname = \"x\"\nnmae = \"y\"\n", "b.toml").expect_err("typo");
         let s = e.to_string();

@@ -167,9 +167,18 @@ fn load_for_tree(tree: &TreeArgs, quiet: bool) -> Result<Config> {
 /// Takes the component rules from the tree's generator where the configuration says so, and
 /// says on stderr which table is used.
 pub(crate) fn say_rules(config: &mut Config, dir: &Path, quiet: bool) {
-    let read = |rel: &str| match std::fs::read(dir.join(rel)) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        other => Some(other),
+    // Read at most one byte more than the reader takes (a device or a huge file costs nothing).
+    let read = |rel: &str| {
+        let limit = bomsmith::pyliteral::MAX_TEXT as u64 + 1;
+        let read = std::fs::File::open(dir.join(rel)).and_then(|f| {
+            let mut data = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::Read::take(f, limit), &mut data)?;
+            Ok(data)
+        });
+        match read {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            other => Some(other),
+        }
     };
     for said in config.apply_tree_rules(&read) {
         match said {
