@@ -14,10 +14,13 @@ cd "$(dirname "$0")"
 secs="${1:-600}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(validate_spdx validate_cyclonedx convert tagvalue spdx3 tar zip)
+[ ${#targets[@]} -gt 0 ] || targets=(validate_spdx validate_cyclonedx convert tagvalue spdx3 pyliteral tar zip)
 shared="${BOMSMITH_SHARED:-$(pwd)/../../shared}"
 peers="${BOMSMITH_PEER_DOCS:-$(pwd)/../../peer-docs}"
-mkdir -p corpus/validate_spdx corpus/validate_cyclonedx corpus/convert corpus/tagvalue corpus/spdx3
+mkdir -p corpus/validate_spdx corpus/validate_cyclonedx corpus/convert corpus/tagvalue corpus/spdx3 corpus/pyliteral
+# The pyliteral target starts from CPython's own generator, whose PACKAGE_TO_FILES it reads.
+tar -xOf "$shared"/cpython/3.13.5/Python-3.13.5.tar.xz Python-3.13.5/Tools/build/generate_sbom.py \
+    > corpus/pyliteral/generate_sbom.py
 spdx=("$shared"/spec/spdx-2.2/examples/*.json "$shared"/spec/spdx-2.3/*.json)
 cdx=("$shared"/conformance/cyclonedx-1.{2,3,4,5,6,7}/*.json)
 cp "${spdx[@]}" corpus/validate_spdx/

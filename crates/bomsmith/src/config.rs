@@ -147,6 +147,53 @@ pub struct InTreeSbom {
     pub required_fields: Option<Vec<String>>,
     /// The value every package's `licenseConcluded` must have, if set.
     pub license_concluded: Option<String>,
+    /// The document is completed by another tool (CPython's release tooling adds the name,
+    /// namespace, creation info and data licence): `vendor regen` validates its packages,
+    /// files and relationships, not those document fields.
+    #[serde(default)]
+    pub partial: bool,
+    /// Where the tree keeps its own table of component file rules; when present and readable
+    /// it replaces the `component` includes and excludes given here.
+    pub rules_from: Option<RulesFrom>,
+}
+
+/// `[in_tree_sbom.rules_from]`: a table of file rules in the tree's own generator script, a
+/// Python literal `{"name": Call(include=[...], exclude=[...]), ...}` (read as data, never
+/// run).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RulesFrom {
+    /// The script, from the tree root.
+    pub file: Spanned<String>,
+    /// The module-level variable holding the table.
+    pub variable: Spanned<String>,
+}
+
+/// Where the component rules of one in-tree SBOM came from (see [`Config::apply_tree_rules`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RulesSource {
+    /// Read from the tree's generator.
+    Tree {
+        /// The in-tree SBOM they are for.
+        sbom: String,
+        /// The script.
+        file: String,
+        /// Its variable.
+        variable: String,
+        /// How many components it lists.
+        components: usize,
+    },
+    /// The configuration's own table, because the generator is absent or unreadable.
+    Bundled {
+        /// The in-tree SBOM they are for.
+        sbom: String,
+        /// The script.
+        file: String,
+        /// The configuration used instead (`preset:cpython`, a file name).
+        config: String,
+        /// Why: `None` when the file is absent, else the place and the reason.
+        unreadable: Option<String>,
+    },
 }
 
 /// `[[in_tree_sbom.component]]`: one vendored component.
@@ -169,6 +216,17 @@ pub struct VendorComponent {
     /// A regular expression run over `version_file`; its capture groups, joined with `.`, are
     /// the version.
     pub version_pattern: Option<Pattern>,
+    /// When the name, includes and excludes were read from the tree's generator
+    /// (`rules_from`), the text they were read from; their spans are offsets into it.
+    #[serde(skip)]
+    pub rules_origin: Option<std::sync::Arc<Origin>>,
+}
+
+impl VendorComponent {
+    /// The text the spans of `name`, `include` and `exclude` point into.
+    pub fn rules_origin<'a>(&'a self, config: &'a Origin) -> &'a Origin {
+        self.rules_origin.as_deref().unwrap_or(config)
+    }
 }
 
 /// A regular expression from the configuration, compiled once as it is read (so a bad one is
@@ -541,6 +599,21 @@ impl Config {
                     ));
                 }
             }
+            if let Some(r) = &sbom.rules_from {
+                let f = r.file.get_ref();
+                if f.is_empty() || f.starts_with('/') || f.split('/').any(|p| p == "..") {
+                    return Err(src.error_at(
+                        r.file.span().start,
+                        "`rules_from.file` is a path inside the tree (no leading `/`, no `..`)",
+                    ));
+                }
+                if sbom.externals.is_some() {
+                    return Err(src.error_at(
+                        r.file.span().start,
+                        "`rules_from` is for a document of components, not of externals",
+                    ));
+                }
+            }
             if let Some(x) = &sbom.externals {
                 src.check_placeholders(&x.download_location, &["tag", "name", "version"])?;
                 if !sbom.component.is_empty() {
@@ -552,6 +625,69 @@ impl Config {
             }
         }
         Ok(())
+    }
+
+    /// Replaces the component rules of every `[[in_tree_sbom]]` with `rules_from` by the table
+    /// in the tree's own generator, when `read` (given a path from the tree root; `None` when
+    /// the file is absent) yields it and it is readable; otherwise keeps this configuration's
+    /// table. A component the generator lists keeps its configured `detector` and
+    /// `version_file`; one it does not list is dropped; one only it lists gets the default
+    /// detector. Says, for each such document, which table is used.
+    pub fn apply_tree_rules(
+        &mut self,
+        read: &dyn Fn(&str) -> Option<std::io::Result<Vec<u8>>>,
+    ) -> Vec<RulesSource> {
+        let mut said = Vec::new();
+        let config_name = self.origin.name.clone();
+        for sbom in &mut self.in_tree_sbom {
+            let Some(r) = &sbom.rules_from else { continue };
+            let file = r.file.get_ref().clone();
+            let variable = r.variable.get_ref().clone();
+            let bundled = |unreadable: Option<String>| RulesSource::Bundled {
+                sbom: sbom.path.get_ref().clone(),
+                file: file.clone(),
+                config: config_name.clone(),
+                unreadable,
+            };
+            let bytes = match read(&file) {
+                None => {
+                    said.push(bundled(None));
+                    continue;
+                }
+                Some(Err(e)) => {
+                    said.push(bundled(Some(format!("{file}: {e}"))));
+                    continue;
+                }
+                Some(Ok(b)) => b,
+            };
+            match tree_rules(&file, &variable, &bytes) {
+                Err(why) => said.push(bundled(Some(why))),
+                Ok(rules) => {
+                    let n = rules.len();
+                    let old = std::mem::take(&mut sbom.component);
+                    sbom.component = rules
+                        .into_iter()
+                        .map(|mut c| {
+                            if let Some(o) =
+                                old.iter().find(|o| o.name.get_ref() == c.name.get_ref())
+                            {
+                                c.detector = o.detector.clone();
+                                c.version_file = o.version_file.clone();
+                                c.version_pattern = o.version_pattern.clone();
+                            }
+                            c
+                        })
+                        .collect();
+                    said.push(RulesSource::Tree {
+                        sbom: sbom.path.get_ref().clone(),
+                        file,
+                        variable,
+                        components: n,
+                    });
+                }
+            }
+        }
+        said
     }
 
     /// Reads a configuration file.
@@ -575,6 +711,111 @@ impl Config {
     }
 }
 
+/// The components of a generator's table `variable` in `bytes` (the script `file`), or why it
+/// cannot be read (`file:line:column: reason`).
+fn tree_rules(
+    file: &str,
+    variable: &str,
+    bytes: &[u8],
+) -> std::result::Result<Vec<VendorComponent>, String> {
+    use crate::pyliteral::{self, Node, Value};
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let (line, column) = pyliteral::line_col(
+            &String::from_utf8_lossy(&bytes[..e.valid_up_to()]),
+            e.valid_up_to(),
+        );
+        format!("{file}:{line}:{column}: not UTF-8")
+    })?;
+    let at = |offset: usize, why: String| {
+        let (line, column) = pyliteral::line_col(text, offset);
+        format!("{file}:{line}:{column}: {why}")
+    };
+    let node = pyliteral::assignment(text, variable)
+        .map_err(|e| format!("{file}:{}:{}: {}", e.line, e.column, e.message))?
+        .ok_or_else(|| format!("{file}: no module-level `{variable} = ...`"))?;
+    let Value::Dict(items) = &node.value else {
+        return Err(at(node.offset, format!("{variable} is not a dict literal")));
+    };
+    let origin = std::sync::Arc::new(Origin::new(file, text));
+    let spanned = |n: &Node, s: &str| Spanned::new(n.offset..n.offset + 1, s.to_owned());
+    let globs = |n: Option<&Node>,
+                 what: &str,
+                 name: &str|
+     -> std::result::Result<Vec<Spanned<String>>, String> {
+        let Some(n) = n else { return Ok(Vec::new()) };
+        match &n.value {
+            Value::None => Ok(Vec::new()),
+            Value::List(items) | Value::Tuple(items) => items
+                .iter()
+                .map(|i| match &i.value {
+                    Value::Str(s) => {
+                        crate::glob::Glob::parse(s).map_err(|e| {
+                            at(i.offset, format!("{what} of {name}: invalid glob: {e}"))
+                        })?;
+                        Ok(spanned(i, s))
+                    }
+                    _ => Err(at(i.offset, format!("{what} of {name}: not a string"))),
+                })
+                .collect(),
+            _ => Err(at(
+                n.offset,
+                format!("{what} of {name}: not a list of strings"),
+            )),
+        }
+    };
+    let mut out: Vec<VendorComponent> = Vec::new();
+    for (key, value) in items {
+        let Value::Str(name) = &key.value else {
+            return Err(at(key.offset, "a key that is not a string".into()));
+        };
+        if out.iter().any(|c| c.name.get_ref() == name) {
+            return Err(at(key.offset, format!("`{name}` is listed twice")));
+        }
+        let Value::Call { args, kwargs, .. } = &value.value else {
+            return Err(at(
+                value.offset,
+                format!("the rules of {name} are not a call with include= and exclude="),
+            ));
+        };
+        if args.len() > 2 {
+            return Err(at(
+                args[2].offset,
+                format!("{name}: more than two arguments (include, exclude)"),
+            ));
+        }
+        let mut include = args.first();
+        let mut exclude = args.get(1);
+        for (k, v) in kwargs {
+            let slot = match k.as_str() {
+                "include" => &mut include,
+                "exclude" => &mut exclude,
+                other => return Err(at(v.offset, format!("{name}: unknown argument `{other}`"))),
+            };
+            if slot.is_some() {
+                return Err(at(v.offset, format!("{name}: `{k}` given twice")));
+            }
+            *slot = Some(v);
+        }
+        let include = globs(include, "include", name)?;
+        if include.is_empty() {
+            return Err(at(value.offset, format!("{name} has no include globs")));
+        }
+        out.push(VendorComponent {
+            name: spanned(key, name),
+            include,
+            exclude: globs(exclude, "exclude", name)?,
+            detector: None,
+            version_file: None,
+            version_pattern: None,
+            rules_origin: Some(origin.clone()),
+        });
+    }
+    if out.is_empty() {
+        return Err(at(node.offset, format!("{variable} lists no components")));
+    }
+    Ok(out)
+}
+
 /// Presets bundled into the binary: name and configuration text.
 pub const PRESETS: &[(&str, &str)] = &[("cpython", include_str!("presets/cpython.toml"))];
 
@@ -588,6 +829,74 @@ mod tests {
             Config::preset(name).expect("bundled preset is valid");
         }
         assert!(Config::preset("nope").is_err());
+    }
+
+    #[test]
+    fn tree_rules_replace_the_table_and_keep_detectors() {
+        let text = "[[in_tree_sbom]]\npath = \"s.json\"\n[in_tree_sbom.rules_from]\nfile = \"gen.py\"\nvariable = \"T\"\n\n[[in_tree_sbom.component]]\nname = \"a\"\ninclude = [\"old/**\"]\ndetector = \"none\"\n\n[[in_tree_sbom.component]]\nname = \"gone\"\ninclude = [\"gone/**\"]\n";
+        let script = "T = {\n    'a': P(['new/**'], exclude=None),\n    \"b\": P(include=(\"b/\" \"**\",), exclude=['b/x'],),  # c\n}\n";
+        let mut config = Config::parse(text, "c.toml").expect("valid");
+        let said = config.apply_tree_rules(&|p| {
+            assert_eq!(p, "gen.py");
+            Some(Ok(script.as_bytes().to_vec()))
+        });
+        assert!(matches!(
+            &said[..],
+            [RulesSource::Tree { components: 2, .. }]
+        ));
+        let comps = &config.in_tree_sbom[0].component;
+        let names: Vec<&str> = comps.iter().map(|c| c.name.get_ref().as_str()).collect();
+        assert_eq!(names, ["a", "b"]);
+        assert_eq!(comps[0].include[0].get_ref(), "new/**");
+        assert!(comps[0].exclude.is_empty());
+        assert_eq!(
+            comps[0].detector.as_ref().map(|d| d.get_ref().as_str()),
+            Some("none")
+        );
+        assert_eq!(comps[1].include[0].get_ref(), "b/**");
+        assert_eq!(comps[1].exclude[0].get_ref(), "b/x");
+        let origin = comps[1].rules_origin(&config.origin);
+        assert_eq!(origin.name, "gen.py");
+        assert_eq!(origin.line_col(comps[1].exclude[0].span().start), (3, 43));
+
+        for (script, why) in [
+            (
+                "T = {'a': P(['x'], frobnicate=[])}\n",
+                "gen.py:1:31: a: unknown argument `frobnicate`",
+            ),
+            (
+                "T = {'a': P(None)}\n",
+                "gen.py:1:11: a has no include globs",
+            ),
+            ("T = [1]\n", "gen.py:1:5: T is not a dict literal"),
+            ("U = {}\n", "gen.py: no module-level `T = ...`"),
+        ] {
+            let mut config = Config::parse(text, "c.toml").expect("valid");
+            let said = config.apply_tree_rules(&|_| Some(Ok(script.as_bytes().to_vec())));
+            match &said[..] {
+                [
+                    RulesSource::Bundled {
+                        unreadable: Some(u),
+                        ..
+                    },
+                ] => assert_eq!(u, why),
+                other => panic!("{script}: {other:?}"),
+            }
+            assert_eq!(
+                config.in_tree_sbom[0].component.len(),
+                2,
+                "the table is kept"
+            );
+        }
+        let mut config = Config::parse(text, "c.toml").expect("valid");
+        let said = config.apply_tree_rules(&|_| None);
+        assert!(matches!(
+            &said[..],
+            [RulesSource::Bundled {
+                unreadable: None,
+                ..
+            }]
+        ));
     }
 
     #[test]

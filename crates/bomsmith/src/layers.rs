@@ -8,6 +8,7 @@
 const ORDER: &[&str] = &[
     "model",
     "json",
+    "pyliteral",
     "error",
     "ident",
     "glob",

@@ -22,6 +22,7 @@ pub mod model;
 pub mod error;
 pub mod ident;
 pub mod json;
+pub mod pyliteral;
 
 pub mod glob;
 

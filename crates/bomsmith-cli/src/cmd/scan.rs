@@ -109,6 +109,16 @@ fn parse_size(s: &str) -> Result<u64, String> {
 }
 
 fn load_config(args: &ScanArgs) -> Result<Config> {
+    let mut config = read_config(args)?;
+    // A tree's own generator gives the component rules (`rules_from`); an archive's are the
+    // configuration's own.
+    if args.input.is_dir() {
+        super::vendor::say_rules(&mut config, &args.input, args.quiet);
+    }
+    Ok(config)
+}
+
+fn read_config(args: &ScanArgs) -> Result<Config> {
     if let Some(name) = &args.preset {
         return Ok(Config::preset(name)?);
     }

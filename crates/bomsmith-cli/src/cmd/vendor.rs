@@ -1,9 +1,9 @@
-//! `bomsmith vendor regen | check | detect | rules`.
+//! `bomsmith vendor init | regen | check | detect | rules`.
 
 use crate::out::{self, ReportFormat, SeverityArgs};
 use anyhow::{Result, bail};
-use bomsmith::config::Config;
-use bomsmith::detect::vendored::VendoredCodeDetector;
+use bomsmith::config::{Config, RulesSource};
+use bomsmith::detect::vendored::{Candidate, VendoredCodeDetector};
 use bomsmith::detect::{self, Evidence};
 use bomsmith::diag::{Severity, Summary};
 use bomsmith::input::{DirOptions, GitFiles, ReadOptions};
@@ -18,6 +18,8 @@ use std::time::{Duration, Instant};
 
 #[derive(Debug, Subcommand)]
 pub enum VendorCommand {
+    /// Write a starting bomsmith.toml and in-tree SBOM from what `vendor detect` finds.
+    Init(InitArgs),
     /// Rewrite the in-tree SBOM(s) from the tree: files, checksums, relationships, externals.
     Regen(RegenArgs),
     /// Regenerate in memory and compare; report drift. Exit 1 when anything is wrong.
@@ -93,6 +95,22 @@ pub struct DetectArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The project's source tree.
+    #[arg(default_value = ".")]
+    dir: PathBuf,
+    /// Where the in-tree SBOM goes, from DIR.
+    #[arg(long, value_name = "PATH", default_value = "sbom.spdx.json")]
+    sbom: String,
+    /// Replace a bomsmith.toml and in-tree SBOM that bomsmith wrote before (never other files).
+    #[arg(long)]
+    force: bool,
+    /// List files without git's ignore rules even in a git work tree.
+    #[arg(long)]
+    no_git: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct RulesArgs {
     /// Explain one rule (code or name).
     #[arg(long, value_name = "CODE")]
@@ -119,15 +137,91 @@ fn load(tree: &TreeArgs, required: bool) -> Result<Option<Config>> {
     Ok(None)
 }
 
-fn check_dir(dir: &Path) -> Result<()> {
+/// `check`, `regen` and `init` work on a source tree they may write to.
+fn check_dir(dir: &Path, command: &str) -> Result<()> {
+    if dir.is_file() {
+        bail!(
+            "{}: not a directory; `vendor {command}` works on a source tree (extract the archive first; `vendor detect` reads archives)",
+            dir.display()
+        );
+    }
     if !dir.is_dir() {
         bail!("{}: not a directory", dir.display());
     }
     Ok(())
 }
 
+/// Loads the configuration a tree command needs and, where it names the tree's own generator
+/// (`rules_from`), takes the component rules from it, saying which table is used.
+fn load_for_tree(tree: &TreeArgs, quiet: bool) -> Result<Config> {
+    let Some(mut config) = load(tree, true)? else {
+        bail!(
+            "{} has no bomsmith.toml; pass --config FILE or --preset NAME",
+            tree.dir.display()
+        )
+    };
+    say_rules(&mut config, &tree.dir, quiet);
+    Ok(config)
+}
+
+/// Takes the component rules from the tree's generator where the configuration says so, and
+/// says on stderr which table is used.
+pub(crate) fn say_rules(config: &mut Config, dir: &Path, quiet: bool) {
+    // Read at most one byte more than the reader takes (a device or a huge file costs nothing).
+    let read = |rel: &str| {
+        let limit = bomsmith::pyliteral::MAX_TEXT as u64 + 1;
+        let read = std::fs::File::open(dir.join(rel)).and_then(|f| {
+            let mut data = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::Read::take(f, limit), &mut data)?;
+            Ok(data)
+        });
+        match read {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            other => Some(other),
+        }
+    };
+    for said in config.apply_tree_rules(&read) {
+        match said {
+            RulesSource::Tree {
+                sbom,
+                file,
+                variable,
+                components,
+            } => {
+                if !quiet {
+                    out::say(format_args!(
+                        "note: the file rules of {sbom} are {file}'s {variable} ({components} component{})",
+                        plural(components)
+                    ));
+                }
+            }
+            RulesSource::Bundled {
+                sbom,
+                file,
+                config,
+                unreadable: None,
+            } => {
+                if !quiet {
+                    out::say(format_args!(
+                        "note: {file} is absent; the file rules of {sbom} are {config}'s table"
+                    ));
+                }
+            }
+            RulesSource::Bundled {
+                sbom,
+                file: _,
+                config,
+                unreadable: Some(why),
+            } => out::say(format_args!(
+                "warning: {why}: not read (bomsmith reads it as data and never runs it); the file rules of {sbom} are {config}'s table"
+            )),
+        }
+    }
+}
+
 pub fn run(cmd: VendorCommand) -> Result<ExitCode> {
     match cmd {
+        VendorCommand::Init(a) => init(a),
         VendorCommand::Regen(a) => regen(a),
         VendorCommand::Check(a) => check(a),
         VendorCommand::Detect(a) => detect(a),
@@ -139,16 +233,31 @@ fn options(tree: &TreeArgs) -> intree::Options {
     intree::Options {
         gitignore: !tree.no_git,
         verify: None,
+        documents: Vec::new(),
     }
 }
 
 fn regen(args: RegenArgs) -> Result<ExitCode> {
     let started = Instant::now();
-    check_dir(&args.tree.dir)?;
-    let Some(config) = load(&args.tree, true)? else {
-        unreachable!("load with required=true returns a configuration or an error")
-    };
+    check_dir(&args.tree.dir, "regen")?;
+    let config = load_for_tree(&args.tree, args.quiet)?;
     let outcome = intree::run(&args.tree.dir, &config, &options(&args.tree))?;
+    // Nothing is written that would not be a valid document.
+    let invalid = intree::validate_new(&outcome, &config);
+    if !invalid.is_empty() {
+        let mut shown: Vec<_> = outcome
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule.code == intree::MISSING_FIELD.code)
+            .cloned()
+            .collect();
+        shown.extend(invalid);
+        out::say_diagnostics(&shown);
+        out::say(format_args!(
+            "vendor regen: nothing written; fill in what is named above, then run it again"
+        ));
+        return Ok(ExitCode::from(1));
+    }
     let written = intree::write(&outcome)?;
     let shown: Vec<_> = outcome
         .diagnostics
@@ -195,10 +304,8 @@ fn plural(n: usize) -> &'static str {
 }
 
 fn check(args: CheckArgs) -> Result<ExitCode> {
-    check_dir(&args.tree.dir)?;
-    let Some(config) = load(&args.tree, true)? else {
-        unreachable!("load with required=true returns a configuration or an error")
-    };
+    check_dir(&args.tree.dir, "check")?;
+    let config = load_for_tree(&args.tree, false)?;
     let overrides = args.severity.overrides(&[&intree::RULES])?;
     let mut opts = options(&args.tree);
     if let Some(cache) = &args.verify_downloads {
@@ -269,21 +376,24 @@ impl<'a> Input<'a> {
     }
 }
 
-fn detect(args: DetectArgs) -> Result<ExitCode> {
-    check_dir(&args.tree.dir)?;
-    let config = load(&args.tree, false)?;
+/// The candidates `vendor detect` finds in a tree or a release archive (read through the same
+/// inventory as `scan`), marked with the configured components that declare them.
+fn candidates(path: &Path, no_git: bool, config: Option<&Config>) -> Result<Vec<Candidate>> {
+    if !path.exists() {
+        bail!("{}: no such file or directory", path.display());
+    }
     let options = inventory::Options {
         read: ReadOptions {
             dir: DirOptions {
                 bases: Vec::new(),
-                git: (!args.tree.no_git).then_some(GitFiles::NotIgnored),
+                git: (!no_git).then_some(GitFiles::NotIgnored),
             },
             ..ReadOptions::default()
         },
         hash_only: Some(Vec::new()),
         ..inventory::Options::default()
     };
-    let (inventory, evidence) = detect::run(&args.tree.dir, &options, &[&VendoredCodeDetector])?;
+    let (inventory, evidence) = detect::run(path, &options, &[&VendoredCodeDetector])?;
     let mut found: Vec<_> = evidence
         .into_iter()
         .flatten()
@@ -292,9 +402,20 @@ fn detect(args: DetectArgs) -> Result<ExitCode> {
             _ => None,
         })
         .collect();
-    if let Some(config) = &config {
+    if let Some(config) = config {
         intree::mark_declared(config, &inventory, &mut found);
     }
+    Ok(found)
+}
+
+fn detect(args: DetectArgs) -> Result<ExitCode> {
+    let mut config = load(&args.tree, false)?;
+    if let Some(config) = &mut config
+        && args.tree.dir.is_dir()
+    {
+        say_rules(config, &args.tree.dir, true);
+    }
+    let found = candidates(&args.tree.dir, args.tree.no_git, config.as_ref())?;
     match args.format {
         OutputFormat::Json => {
             let list: Vec<Value> = found
@@ -354,6 +475,111 @@ fn detect(args: DetectArgs) -> Result<ExitCode> {
             out::stdout(&text)?;
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Whether bomsmith wrote the file at `path` (a configuration starting with
+/// [`intree::INIT_HEADER`], an SPDX document whose creators name bomsmith).
+fn written_by_bomsmith(path: &Path, is_config: bool) -> bool {
+    let Ok(bytes) = std::fs::read(path) else {
+        return false;
+    };
+    if is_config {
+        return bytes.starts_with(intree::INIT_HEADER.as_bytes());
+    }
+    serde_json::from_slice::<Value>(&bytes).is_ok_and(|v| {
+        v["creationInfo"]["creators"].as_array().is_some_and(|a| {
+            a.iter()
+                .any(|c| c.as_str().is_some_and(|c| c.starts_with("Tool: bomsmith")))
+        })
+    })
+}
+
+fn init(args: InitArgs) -> Result<ExitCode> {
+    check_dir(&args.dir, "init")?;
+    let rel = args.sbom.trim_start_matches("./").to_owned();
+    if rel.is_empty() || rel.starts_with('/') || rel.split('/').any(|p| p == "..") {
+        bail!(
+            "--sbom {}: a path inside the tree (no leading `/`, no `..`)",
+            args.sbom
+        );
+    }
+    let config_path = args.dir.join("bomsmith.toml");
+    let sbom_path = args.dir.join(&rel);
+    let mut refused = Vec::new();
+    for (path, is_config) in [(&config_path, true), (&sbom_path, false)] {
+        if path.exists() || path.is_symlink() {
+            if !args.force {
+                refused.push(format!("{} exists", path.display()));
+            } else if !written_by_bomsmith(path, is_config) {
+                refused.push(format!(
+                    "{} exists and bomsmith did not write it",
+                    path.display()
+                ));
+            }
+        }
+    }
+    if !refused.is_empty() {
+        bail!(
+            "vendor init writes nothing: {}{}",
+            refused.join("; "),
+            if args.force {
+                ""
+            } else {
+                " (--force replaces files bomsmith wrote)"
+            }
+        );
+    }
+    let found = candidates(&args.dir, args.no_git, None)?;
+    if found.iter().all(|c| c.path.is_empty()) {
+        bail!(
+            "{}: `vendor detect` finds no vendored code, so there is nothing to declare",
+            args.dir.display()
+        );
+    }
+    let title = std::fs::canonicalize(&args.dir)
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "project".to_owned());
+    let created =
+        bomsmith::ident::creation_time(std::env::var("SOURCE_DATE_EPOCH").ok().as_deref())?;
+    let (config_text, skeleton) =
+        intree::starting_point(&found, &rel, &format!("{title} vendored code"), &created);
+    let config = Config::parse(&config_text, &config_path.display().to_string())?;
+    let mut opts = intree::Options {
+        gitignore: !args.no_git,
+        ..intree::Options::default()
+    };
+    opts.documents.push((rel.clone(), skeleton));
+    let outcome = intree::run(&args.dir, &config, &opts)?;
+    let invalid = intree::validate_new(&outcome, &config);
+    if !invalid.is_empty() {
+        out::say_diagnostics(&invalid);
+        bail!("vendor init writes nothing: the starting document would not be valid");
+    }
+    let Some(doc) = outcome.documents.first() else {
+        bail!("vendor init: no document was made");
+    };
+    bomsmith::output::write_atomically(&config_path, config_text.as_bytes())?;
+    bomsmith::output::write_atomically(&sbom_path, &doc.new)?;
+    let shown: Vec<_> = outcome
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule.code != intree::STALE.code)
+        .cloned()
+        .collect();
+    out::say_diagnostics(&shown);
+    out::say(format_args!(
+        "wrote {} ({} component{}) and {} ({} package{}, {} file{}); review them, fill in the package fields, then `bomsmith vendor check`",
+        config_path.display(),
+        doc.packages,
+        plural(doc.packages),
+        sbom_path.display(),
+        doc.packages,
+        plural(doc.packages),
+        doc.files,
+        plural(doc.files)
+    ));
     Ok(ExitCode::SUCCESS)
 }
 

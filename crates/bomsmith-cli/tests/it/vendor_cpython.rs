@@ -16,6 +16,7 @@ fn extract_cpython() -> Option<(tempfile::TempDir, PathBuf)> {
         "Lib/ensurepip/",
         "Lib/test/",
         "PCbuild/",
+        "Tools/build/",
     ];
     copy_tree(&tree, &files, &wanted, dir.path());
     let root = dir.path().to_owned();
@@ -165,7 +166,19 @@ fn check_reports_exactly_the_known_defects_and_passes_once_fixed() {
     // check never writes.
     assert!(std::fs::read(root.join("Misc/sbom.spdx.json")).expect("sbom") == sbom_before);
 
-    // Fix the three defects in the copy: the excludes (in a project configuration) ...
+    // Fix the three defects in the copy: the excludes (in the tree's own generator, whose
+    // rules the preset reads, and in a project configuration's fallback table) ...
+    let generator = root.join(GENERATOR);
+    let text = std::fs::read_to_string(&generator).expect("generator");
+    let fixed = text
+        .replacen(
+            "\"Modules/_hacl/refresh.sh\"",
+            "\"Modules/expat/refresh.sh\"",
+            1,
+        )
+        .replace("python_hacl_namespace.h", "python_hacl_namespaces.h");
+    assert_ne!(fixed, text);
+    std::fs::write(&generator, fixed).expect("write generator");
     let preset = include_str!("../../../bomsmith/src/presets/cpython.toml");
     let fixed = preset
         .replace(
@@ -287,4 +300,182 @@ fn detect_finds_every_declared_component_with_its_stated_version() {
             .expect("stanza")
             .contains("include = [\"Lib/ensurepip/_bundled/pip-25.1.1-py3-none-any.whl\"]")
     );
+}
+
+const GENERATOR: &str = "Tools/build/generate_sbom.py";
+
+/// `vendor check --preset cpython` in human form: exit code, standard output, standard error.
+fn check_human(root: &Path) -> (i32, String, String) {
+    let out = bomsmith()
+        .args(["vendor", "check", "--preset", "cpython"])
+        .arg(root)
+        .output()
+        .expect("runs");
+    (
+        out.status.code().expect("exit code"),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The codes and messages of the errors of `vendor check --preset cpython --format json`,
+/// sorted, with the report.
+fn preset_errors(root: &Path) -> (i32, Vec<(String, String)>, Value) {
+    let (code, report) = check_json(root, &["--preset", "cpython"]);
+    let mut errs = errors(&report);
+    errs.sort();
+    (code, errs, report)
+}
+
+#[test]
+fn preset_reads_the_file_rules_of_the_trees_own_generator() {
+    let Some((_guard, root)) = extract_cpython() else {
+        return;
+    };
+    // 3.13.5 as released: its generator's rules are the bundled ones, so the findings are
+    // today's, now placed at the generator's lines.
+    let (code, stdout, stderr) = check_human(&root);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains(
+            "note: the file rules of Misc/sbom.spdx.json are Tools/build/generate_sbom.py's PACKAGE_TO_FILES (5 components)"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("Tools/build/generate_sbom.py:63:13: V008 error: exclude `Modules/_hacl/refresh.sh` of expat matches none of its files"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Tools/build/generate_sbom.py:82:13: V008 error: exclude `Modules/_hacl/python_hacl_namespace.h` of hacl-star"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("vendor check: 3 errors, 0 warnings, 1 note"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn preset_ignores_the_expat_exclude_the_trees_generator_corrected() {
+    let Some((_guard, root)) = extract_cpython() else {
+        return;
+    };
+    // A later 3.13 patch release corrected expat's exclude in its generator.
+    let generator = root.join(GENERATOR);
+    let text = std::fs::read_to_string(&generator).expect("generator");
+    let typo = "            \"Modules/_hacl/refresh.sh\",\n        ]\n    ),\n    \"macholib\"";
+    assert!(text.contains(typo), "3.13.5's generator has expat's typo");
+    std::fs::write(
+        &generator,
+        text.replace(
+            typo,
+            &typo.replace("Modules/_hacl/refresh.sh", "Modules/expat/refresh.sh"),
+        ),
+    )
+    .expect("write");
+    // With 3.13.5's committed SBOM, which lists refresh.sh under expat (the typo let it in),
+    // the tree's own rules drop it: that one change, and no dead exclude for expat.
+    let (code, errs, report) = preset_errors(&root);
+    assert_eq!(code, 1);
+    let codes: Vec<&str> = errs.iter().map(|(c, _)| c.as_str()).collect();
+    assert_eq!(codes, ["V001", "V002", "V008"], "{errs:#?}");
+    assert!(
+        errs[1].1.contains("expat is declared as 2.6.3"),
+        "{errs:#?}"
+    );
+    assert!(
+        errs[2]
+            .1
+            .contains("`Modules/_hacl/python_hacl_namespace.h` of hacl-star"),
+        "{errs:#?}"
+    );
+    assert_eq!(
+        report["inputs"][0]["changes"],
+        serde_json::json!(["- file Modules/expat/refresh.sh (expat)"])
+    );
+
+    // The release's SBOM, made by that generator, does not list refresh.sh: no drift at all
+    // for expat's files (today's bundled table reported `+ file Modules/expat/refresh.sh`).
+    let sbom_path = root.join("Misc/sbom.spdx.json");
+    let mut sbom: Value =
+        serde_json::from_slice(&std::fs::read(&sbom_path).expect("read")).expect("json");
+    let id = "SPDXRef-FILE-Modules-expat-refresh.sh";
+    let files = sbom["files"].as_array_mut().expect("files");
+    let before = files.len();
+    files.retain(|f| f["SPDXID"] != id);
+    assert_eq!(files.len(), before - 1);
+    let rels = sbom["relationships"].as_array_mut().expect("relationships");
+    rels.retain(|r| r["relatedSpdxElement"] != id);
+    std::fs::write(&sbom_path, serde_json::to_vec(&sbom).expect("json")).expect("write");
+    let out = bomsmith()
+        .args(["vendor", "regen", "--preset", "cpython"])
+        .arg(&root)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (code, errs, report) = preset_errors(&root);
+    assert_eq!(code, 1);
+    let codes: Vec<&str> = errs.iter().map(|(c, _)| c.as_str()).collect();
+    assert_eq!(codes, ["V002", "V008"], "{errs:#?}");
+    assert!(errs[1].1.contains("of hacl-star"), "{errs:#?}");
+    assert_eq!(report["inputs"][0]["stale"], false);
+    assert_eq!(report["inputs"][0]["changes"], serde_json::json!([]));
+}
+
+#[test]
+fn preset_without_the_generator_uses_the_bundled_table_and_says_so() {
+    let Some((_guard, root)) = extract_cpython() else {
+        return;
+    };
+    std::fs::remove_file(root.join(GENERATOR)).expect("remove");
+    let (code, stdout, stderr) = check_human(&root);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains(
+            "note: Tools/build/generate_sbom.py is absent; the file rules of Misc/sbom.spdx.json are preset:cpython's table"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains(
+            "preset:cpython:48:5: V008 error: exclude `Modules/_hacl/refresh.sh` of expat"
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("vendor check: 3 errors"), "{stdout}");
+}
+
+#[test]
+fn preset_with_an_unreadable_generator_uses_the_bundled_table_and_names_the_line() {
+    let Some((_guard, root)) = extract_cpython() else {
+        return;
+    };
+    let generator = root.join(GENERATOR);
+    let text = std::fs::read_to_string(&generator).expect("generator");
+    // Code instead of a literal: read as data, this is refused, never run.
+    let edited = text.replacen(
+        "\"Modules/expat/pyexpatns.h\",",
+        "\"Modules/expat/pyexpatns.h\" + __import__(\"os\").sep,",
+        1,
+    );
+    assert_ne!(edited, text);
+    std::fs::write(&generator, edited).expect("write");
+    let (code, stdout, stderr) = check_human(&root);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains(
+            "warning: Tools/build/generate_sbom.py:62:41: expected `,` or `]` (found `+`): not read"
+        ) && stderr.contains("the file rules of Misc/sbom.spdx.json are preset:cpython's table"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("preset:cpython:48:5: V008 error"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("vendor check: 3 errors"), "{stdout}");
 }

@@ -23,6 +23,11 @@ impl Project {
             &serde_json::to_vec(&json!({
                 "SPDXID": "SPDXRef-DOCUMENT",
                 "spdxVersion": "SPDX-2.3",
+                "dataLicense": "CC0-1.0",
+                "name": "proj vendored code",
+                "documentNamespace": "https://example.org/spdx/proj",
+                "creationInfo": {"created": "2024-01-01T00:00:00Z", "creators": ["Tool: test"]},
+                "documentDescribes": packages.iter().map(|p| p["SPDXID"].clone()).collect::<Vec<_>>(),
                 "packages": packages,
                 "files": [],
                 "relationships": [],
@@ -176,7 +181,9 @@ fn regen_lists_files_with_line_endings_normalised() {
         json!({"spdxElementId": "SPDXRef-PACKAGE-foo", "relatedSpdxElement": "SPDXRef-FILE-vendor-foo-sub-b.c", "relationshipType": "CONTAINS"})
     );
     let text = std::fs::read_to_string(p.path("sbom.spdx.json")).expect("read");
-    assert!(text.starts_with("{\n  \"SPDXID\": \"SPDXRef-DOCUMENT\",\n  \"files\": ["));
+    assert!(text.starts_with(
+        "{\n  \"SPDXID\": \"SPDXRef-DOCUMENT\",\n  \"creationInfo\": {\n    \"created\": "
+    ));
     assert!(!text.ends_with('\n'));
     // Fresh from regen, check passes; the version is only noted as unverified.
     let (code, report) = p.check(&[]);
@@ -350,13 +357,28 @@ detector = "none"
         config,
         vec![foo, package("extra", "2.0")],
     );
-    p.regen();
+    // regen refuses to write what would not be valid SPDX: the malformed CPE, and files
+    // contained by an SPDXID no package has.
+    let before = std::fs::read(p.path("sbom.spdx.json")).expect("read");
+    let out = p.run(&["regen"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("V018 error: sbom.spdx.json would not be valid SPDX 2.3")
+            && stderr.contains("`cpe:2.3:a:foo:1.2` of package foo is malformed")
+            && stderr.contains(
+                "CONTAINS relationship from SPDXRef-PACKAGE-foo, which is not in the document"
+            ),
+        "{stderr}"
+    );
+    assert!(std::fs::read(p.path("sbom.spdx.json")).expect("read") == before);
+    // check reports every rule, the document being stale among them.
     let (code, report) = p.check(&[]);
     assert_eq!(code, 1);
     assert_eq!(
         codes(&report),
         [
-            "V003", "V004", "V005", "V006", "V009", "V010", "V011", "V012", "V012", "V013"
+            "V001", "V003", "V004", "V005", "V006", "V009", "V010", "V011", "V012", "V012", "V013"
         ]
     );
     let msg = |code: &str| {
@@ -927,4 +949,280 @@ fn a_failing_fetch_is_reported_not_hidden() {
     assert!(m.contains("gave up after 1 attempt"), "{m}");
     assert!(started.elapsed().as_secs() < 5);
     assert!(!cache.join("foo-1.0.tar.gz").exists());
+}
+
+/// Writes `files` under a fresh directory; returns the guard and the tree root.
+fn tree(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("proj");
+    for (path, text) in files {
+        let full = root.join(path);
+        std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
+        std::fs::write(full, text).expect("write");
+    }
+    (dir, root)
+}
+
+/// (path, name, version) of every candidate `vendor detect --format json INPUT` reports.
+fn detected(input: &Path) -> Vec<(String, String, Option<String>)> {
+    let out = bomsmith()
+        .args(["vendor", "detect", "--format", "json"])
+        .arg(input)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).expect("json");
+    report["candidates"]
+        .as_array()
+        .expect("candidates")
+        .iter()
+        .map(|c| {
+            (
+                c["path"].as_str().expect("p").to_owned(),
+                c["name"].as_str().expect("n").to_owned(),
+                c["version"].as_str().map(str::to_owned),
+            )
+        })
+        .collect()
+}
+
+const ZLIB_H: &str = "/* zlib.h */\n#define ZLIB_VERSION \"1.3.1\"\n";
+
+#[test]
+fn vendor_regen_cannot_start_a_new_in_tree_sbom_so_init_writes_a_valid_one() {
+    let (_dir, root) = tree(&[
+        ("third_party/zlib/zlib.h", ZLIB_H),
+        ("third_party/zlib/adler32.c", "/* adler */\n"),
+        ("src/main.c", "int main(void) { return 0; }\n"),
+    ]);
+    let out = bomsmith()
+        .args(["vendor", "init"])
+        .arg(&root)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let config = std::fs::read_to_string(root.join("bomsmith.toml")).expect("config");
+    assert!(
+        config.contains(
+            "[[in_tree_sbom.component]]\nname = \"zlib\"\ninclude = [\"third_party/zlib/**\"]\n"
+        ),
+        "{config}"
+    );
+    let sbom: Value =
+        serde_json::from_slice(&std::fs::read(root.join("sbom.spdx.json")).expect("sbom"))
+            .expect("json");
+    let packages = sbom["packages"].as_array().expect("packages");
+    assert_eq!(packages.len(), 1);
+    assert_eq!(packages[0]["name"], "zlib");
+    assert_eq!(packages[0]["versionInfo"], "1.3.1");
+    let mut listed: Vec<(&str, &str)> = sbom["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .map(|f| {
+            (
+                f["fileName"].as_str().expect("name"),
+                f["checksums"][1]["checksumValue"].as_str().expect("sha256"),
+            )
+        })
+        .collect();
+    listed.sort();
+    let zlib_sha = sha256_hex(ZLIB_H.as_bytes());
+    let adler_sha = sha256_hex(b"/* adler */\n");
+    assert_eq!(
+        listed,
+        [
+            ("third_party/zlib/adler32.c", adler_sha.as_str()),
+            ("third_party/zlib/zlib.h", zlib_sha.as_str())
+        ]
+    );
+    // check passes on what init wrote, and the document is valid SPDX 2.3.
+    let out = bomsmith()
+        .args(["vendor", "check"])
+        .arg(&root)
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = bomsmith()
+        .arg("validate")
+        .arg(root.join("sbom.spdx.json"))
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // A second init refuses to overwrite, naming both files; --force replaces what bomsmith
+    // wrote, never a file of the user's.
+    let out = bomsmith()
+        .args(["vendor", "init"])
+        .arg(&root)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("bomsmith.toml exists") && stderr.contains("sbom.spdx.json exists"),
+        "{stderr}"
+    );
+    let out = bomsmith()
+        .args(["vendor", "init", "--force"])
+        .arg(&root)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::write(root.join("bomsmith.toml"), "# mine\n").expect("write");
+    let out = bomsmith()
+        .args(["vendor", "init", "--force"])
+        .arg(&root)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("bomsmith.toml exists and bomsmith did not write it"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("bomsmith.toml")).expect("read"),
+        "# mine\n"
+    );
+}
+
+#[test]
+fn vendor_regen_from_a_skeleton_wrote_an_invalid_document_and_exited_0() {
+    let (_dir, root) = tree(&[
+        ("third_party/zlib/zlib.h", ZLIB_H),
+        (
+            "bomsmith.toml",
+            "[[in_tree_sbom]]\npath = \"sbom.spdx.json\"\n\n[[in_tree_sbom.component]]\nname = \"zlib\"\ninclude = [\"third_party/zlib/**\"]\n",
+        ),
+    ]);
+    let skeleton = serde_json::to_vec(&json!({
+        "SPDXID": "SPDXRef-DOCUMENT",
+        "spdxVersion": "SPDX-2.3",
+        "packages": [{"SPDXID": "SPDXRef-PACKAGE-zlib", "name": "zlib", "downloadLocation": "NOASSERTION"}],
+    }))
+    .expect("json");
+    std::fs::write(root.join("sbom.spdx.json"), &skeleton).expect("write");
+    let out = bomsmith()
+        .args(["vendor", "regen"])
+        .arg(&root)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        std::fs::read(root.join("sbom.spdx.json")).expect("read") == skeleton,
+        "nothing is written"
+    );
+    for what in [
+        "V018 error: sbom.spdx.json would not be valid SPDX 2.3",
+        "fill in the document's `name`",
+        "fill in the document's `dataLicense`",
+        "fill in the document's `documentNamespace`",
+        "fill in the document's `creationInfo.created`",
+        "fill in the document's `creationInfo.creators`",
+        "fill in the document's `documentDescribes`",
+        "V010 error: package zlib lacks versionInfo, checksums, licenseConcluded, externalRefs, primaryPackagePurpose",
+        "nothing written",
+    ] {
+        assert!(stderr.contains(what), "{what}: {stderr}");
+    }
+}
+
+#[test]
+fn vendor_detect_flagged_the_project_itself_as_vendored_code() {
+    // zlib's own tree: its root is zlib, not a copy of it.
+    let (_a, zlib) = tree(&[
+        ("zlib.h", ZLIB_H),
+        ("CMakeLists.txt", "project(zlib C)\n"),
+        ("adler32.c", "/* adler */\n"),
+    ]);
+    assert_eq!(detected(&zlib), []);
+    // A project whose own headers state its version beside a license, with a copy of zlib.
+    let (_b, own) = tree(&[
+        (
+            "CMakeLists.txt",
+            "cmake_minimum_required(VERSION 3.10)\nproject(MyProj VERSION 2.0.1 LANGUAGES C)\n",
+        ),
+        ("include/LICENSE", "MIT\n"),
+        ("include/myproj.h", "#define MYPROJ_VERSION \"2.0.1\"\n"),
+        ("src/main.c", "int main(void) { return 0; }\n"),
+        ("third_party/zlib/zlib.h", ZLIB_H),
+    ]);
+    assert_eq!(
+        detected(&own),
+        [(
+            "third_party/zlib".to_owned(),
+            "zlib".to_owned(),
+            Some("1.3.1".to_owned())
+        )]
+    );
+}
+
+#[test]
+fn vendor_detect_refused_release_archives() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let archive = dir.path().join("myproj-2.0.1.tar.gz");
+    let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(
+        std::fs::File::create(&archive).expect("create"),
+        flate2::Compression::default(),
+    ));
+    for (path, text) in [
+        ("myproj-2.0.1/CMakeLists.txt", "project(myproj C)\n"),
+        ("myproj-2.0.1/src/main.c", "int main(void) { return 0; }\n"),
+        ("myproj-2.0.1/third_party/zlib/zlib.h", ZLIB_H),
+        ("myproj-2.0.1/third_party/zlib/adler32.c", "/* adler */\n"),
+    ] {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(text.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        builder
+            .append_data(&mut header, path, text.as_bytes())
+            .expect("append");
+    }
+    builder.into_inner().expect("tar").finish().expect("gzip");
+    assert_eq!(
+        detected(&archive),
+        [(
+            "third_party/zlib".to_owned(),
+            "zlib".to_owned(),
+            Some("1.3.1".to_owned())
+        )]
+    );
+    // check and regen need a writable tree, and say so.
+    for command in ["check", "regen"] {
+        let out = bomsmith()
+            .args(["vendor", command])
+            .arg(&archive)
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(&format!(
+                "not a directory; `vendor {command}` works on a source tree"
+            )),
+            "{stderr}"
+        );
+    }
 }

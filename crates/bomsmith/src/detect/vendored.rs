@@ -105,14 +105,39 @@ fn version_of(evidence: &[Stated]) -> Option<String> {
     evidence.first().map(|e| e.version.clone())
 }
 
-/// Finds code that looks vendored in a directory tree. Its files are read as needed (nothing
-/// is captured while the input streams); an archive has nothing to read them from.
+/// Finds code that looks vendored in a tree or a release archive. From a directory its files
+/// are read as needed; from an archive, the files the signals look at are captured as it
+/// streams (marker and version files, metadata, manifests, headers).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct VendoredCodeDetector;
 
+/// File names whose bytes the signals read (besides headers and detector files).
+const READ_NAMES: &[&str] = &[
+    "PKG-INFO",
+    "METADATA",
+    "package.json",
+    "Cargo.toml",
+    ".gitmodules",
+    "vendor.txt",
+    "__init__.py",
+    "configure.ac",
+    "configure.in",
+    "CMakeLists.txt",
+];
+
 impl Detector for VendoredCodeDetector {
-    fn wants(&self, _: &str) -> bool {
-        false
+    fn wants(&self, path: &str) -> bool {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        READ_NAMES.contains(&name)
+            || name.ends_with(".h")
+            || versions::DETECTORS.iter().any(|d| {
+                d.markers
+                    .iter()
+                    .any(|m| versions::has_suffix(path, m.suffix))
+                    || d.probes
+                        .iter()
+                        .any(|p| versions::has_suffix(path, p.suffix))
+            })
     }
 
     fn detect(&self, inventory: &Inventory, found: &mut Vec<Evidence>) -> Result<()> {
@@ -153,7 +178,91 @@ fn candidates(tree: &Inventory) -> Vec<Candidate> {
             }
         }
     }
-    merged.into_values().collect()
+    let own = own_names(tree);
+    merged
+        .into_values()
+        .filter(|c| !is_own_code(c, &own))
+        .collect()
+}
+
+/// A project name compared loosely: lower case, `_` and `.` as `-`.
+fn loose(name: &str) -> String {
+    name.trim().to_ascii_lowercase().replace(['_', '.'], "-")
+}
+
+/// The names the project itself goes by, from the root of the tree: the projects its root
+/// files identify (`zlib.h` at the root of zlib), `AC_INIT` of a root `configure.ac`,
+/// `project()` of a root `CMakeLists.txt`, the name of a root `package.json`, `Cargo.toml` or
+/// `PKG-INFO`, and the root directory's name without its version (`zlib-1.3.1`).
+fn own_names(tree: &Inventory) -> Vec<String> {
+    let mut names = Vec::new();
+    let dir_name = tree
+        .stripped_root
+        .clone()
+        .or_else(|| {
+            tree.root
+                .as_ref()
+                .and_then(|r| std::fs::canonicalize(r).ok())
+                .and_then(|r| r.file_name().map(|n| n.to_string_lossy().into_owned()))
+        })
+        .unwrap_or_default();
+    let base = match dir_name
+        .char_indices()
+        .find(|&(i, c)| c == '-' && dir_name[i + 1..].starts_with(|d: char| d.is_ascii_digit()))
+    {
+        Some((i, _)) => &dir_name[..i],
+        None => dir_name.as_str(),
+    };
+    if !base.is_empty() {
+        names.push(loose(base));
+    }
+    for det in versions::DETECTORS {
+        for m in det.markers {
+            let Ok(re) = Regex::new(m.contains) else {
+                continue;
+            };
+            let at_root = tree
+                .under("")
+                .filter(|p| !p.contains('/') && versions::has_suffix(p, m.suffix));
+            for path in at_root {
+                if tree.text(path).is_some_and(|t| re.is_match(&t)) {
+                    names.push(loose(det.name));
+                }
+            }
+        }
+    }
+    let first = |path: &str, re: &str| -> Option<String> {
+        let text = tree.text(path)?;
+        let re = Regex::new(re).ok()?;
+        Some(loose(re.captures(&text)?.get(1)?.as_str()))
+    };
+    for (path, re) in [
+        ("configure.ac", r"AC_INIT\(\s*\[?\s*([A-Za-z0-9_.+-]+)"),
+        ("configure.in", r"AC_INIT\(\s*\[?\s*([A-Za-z0-9_.+-]+)"),
+        ("CMakeLists.txt", r"(?i)\bproject\s*\(\s*([A-Za-z0-9_.+-]+)"),
+        ("package.json", r#""name"\s*:\s*"([^"]+)""#),
+        ("Cargo.toml", r#"(?m)^name\s*=\s*"([^"]+)""#),
+        ("PKG-INFO", r"(?m)^Name:\s*(\S+)"),
+    ] {
+        if tree.has(path)
+            && let Some(n) = first(path, re)
+        {
+            names.push(n);
+        }
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// True for the project's own code: the root of the tree, or a candidate named like the
+/// project itself outside any vendor directory.
+fn is_own_code(c: &Candidate, own: &[String]) -> bool {
+    if c.path.is_empty() {
+        return true;
+    }
+    let in_vendor_dir = c.path.split('/').any(|p| VENDOR_DIRS.contains(&p));
+    !in_vendor_dir && own.contains(&loose(&c.name))
 }
 
 fn known_projects(tree: &Inventory, found: &mut Vec<Candidate>) {

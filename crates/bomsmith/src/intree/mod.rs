@@ -59,6 +59,8 @@ crate::rules! {
         "An include glob matches a symbolic link; links are never followed or listed.";
     VERSION_FILE_MISSING = "V017", "version-file-missing", Error,
         "The configured version_file is absent, or version_pattern does not match it.";
+    INVALID_DOCUMENT = "V018", "invalid-document", Error,
+        "The document `vendor regen` would write is not valid SPDX 2.3; nothing is written until the fields named are filled in.";
 }
 
 /// The rule with `code` (or short name).
@@ -84,6 +86,9 @@ pub struct Options {
     pub gitignore: bool,
     /// Verify each package's download against a cache (and, if allowed, the network).
     pub verify: Option<download::VerifyOptions>,
+    /// Documents given in memory instead of read from the tree: path from the root, bytes
+    /// (`vendor init` regenerates the document it is about to write).
+    pub documents: Vec<(String, Vec<u8>)>,
 }
 
 impl Default for Options {
@@ -91,6 +96,7 @@ impl Default for Options {
         Options {
             gitignore: true,
             verify: None,
+            documents: Vec::new(),
         }
     }
 }
@@ -171,7 +177,7 @@ pub fn run(root: &Path, config: &Config, options: &Options) -> Result<Outcome> {
     // The tree is taken (git's listing, the walk, the hashing) while the documents are read.
     let (inventory, documents) = std::thread::scope(|s| {
         let inventory = s.spawn(|| take_inventory(root, &managed, options));
-        let documents = read_documents(root, &managed);
+        let documents = read_documents(root, &managed, &options.documents);
         let inventory = inventory
             .join()
             .unwrap_or_else(|_| Err(Error::invalid("inventory", "the tree's reader panicked")));
@@ -235,12 +241,17 @@ pub fn run(root: &Path, config: &Config, options: &Options) -> Result<Outcome> {
 fn read_documents<'c>(
     root: &Path,
     managed: &[&'c InTreeSbom],
+    given: &[(String, Vec<u8>)],
 ) -> Result<Vec<(&'c InTreeSbom, Vec<u8>, InTreeDoc)>> {
     let mut out = Vec::new();
     for sbom in managed {
         let rel = sbom.path.get_ref();
         let full = root.join(rel);
-        let old = match std::fs::read(&full) {
+        let read = match given.iter().find(|(p, _)| p == rel) {
+            Some((_, b)) => Ok(b.clone()),
+            None => std::fs::read(&full),
+        };
+        let old = match read {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !sbom.required => continue,
             Err(e) => return Err(Error::io(full.display().to_string(), e)),
@@ -356,7 +367,7 @@ fn regen_components(
         if !declared.contains(&c.name.get_ref().as_str()) {
             found.push(at_config(
                 &PACKAGE_MISMATCH,
-                origin,
+                c.rules_origin(origin),
                 c.name.span().start,
                 format!(
                     "component {} has no package in {}; add one (its files are listed under SPDXRef-PACKAGE-{})",
@@ -417,7 +428,7 @@ fn attribute(
             if hits.is_empty() {
                 found.push(at_config(
                     &INCLUDE_UNMATCHED,
-                    origin,
+                    c.rules_origin(origin),
                     *offset,
                     format!("include `{}` of {name} matches no file", glob.pattern),
                 ));
@@ -432,7 +443,7 @@ fn attribute(
             if !mine.iter().any(|p| glob.matches(p)) {
                 found.push(at_config(
                     &EXCLUDE_UNMATCHED,
-                    origin,
+                    c.rules_origin(origin),
                     *offset,
                     format!(
                         "exclude `{}` of {name} matches none of its files{}",
@@ -449,7 +460,7 @@ fn attribute(
             match owner_of.get(path) {
                 Some(&first) => found.push(at_config(
                     &CLAIMED_TWICE,
-                    origin,
+                    c.rules_origin(origin),
                     c.name.span().start,
                     format!(
                         "{path} matches both {} and {name}; it is listed under {}",
@@ -803,6 +814,135 @@ fn describe_changes(old: &InTreeDoc, new: &InTreeDoc) -> Vec<String> {
     out
 }
 
+/// What `regen` is about to write, validated as SPDX 2.3: one [`INVALID_DOCUMENT`] diagnostic
+/// per document that fails, listing what to fill in (document fields, and each package's
+/// missing fields with the component it is configured as) and the validator's errors. A
+/// `partial` document is judged as completed by its other tool (the document fields it adds
+/// are not asked for).
+pub fn validate_new(outcome: &Outcome, config: &Config) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for d in &outcome.documents {
+        let Some(sbom) = config
+            .in_tree_sbom
+            .iter()
+            .find(|s| s.path.get_ref() == &d.path)
+        else {
+            continue;
+        };
+        let Ok(serde_json::Value::Object(mut doc)) = serde_json::from_slice(&d.new) else {
+            continue;
+        };
+        let mut fill: Vec<String> = Vec::new();
+        let ids: Vec<serde_json::Value> = doc
+            .get("packages")
+            .and_then(|p| p.as_array())
+            .map(|a| a.iter().filter_map(|p| p.get("SPDXID").cloned()).collect())
+            .unwrap_or_default();
+        let describes = doc.contains_key("documentDescribes");
+        if sbom.partial {
+            // What the other tool adds, so that only what this document owns is judged.
+            let placeholders = [
+                ("name", serde_json::json!("partial")),
+                ("dataLicense", serde_json::json!("CC0-1.0")),
+                (
+                    "documentNamespace",
+                    serde_json::json!("https://example.invalid/partial"),
+                ),
+                (
+                    "creationInfo",
+                    serde_json::json!({"created": "2000-01-01T00:00:00Z", "creators": ["Tool: bomsmith"]}),
+                ),
+            ];
+            for (k, v) in placeholders {
+                doc.entry(k).or_insert(v);
+            }
+            if !describes {
+                doc.insert("documentDescribes".into(), serde_json::Value::Array(ids));
+            }
+        } else {
+            for k in ["name", "dataLicense", "documentNamespace"] {
+                if !doc.contains_key(k) {
+                    fill.push(format!("the document's `{k}`"));
+                }
+            }
+            let info = doc.get("creationInfo");
+            for k in ["created", "creators"] {
+                if info.and_then(|i| i.get(k)).is_none() {
+                    fill.push(format!("the document's `creationInfo.{k}`"));
+                }
+            }
+            if !describes && !ids.is_empty() {
+                fill.push(
+                    "the document's `documentDescribes` (the SPDXIDs of the packages it is about)"
+                        .to_owned(),
+                );
+            }
+        }
+        if let Some(packages) = doc.get("packages").and_then(|p| p.as_array()) {
+            for (i, p) in packages.iter().enumerate() {
+                let name = p.get("name").and_then(|n| n.as_str()).unwrap_or("?");
+                let lacking: Vec<&str> = ["SPDXID", "name", "downloadLocation"]
+                    .into_iter()
+                    .filter(|k| p.get(k).is_none())
+                    .collect();
+                if lacking.is_empty() {
+                    continue;
+                }
+                let configured = sbom
+                    .component
+                    .iter()
+                    .find(|c| c.name.get_ref() == name)
+                    .map(|c| {
+                        let o = c.rules_origin(&config.origin);
+                        let (line, col) = o.line_col(c.name.span().start);
+                        format!(", component `{name}` at {}:{line}:{col}", o.name)
+                    })
+                    .unwrap_or_default();
+                fill.push(format!(
+                    "package {name} ({}{configured}): {}",
+                    InTreeDoc::package_pointer(i),
+                    lacking.join(", ")
+                ));
+            }
+        }
+        let bytes = serde_json::to_vec(&doc).unwrap_or_default();
+        let report = crate::validate::validate(&d.path, &bytes, &[]);
+        let errors: Vec<String> = report
+            .diagnostics
+            .iter()
+            .filter(|x| x.severity == crate::diag::Severity::Error)
+            .map(|x| match &x.location.pointer {
+                Some(p) if !p.is_empty() => format!("{} ({p})", x.message),
+                _ => x.message.clone(),
+            })
+            .collect();
+        if errors.is_empty() {
+            continue;
+        }
+        let mut details: Vec<String> = fill.iter().map(|f| format!("fill in {f}")).collect();
+        details.extend(errors.iter().map(|e| format!("{}: {e}", d.path)));
+        let what = if fill.is_empty() {
+            ""
+        } else {
+            "; fill in what is listed"
+        };
+        out.push(
+            Diagnostic::new(
+                &INVALID_DOCUMENT,
+                Location::file(&d.path),
+                format!(
+                    "{} would not be valid SPDX 2.3 ({} error{}), so it is not written{what}",
+                    d.path,
+                    errors.len(),
+                    if errors.len() == 1 { "" } else { "s" }
+                ),
+            )
+            .with_details(details),
+        );
+    }
+    out
+}
+
 /// Writes every stale document. Returns the paths written.
 pub fn write(outcome: &Outcome) -> Result<Vec<String>> {
     let mut written = Vec::new();
@@ -842,4 +982,111 @@ pub fn mark_declared(
             .find(|(_, globs)| files.iter().any(|f| globs.iter().any(|g| g.matches(f))))
             .map(|(n, _)| n.clone());
     }
+}
+
+/// The first line of a configuration `vendor init` writes (how `--force` knows it may replace
+/// the file).
+pub const INIT_HEADER: &str = "# Written by `bomsmith vendor init`";
+
+/// A starting configuration and in-tree SBOM (`vendor init`) for the vendored code `found`:
+/// one component per candidate (an outermost directory, or a file outside every directory
+/// found), named uniquely, with its include glob and version detector; one package each in the
+/// document, with the version the source states. The document's files are not listed yet
+/// (regen lists them). `title` names the document; `created` is its creation time.
+pub fn starting_point(
+    found: &[crate::detect::vendored::Candidate],
+    sbom_path: &str,
+    title: &str,
+    created: &str,
+) -> (String, Vec<u8>) {
+    let within = |inner: &crate::detect::vendored::Candidate,
+                  outer: &crate::detect::vendored::Candidate| {
+        !outer.is_file
+            && inner.path != outer.path
+            && (outer.path.is_empty() || inner.path.starts_with(&format!("{}/", outer.path)))
+    };
+    let mut chosen: Vec<crate::detect::vendored::Candidate> = Vec::new();
+    for c in found {
+        if c.path.is_empty() || found.iter().any(|o| within(c, o)) {
+            continue;
+        }
+        let mut c = c.clone();
+        let base = c.name.clone();
+        let mut n = 1;
+        while chosen
+            .iter()
+            .any(|o| spdx_id("", &o.name) == spdx_id("", &c.name))
+        {
+            n += 1;
+            c.name = format!("{base}-{n}");
+        }
+        chosen.push(c);
+    }
+    let all_versioned = chosen.iter().all(|c| c.version.is_some());
+    let mut config = format!(
+        "{INIT_HEADER}: the vendored code `bomsmith vendor detect` found.\n\
+         # Check each component's files and version, fill in the package fields in {sbom_path}\n\
+         # (downloadLocation, checksums, licenses, CPE/PURL), then `bomsmith vendor check`.\n\n\
+         [[in_tree_sbom]]\npath = {}\n",
+        toml_string(sbom_path)
+    );
+    if all_versioned {
+        config.push_str(
+            "# Fields every package must have; CPython's list adds \"checksums\" and \"externalRefs\".\n\
+             required_fields = [\"SPDXID\", \"name\", \"versionInfo\", \"downloadLocation\", \"licenseConcluded\", \"primaryPackagePurpose\"]\n",
+        );
+    } else {
+        config.push_str(
+            "# Fields every package must have (add \"versionInfo\" once every package states one;\n\
+             # CPython's list also has \"checksums\" and \"externalRefs\").\n\
+             required_fields = [\"SPDXID\", \"name\", \"downloadLocation\", \"licenseConcluded\", \"primaryPackagePurpose\"]\n",
+        );
+    }
+    for c in &chosen {
+        config.push('\n');
+        config.push_str(&c.stanza());
+    }
+    let packages: Vec<serde_json::Value> = chosen
+        .iter()
+        .map(|c| {
+            let mut p = serde_json::json!({
+                "SPDXID": spdx_id("SPDXRef-PACKAGE-", &c.name),
+                "name": c.name,
+                "downloadLocation": "NOASSERTION",
+                "licenseConcluded": "NOASSERTION",
+                "primaryPackagePurpose": "SOURCE",
+                "comment": format!("Found by bomsmith vendor detect: {}", c.evidence.join("; ")),
+            });
+            if let Some(v) = &c.version {
+                p["versionInfo"] = serde_json::json!(v);
+            }
+            p
+        })
+        .collect();
+    let ids: Vec<serde_json::Value> = packages.iter().map(|p| p["SPDXID"].clone()).collect();
+    let seed = format!("{title}\n{created}\n{config}");
+    let doc = serde_json::json!({
+        "SPDXID": "SPDXRef-DOCUMENT",
+        "spdxVersion": "SPDX-2.3",
+        "dataLicense": "CC0-1.0",
+        "name": title,
+        "documentNamespace": format!(
+            "https://spdx.org/spdxdocs/{}-{}",
+            spdx_id("", title),
+            crate::ident::uuid_v5_url(&seed)
+        ),
+        "creationInfo": {
+            "created": created,
+            "creators": [format!("Tool: bomsmith-{}", env!("CARGO_PKG_VERSION"))],
+        },
+        "documentDescribes": ids,
+        "packages": packages,
+        "files": [],
+        "relationships": [],
+    });
+    (config, crate::json::to_canonical_string(&doc).into_bytes())
+}
+
+fn toml_string(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_owned())
 }
