@@ -39,7 +39,7 @@ pub struct TreeArgs {
     #[arg(long, value_name = "FILE", conflicts_with = "preset")]
     config: Option<PathBuf>,
     /// A bundled configuration (`cpython`).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = super::preset_parser())]
     preset: Option<String>,
     /// List files without git's ignore rules even in a git work tree.
     #[arg(long)]

@@ -443,7 +443,7 @@ fn preset_without_the_generator_uses_the_bundled_table_and_says_so() {
     );
     assert!(
         stdout.contains(
-            "preset:cpython:48:5: V008 error: exclude `Modules/_hacl/refresh.sh` of expat"
+            "preset:cpython:53:5: V008 error: exclude `Modules/_hacl/refresh.sh` of expat"
         ),
         "{stdout}"
     );
@@ -474,7 +474,7 @@ fn preset_with_an_unreadable_generator_uses_the_bundled_table_and_names_the_line
         "{stderr}"
     );
     assert!(
-        stdout.contains("preset:cpython:48:5: V008 error"),
+        stdout.contains("preset:cpython:53:5: V008 error"),
         "{stdout}"
     );
     assert!(stdout.contains("vendor check: 3 errors"), "{stdout}");
