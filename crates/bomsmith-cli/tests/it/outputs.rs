@@ -93,11 +93,11 @@ fn wheel_sboms_keep_their_bytes() {
     let w = wheel.as_os_str();
     assert_eq!(
         sha256_hex(&output_of(&[os("scan"), w])),
-        "bacfa381d8690cfde8d4437afea64cfde2ce4fddab99118b1e196e10a0ba5192"
+        "bcd1f24ddaa3d9046d3002eb10f2245bbbf71b35542f783f6ab1e6b78fa6ef12"
     );
     assert_eq!(
         sha256_hex(&output_of(&[os("scan"), w, os("-f"), os("cyclonedx-json")])),
-        "ae99e9e3468990ce8f1470ce93b79da16c8c3da68f0e47c08d59f4794810d679"
+        "55274fdb16616d5608e1d44380dcb2f5d933139d754f7c2fed98dc4132be715d"
     );
 }
 
