@@ -417,10 +417,28 @@ impl Assembly<'_> {
         );
         let name = id.name.clone();
         let version = id.version.clone();
+        // What Debian renamed: `python3.13_3.13.5.orig.tar.xz` holding `Python-3.13.5/` was
+        // published upstream as `Python-3.13.5.tar.xz`.
+        let release_file = match (
+            &from_name.convention,
+            self.inventory.stripped_root.as_deref(),
+        ) {
+            (Convention::DebianOrig { component: None }, Some(top_dir))
+                if parse_top_directory(top_dir).is_some() =>
+            {
+                artifact_name
+                    .to_ascii_lowercase()
+                    .rfind(".orig.")
+                    .map(|i| format!("{top_dir}{}", &artifact_name[i + ".orig".len()..]))
+            }
+            _ => None,
+        }
+        .unwrap_or_else(|| artifact_name.clone());
         let vars = TemplateVars {
             name: name.clone(),
             version: version.clone().unwrap_or_default(),
             artifact: artifact_name.clone(),
+            release_file,
             sha256,
         };
         let root_id = match &config.root.id {
@@ -601,6 +619,7 @@ impl Assembly<'_> {
             name: wheel.name.clone(),
             version: wheel.version.clone(),
             artifact: file_name.to_owned(),
+            release_file: file_name.to_owned(),
             sha256: wheel.sha256.clone(),
         };
         let id = self.ids.allocate(spdx_id("SPDXRef-PACKAGE-", &wheel.name));

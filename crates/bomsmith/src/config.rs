@@ -367,7 +367,14 @@ fn yes() -> bool {
 }
 
 /// Placeholders a template may use.
-pub const PLACEHOLDERS: &[&str] = &["name", "version", "version_base", "artifact", "sha256"];
+pub const PLACEHOLDERS: &[&str] = &[
+    "name",
+    "version",
+    "version_base",
+    "artifact",
+    "release_file",
+    "sha256",
+];
 
 /// Values for template placeholders.
 #[derive(Debug, Clone, Default)]
@@ -378,6 +385,10 @@ pub struct TemplateVars {
     pub version: String,
     /// Artifact file name (or directory name).
     pub artifact: String,
+    /// The upstream release's file name: for a Debian `NAME_VERSION.orig.tar.EXT` whose single
+    /// top directory is `PROJECT-VERSION`, `PROJECT-VERSION.tar.EXT` (what upstream published
+    /// and Debian renamed); otherwise the artifact's file name.
+    pub release_file: String,
     /// Hex SHA-256 of the artifact (or of the content, for trees).
     pub sha256: String,
 }
@@ -406,6 +417,7 @@ impl TemplateVars {
                         "version" => &self.version,
                         "version_base" => self.version_base(),
                         "artifact" => &self.artifact,
+                        "release_file" => &self.release_file,
                         "sha256" => &self.sha256,
                         other => other,
                     });
@@ -917,11 +929,12 @@ mod tests {
         let vars = TemplateVars {
             name: "Python".into(),
             version: "3.14.0rc1".into(),
-            artifact: "Python-3.14.0rc1.tar.xz".into(),
+            artifact: "python3.14_3.14.0~rc1.orig.tar.xz".into(),
+            release_file: "Python-3.14.0rc1.tar.xz".into(),
             sha256: "ab".into(),
         };
         assert_eq!(
-            vars.expand("https://x/{version_base}/{artifact}#{sha256}"),
+            vars.expand("https://x/{version_base}/{release_file}#{sha256}"),
             "https://x/3.14.0/Python-3.14.0rc1.tar.xz#ab"
         );
     }

@@ -180,6 +180,16 @@ fn cpython_under_its_debian_file_name_had_no_version() {
         cpe["referenceLocator"],
         "cpe:2.3:a:python:python:3.13.5:*:*:*:*:*:*:*"
     );
+    // Download location and namespace name the file python.org published, not Debian's name
+    // for it (no `python3.13_3.13.5.orig.tar.xz` exists there).
+    assert_eq!(
+        r["downloadLocation"],
+        "https://www.python.org/ftp/python/3.13.5/Python-3.13.5.tar.xz"
+    );
+    assert_eq!(
+        doc["documentNamespace"],
+        "https://www.python.org/ftp/python/3.13.5/Python-3.13.5.tar.xz.spdx.json"
+    );
 }
 
 #[test]
