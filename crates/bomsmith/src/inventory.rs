@@ -398,6 +398,12 @@ impl Collector<'_> {
             return Err(e);
         }
         rest?;
+        // A compressed file that holds no tar (CPython's gzip-compressed `.dia` drawings, an
+        // `.svgz`) is a file like any other, not a malformed archive: no warning.
+        let result = match result {
+            Err(Error::Unsupported { .. }) if compression != Compression::None => Ok(()),
+            other => other,
+        };
         self.settle(path, marks, result)?;
         let index = self.own.len();
         self.own.push(tee.hasher.finish());

@@ -488,3 +488,34 @@ open(sys.argv[1], "wb").write(build("zip", None, entries, "", out))
         "{root}"
     );
 }
+
+/// A scan of CPython's tarball warned that `Doc/library/tulip_coro.dia` (a gzip-compressed
+/// drawing) was a corrupt tar: a compressed file that holds no tar is a file like any other,
+/// listed and hashed, with no warning; so are a tiny `.gz` and an `.svgz`.
+#[test]
+fn compressed_files_that_hold_no_tar_are_files_not_malformed_archives() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tarball = dir.path().join("proj-1.0.tar.gz");
+    let expected = python(
+        r#"
+import gzip, hashlib, io, json, sys, tarfile
+members = {
+    "proj-1.0/doc/drawing.dia": gzip.compress(b"<?xml version='1.0'?><dia:diagram>" + b"x" * 4000 + b"</dia:diagram>", mtime=0),
+    "proj-1.0/tiny.gz": gzip.compress(b"hello", mtime=0),
+    "proj-1.0/icon.svgz": gzip.compress(b"<svg xmlns='http://www.w3.org/2000/svg'/>", mtime=0),
+}
+with tarfile.open(sys.argv[1], "w:gz") as t:
+    for name, data in members.items():
+        info = tarfile.TarInfo(name)
+        info.size = len(data)
+        t.addfile(info, io.BytesIO(data))
+print(json.dumps({n.split("/", 1)[1]: hashlib.sha256(d).hexdigest() for n, d in members.items()}))
+"#,
+        &[tarball.as_os_str()],
+    );
+    let expected: BTreeMap<String, String> = serde_json::from_str(&expected).expect("JSON");
+    let (code, doc, stderr) = scan(&[tarball.as_os_str()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("INPUT004"), "{stderr}");
+    assert_eq!(sha256s(&doc.expect("document")), expected);
+}

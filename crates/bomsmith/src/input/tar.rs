@@ -113,23 +113,28 @@ fn header_name(h: &[u8; BLOCK]) -> Vec<u8> {
 }
 
 /// Reads a full block; `Ok(false)` at a clean end of input.
-fn read_block(r: &mut dyn Read, block: &mut [u8; BLOCK]) -> io::Result<bool> {
+fn read_block(r: &mut dyn Read, block: &mut [u8; BLOCK]) -> io::Result<Block> {
     let mut filled = 0;
     while filled < BLOCK {
         match r.read(&mut block[filled..]) {
-            Ok(0) if filled == 0 => return Ok(false),
-            Ok(0) => {
-                return Err(io::Error::new(
-                    io::ErrorKind::UnexpectedEof,
-                    "truncated: the input ends inside a tar header",
-                ));
-            }
+            Ok(0) if filled == 0 => return Ok(Block::End),
+            Ok(0) => return Ok(Block::Short),
             Ok(n) => filled += n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
     }
-    Ok(true)
+    Ok(Block::Full)
+}
+
+/// What [`read_block`] found.
+enum Block {
+    /// A whole block.
+    Full,
+    /// The end of the input, cleanly before a block.
+    End,
+    /// The end of the input inside a block.
+    Short,
 }
 
 fn padding(size: u64) -> u64 {
@@ -222,8 +227,21 @@ pub fn read_tar(r: &mut dyn Read, archive: &str, sink: &mut dyn EntrySink) -> Re
         position += 1;
         let at = format!("#{position}");
         match read_block(r, &mut header) {
-            Ok(true) => {}
-            Ok(false) => {
+            Ok(Block::Full) => {}
+            // Less than one block in all: a (compressed) file of another kind, not a tar.
+            Ok(Block::Short) if position == 1 => {
+                return Err(Error::Unsupported {
+                    path: archive.to_owned(),
+                    message: "not a tar archive: shorter than one tar header".into(),
+                });
+            }
+            Ok(Block::Short) => {
+                return Err(err(
+                    Some(&at),
+                    "truncated: the input ends inside a tar header".into(),
+                ));
+            }
+            Ok(Block::End) => {
                 sink.warn(Diagnostic::new(
                     &TAR_END_MARKER_MISSING,
                     Location::file(archive),
@@ -237,6 +255,14 @@ pub fn read_tar(r: &mut dyn Read, archive: &str, sink: &mut dyn EntrySink) -> Re
             return Ok(());
         }
         if !header_checksum_ok(&header) {
+            // Not even the first block is a tar header: what was decompressed is a compressed
+            // file of another kind (an `.svgz`, a `.dia`, a `.gz` log), not a tar archive.
+            if position == 1 && &header[257..262] != b"ustar" {
+                return Err(Error::Unsupported {
+                    path: archive.to_owned(),
+                    message: "not a tar archive: its first block is no tar header".into(),
+                });
+            }
             return Err(err(
                 Some(&at),
                 "tar header checksum mismatch: the archive is corrupt".into(),
