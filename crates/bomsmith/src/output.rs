@@ -69,6 +69,11 @@ pub fn check_target(path: &Path, inputs: &[&Path], replace_any: bool) -> Result<
     }
 }
 
+/// True when the file at `path` is a document bomsmith wrote (see [`check_target`]).
+pub fn written_by_us(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && written_by_bomsmith(path, m.len()).is_ok())
+}
+
 /// True when `path` (whose metadata is `meta`) and `other` are the same file.
 fn same_file(path: &Path, meta: &std::fs::Metadata, other: &Path) -> bool {
     let Ok(theirs) = std::fs::metadata(other) else {

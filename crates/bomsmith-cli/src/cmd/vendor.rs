@@ -481,18 +481,10 @@ fn detect(args: DetectArgs) -> Result<ExitCode> {
 /// Whether bomsmith wrote the file at `path` (a configuration starting with
 /// [`intree::INIT_HEADER`], an SPDX document whose creators name bomsmith).
 fn written_by_bomsmith(path: &Path, is_config: bool) -> bool {
-    let Ok(bytes) = std::fs::read(path) else {
-        return false;
-    };
     if is_config {
-        return bytes.starts_with(intree::INIT_HEADER.as_bytes());
+        return std::fs::read(path).is_ok_and(|b| b.starts_with(intree::INIT_HEADER.as_bytes()));
     }
-    serde_json::from_slice::<Value>(&bytes).is_ok_and(|v| {
-        v["creationInfo"]["creators"].as_array().is_some_and(|a| {
-            a.iter()
-                .any(|c| c.as_str().is_some_and(|c| c.starts_with("Tool: bomsmith")))
-        })
-    })
+    bomsmith::output::written_by_us(path)
 }
 
 fn init(args: InitArgs) -> Result<ExitCode> {
