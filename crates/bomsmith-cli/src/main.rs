@@ -36,6 +36,11 @@ enum Command {
     Convert(cmd::convert::ConvertArgs),
     /// Show what changed between two SBOMs (either format): components and files.
     Diff(cmd::diff::DiffArgs),
+    /// Which known vulnerabilities affect the components of SBOMs: offline, from OSV records or a database, each finding explained.
+    Vulns(cmd::vulns::VulnsArgs),
+    /// Build a vulnerability database from advisory sources, or describe one.
+    #[command(subcommand)]
+    Db(cmd::db::DbCommand),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(cmd::docs::CompletionsArgs),
     /// Write the manual pages, generated from this command line.
@@ -55,6 +60,8 @@ fn main() -> ExitCode {
         Command::Validate(args) => cmd::validate::run(args),
         Command::Convert(args) => cmd::convert::run(args),
         Command::Diff(args) => cmd::diff::run(args),
+        Command::Vulns(args) => cmd::vulns::run(args),
+        Command::Db(command) => cmd::db::run(command),
         Command::Completions(args) => cmd::docs::completions(&args, Cli::command()),
         Command::Man(args) => cmd::docs::man(&args, Cli::command()),
     };

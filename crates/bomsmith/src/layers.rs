@@ -26,6 +26,7 @@ const ORDER: &[&str] = &[
     "validate",
     "intree",
     "diff",
+    "vuln",
 ];
 
 /// The top-level modules a line of code names through `crate::` paths (`crate::a::b`,

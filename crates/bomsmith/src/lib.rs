@@ -46,6 +46,7 @@ pub mod scan;
 pub mod diff;
 pub mod intree;
 pub mod validate;
+pub mod vuln;
 
 pub use diff::diff;
 pub use error::{Error, Result};

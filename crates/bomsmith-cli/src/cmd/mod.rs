@@ -1,11 +1,13 @@
 //! One module per command.
 
 pub mod convert;
+pub mod db;
 pub mod diff;
 pub mod docs;
 pub mod scan;
 pub mod validate;
 pub mod vendor;
+pub mod vulns;
 
 use anyhow::{Context, Result};
 use bomsmith::format::{Format, Kind, ReadReport};

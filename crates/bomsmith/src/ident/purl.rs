@@ -183,6 +183,26 @@ pub fn parse_purl(s: &str) -> std::result::Result<Purl, String> {
     })
 }
 
+// TEMPORARY accessors (the `purl` branch provides these).
+impl Purl {
+    /// Type.
+    pub fn ty(&self) -> &str {
+        &self.ty
+    }
+    /// Namespace.
+    pub fn namespace(&self) -> Option<&str> {
+        self.namespace.as_deref()
+    }
+    /// Name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// Version.
+    pub fn version(&self) -> Option<&str> {
+        self.version.as_deref()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,118 @@
+//! `bomsmith vulns`: which known vulnerabilities affect the components of SBOMs, from a
+//! database or raw advisory sources, offline; every finding says why.
+
+use super::read_document;
+use crate::out;
+use anyhow::{Context, Result};
+use bomsmith::vuln::{self, git::GitRepos, matcher, report};
+use clap::{Args, ValueEnum};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Debug, Args)]
+pub struct VulnsArgs {
+    /// SBOMs (SPDX 2.2/2.3 JSON or tag-value, SPDX 3.0.1, CycloneDX 1.2–1.7), from any tool.
+    #[arg(required = true)]
+    sboms: Vec<PathBuf>,
+    /// A database built by `db build`, or raw sources (directories of OSV records, OSV zips).
+    #[arg(long = "db", required = true, num_args = 1.., value_name = "DB|SOURCE")]
+    db: Vec<PathBuf>,
+    /// Evaluate GIT ranges of the repository URL in the local clone PATH (`URL=PATH`);
+    /// versions map to tags `vX.Y.Z` (then `X.Y.Z`). Without it GIT ranges are not evaluable.
+    #[arg(long = "git-repo", value_name = "URL=PATH", value_parser = parse_git_repo)]
+    git_repo: Vec<(String, PathBuf)>,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Output::Human)]
+    format: Output,
+    /// Under each finding, the records, ranges and rules that matched; and every record that
+    /// could not be evaluated, with why.
+    #[arg(long)]
+    explain: bool,
+    /// Exit 1 when a finding is at or above this severity (`any`: every finding, including
+    /// those without a severity).
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_fail_on)]
+    fail_on: Option<matcher::Level>,
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Replace an existing output file bomsmith did not write.
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Output {
+    Human,
+    Json,
+    Sarif,
+}
+
+fn parse_git_repo(s: &str) -> Result<(String, PathBuf), String> {
+    let (url, path) = s
+        .rsplit_once('=')
+        .filter(|(u, p)| !u.is_empty() && !p.is_empty())
+        .ok_or_else(|| format!("`{s}` is not URL=PATH"))?;
+    Ok((url.to_owned(), PathBuf::from(path)))
+}
+
+fn parse_fail_on(s: &str) -> Result<matcher::Level, String> {
+    if s.eq_ignore_ascii_case("any") {
+        return Ok(matcher::Level::Unknown);
+    }
+    matcher::Level::parse(s)
+        .ok_or_else(|| format!("`{s}` is not a severity (any, low, medium, high, critical)"))
+}
+
+/// Runs the command: exit 0, or 1 when `--fail-on` is given and a finding reaches it.
+pub fn run(args: VulnsArgs) -> Result<ExitCode> {
+    let mut inputs: Vec<&Path> = args.sboms.iter().map(PathBuf::as_path).collect();
+    inputs.extend(args.db.iter().map(PathBuf::as_path));
+    out::check_outputs(&[args.output.as_deref()], &inputs, args.force)?;
+    let mut git = GitRepos::new();
+    for (url, path) in &args.git_repo {
+        if !path.join(".git").exists() && !path.join("HEAD").is_file() {
+            anyhow::bail!("{}: not a git repository (given for {url})", path.display());
+        }
+        git.add(url, path);
+    }
+    let sources: Vec<&Path> = args.db.iter().map(PathBuf::as_path).collect();
+    let store = vuln::open(&sources)?;
+    if let vuln::index::Store::Memory(_) = &store {
+        super::db::say_problems(&store.problems());
+    }
+    let mut results = Vec::with_capacity(args.sboms.len());
+    for path in &args.sboms {
+        let (name, _, doc, _) = read_document(path)?;
+        let outcome = matcher::match_document(&doc, &store, &git)
+            .with_context(|| format!("matching {name}"))?;
+        results.push(report::SbomOutcome {
+            file: name,
+            outcome,
+        });
+    }
+    let text = match args.format {
+        Output::Human => report::human(&results, args.explain),
+        Output::Json => {
+            let mut s = serde_json::to_string_pretty(&report::json(&results, &store.sources()))?;
+            s.push('\n');
+            s
+        }
+        Output::Sarif => {
+            let mut s = serde_json::to_string_pretty(&report::sarif(&results))?;
+            s.push('\n');
+            s
+        }
+    };
+    out::write_output(args.output.as_deref(), &text)?;
+    let failing = args.fail_on.is_some_and(|threshold| {
+        results
+            .iter()
+            .flat_map(|r| &r.outcome.findings)
+            .any(|f| f.severity.level >= threshold)
+    });
+    Ok(if failing {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,145 @@
+//! Finding records by package or repository, from raw sources held in memory or from the
+//! SQLite database: the matcher asks the same questions of both.
+
+use super::db::Database;
+use super::git::normalize_repo;
+use super::source::{LoadedSources, Problem, SourceSummary};
+use crate::error::Result;
+use crate::ident::pep503;
+use crate::model::vuln::Advisory;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The key a package is indexed under: the ecosystem without its release suffix (`Debian:12`
+/// is `Debian`) and the name as the ecosystem compares it (PyPI names PEP 503-normalised).
+pub fn package_key(ecosystem: &str, name: &str) -> (String, String) {
+    let family = ecosystem.split(':').next().unwrap_or(ecosystem).trim();
+    let name = match family {
+        "PyPI" => pep503(name),
+        _ => name.to_owned(),
+    };
+    (family.to_owned(), name)
+}
+
+/// The repositories of the GIT ranges of a record's affected entries that name no package
+/// (the PSF's CPython records), normalised.
+pub fn unpackaged_repos(a: &Advisory) -> Vec<String> {
+    let mut out: Vec<String> = a
+        .affected
+        .iter()
+        .filter(|x| x.package.is_none())
+        .flat_map(|x| x.ranges.iter())
+        .filter_map(|r| r.repo.as_deref())
+        .map(normalize_repo)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// A record found for a query, with the file it came from.
+#[derive(Debug, Clone)]
+pub struct Found {
+    /// The file (or source member) the record was read from.
+    pub file: String,
+    /// The record.
+    pub advisory: Arc<Advisory>,
+}
+
+/// Records held in memory, indexed.
+#[derive(Debug, Default)]
+pub struct MemoryIndex {
+    records: Vec<Found>,
+    by_package: HashMap<(String, String), Vec<usize>>,
+    by_repo: HashMap<String, Vec<usize>>,
+    sources: Vec<SourceSummary>,
+    problems: Vec<Problem>,
+}
+
+impl MemoryIndex {
+    /// Indexes loaded sources; withdrawn records are counted in the sources, never indexed.
+    pub fn new(loaded: LoadedSources) -> Self {
+        let mut index = MemoryIndex {
+            sources: loaded.sources,
+            problems: loaded.problems,
+            ..MemoryIndex::default()
+        };
+        for l in loaded.records {
+            if l.advisory.withdrawn.is_some() {
+                continue;
+            }
+            let at = index.records.len();
+            let mut keys: Vec<(String, String)> = l
+                .advisory
+                .affected
+                .iter()
+                .filter_map(|x| x.package.as_ref())
+                .map(|p| package_key(&p.ecosystem, &p.name))
+                .collect();
+            keys.sort();
+            keys.dedup();
+            for k in keys {
+                index.by_package.entry(k).or_default().push(at);
+            }
+            for r in unpackaged_repos(&l.advisory) {
+                index.by_repo.entry(r).or_default().push(at);
+            }
+            index.records.push(Found {
+                file: l.file,
+                advisory: Arc::new(l.advisory),
+            });
+        }
+        index
+    }
+}
+
+/// Where records come from: raw sources read now, or a database built before.
+#[derive(Debug)]
+pub enum Store {
+    /// Raw sources, loaded and indexed in memory.
+    Memory(MemoryIndex),
+    /// A database built by `db build`.
+    Database(Database),
+}
+
+impl Store {
+    /// Records naming the package `(family, name)` as [`package_key`] gives it.
+    pub fn by_package(&self, family: &str, name: &str) -> Result<Vec<Found>> {
+        match self {
+            Store::Memory(m) => Ok(m
+                .by_package
+                .get(&(family.to_owned(), name.to_owned()))
+                .map(|ids| ids.iter().map(|&i| m.records[i].clone()).collect())
+                .unwrap_or_default()),
+            Store::Database(d) => d.by_package(family, name),
+        }
+    }
+
+    /// Records whose package-less entries have GIT ranges in `repo` (normalised).
+    pub fn by_repo(&self, repo: &str) -> Result<Vec<Found>> {
+        match self {
+            Store::Memory(m) => Ok(m
+                .by_repo
+                .get(repo)
+                .map(|ids| ids.iter().map(|&i| m.records[i].clone()).collect())
+                .unwrap_or_default()),
+            Store::Database(d) => d.by_repo(repo),
+        }
+    }
+
+    /// The sources the records came from.
+    pub fn sources(&self) -> Vec<SourceSummary> {
+        match self {
+            Store::Memory(m) => m.sources.clone(),
+            Store::Database(d) => d.sources().to_vec(),
+        }
+    }
+
+    /// Records that could not be loaded.
+    pub fn problems(&self) -> Vec<Problem> {
+        match self {
+            Store::Memory(m) => m.problems.clone(),
+            Store::Database(d) => d.problems().to_vec(),
+        }
+    }
+}

@@ -1,0 +1,626 @@
+//! From an SBOM's components to findings. Only identifiers the SBOM declares are used, never a
+//! name guessed into one: a PURL (its type gives the OSV ecosystem, its name and version the
+//! package), or for records that name no package (the PSF's CPython records), a repository: the
+//! component's declared VCS location or, through [`REPOSITORY_OF_CPE`], its CPE.
+//!
+//! Records describing one vulnerability (linked by ID, alias or upstream) make one finding per
+//! component. Every finding says which identifier, version, range and rule matched.
+
+use super::git::{GitRepos, normalize_repo};
+use super::index::{Found, Store, package_key};
+use super::range::{self, Rule, Verdict};
+use crate::error::Result;
+use crate::ident::parse_purl;
+use crate::ident::version::Scheme;
+use crate::model::vuln::{Advisory, Event, RangeKind};
+use crate::model::{Document, Package, RefKind};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The OSV ecosystem of a PURL type (and, for distributions, its namespace).
+pub fn ecosystem_of(ty: &str, namespace: Option<&str>) -> Option<&'static str> {
+    Some(
+        match (ty, namespace.map(str::to_ascii_lowercase).as_deref()) {
+            ("pypi", _) => "PyPI",
+            ("npm", _) => "npm",
+            ("cargo", _) => "crates.io",
+            ("golang", _) => "Go",
+            ("maven", _) => "Maven",
+            ("nuget", _) => "NuGet",
+            ("gem", _) => "RubyGems",
+            ("composer", _) => "Packagist",
+            ("hex", _) => "Hex",
+            ("pub", _) => "Pub",
+            ("hackage", _) => "Hackage",
+            ("cran", _) => "CRAN",
+            ("conan", _) => "ConanCenter",
+            ("swift", _) => "SwiftURL",
+            ("bitnami", _) => "Bitnami",
+            ("githubactions" | "github-actions", _) => "GitHub Actions",
+            ("deb", Some("debian")) => "Debian",
+            ("deb", Some("ubuntu")) => "Ubuntu",
+            ("apk", Some("alpine")) => "Alpine",
+            ("rpm", Some("almalinux")) => "AlmaLinux",
+            ("rpm", Some("rocky" | "rocky-linux")) => "Rocky Linux",
+            ("rpm", Some("redhat")) => "Red Hat",
+            ("rpm", Some("opensuse")) => "openSUSE",
+            ("rpm", Some("suse")) => "SUSE",
+            _ => return None,
+        },
+    )
+}
+
+/// The package name an ecosystem's records use for a PURL's namespace and name.
+fn record_name(ecosystem: &str, namespace: Option<&str>, name: &str) -> String {
+    match (ecosystem, namespace) {
+        ("Maven", Some(ns)) => format!("{ns}:{name}"),
+        ("npm" | "Go" | "Packagist" | "SwiftURL" | "GitHub Actions", Some(ns)) => {
+            format!("{ns}/{name}")
+        }
+        _ => name.to_owned(),
+    }
+}
+
+/// Repositories of components known by CPE only: CPE `vendor:product` and the repository the
+/// PSF's records name. Documented in `docs/vulns.md`; extended only with a source for each row.
+pub const REPOSITORY_OF_CPE: &[(&str, &str, &str, &str)] = &[(
+    "python",
+    "python",
+    "https://github.com/python/cpython",
+    "CPython's own records (PSF, OSV) give GIT ranges in this repository",
+)];
+
+/// One identifier a component can be matched by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Key {
+    Package {
+        ecosystem: &'static str,
+        family: String,
+        name: String,
+        version: Option<String>,
+        shown: String,
+    },
+    Repo {
+        repo: String,
+        version: Option<String>,
+        shown: String,
+    },
+}
+
+/// A component as findings name it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ComponentRef {
+    /// Its element ID (SPDX ID or CycloneDX `bom-ref`).
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its version, if stated.
+    pub version: Option<String>,
+}
+
+/// One record behind a finding, and how it matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatchedRecord {
+    /// The record's ID.
+    pub id: String,
+    /// Where it was read from.
+    pub file: String,
+    /// The range (or list) and the rule that matched.
+    pub rule: Rule,
+    /// Fixed versions its matched entry names.
+    pub fixed: Vec<String>,
+}
+
+/// Qualitative severity, lowest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    /// No severity is given.
+    Unknown,
+    /// CVSS 0.1–3.9, or `LOW`.
+    Low,
+    /// CVSS 4.0–6.9, or `MEDIUM`/`MODERATE`.
+    Medium,
+    /// CVSS 7.0–8.9, or `HIGH`.
+    High,
+    /// CVSS 9.0–10.0, or `CRITICAL`.
+    Critical,
+}
+
+impl Level {
+    /// Lower-case name (`high`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Unknown => "unknown",
+            Level::Low => "low",
+            Level::Medium => "medium",
+            Level::High => "high",
+            Level::Critical => "critical",
+        }
+    }
+
+    /// Parses `low`, `medium`, `high`, `critical` (any case; `moderate` is medium).
+    pub fn parse(s: &str) -> Option<Level> {
+        Some(match s.to_ascii_lowercase().as_str() {
+            "low" => Level::Low,
+            "medium" | "moderate" => Level::Medium,
+            "high" => Level::High,
+            "critical" => Level::Critical,
+            _ => return None,
+        })
+    }
+
+    fn of_score(score: f64) -> Level {
+        match score {
+            s if s >= 9.0 => Level::Critical,
+            s if s >= 7.0 => Level::High,
+            s if s >= 4.0 => Level::Medium,
+            s if s > 0.0 => Level::Low,
+            _ => Level::Unknown,
+        }
+    }
+}
+
+/// A finding's severity and where it comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SeverityOf {
+    /// The qualitative level.
+    pub level: Level,
+    /// The CVSS base score, when computed from a vector.
+    pub score: Option<f64>,
+    /// The vector or label it was taken from.
+    pub source: Option<String>,
+}
+
+/// The severity of a group of records: the highest CVSS v3 base score computed from the
+/// vectors they give (CVSS v4 vectors likewise when no v3 is given), else the highest
+/// qualitative label the database states, else unknown.
+pub fn severity_of(records: &[&Advisory]) -> SeverityOf {
+    let mut best: Option<(f64, String)> = None;
+    for kind in ["CVSS_V3", "CVSS_V4"] {
+        for a in records {
+            let scores = a
+                .severity
+                .iter()
+                .chain(a.affected.iter().flat_map(|x| x.severity.iter()));
+            for s in scores.filter(|s| s.kind == kind) {
+                if let Ok(cvss) = s.score.parse::<cvss::Cvss>() {
+                    let score = cvss.score();
+                    if best.as_ref().is_none_or(|(b, _)| score > *b) {
+                        best = Some((score, s.score.clone()));
+                    }
+                }
+            }
+        }
+        if best.is_some() {
+            break;
+        }
+    }
+    if let Some((score, vector)) = best {
+        return SeverityOf {
+            level: Level::of_score(score),
+            score: Some(score),
+            source: Some(vector),
+        };
+    }
+    let label = records
+        .iter()
+        .filter_map(|a| a.severity_label.as_deref())
+        .filter_map(|l| Level::parse(l).map(|lv| (lv, l)))
+        .max_by_key(|(lv, _)| *lv);
+    match label {
+        Some((level, l)) => SeverityOf {
+            level,
+            score: None,
+            source: Some(l.to_owned()),
+        },
+        None => SeverityOf {
+            level: Level::Unknown,
+            score: None,
+            source: None,
+        },
+    }
+}
+
+/// One vulnerability affecting one component.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    /// The component.
+    pub component: ComponentRef,
+    /// The identifier that matched (a PURL, or `repository (from CPE ...)`).
+    pub identifier: String,
+    /// The version evaluated.
+    pub version: String,
+    /// Every ID the vulnerability goes by (records' IDs, aliases, upstream), sorted.
+    pub ids: Vec<String>,
+    /// The records that matched, sorted by ID.
+    pub records: Vec<MatchedRecord>,
+    /// Summary of the first record that gives one.
+    pub summary: Option<String>,
+    /// Severity.
+    pub severity: SeverityOf,
+    /// Fixed versions (or commits) the matched ranges name, sorted, deduplicated.
+    pub fixed: Vec<String>,
+}
+
+impl Finding {
+    /// The ID shown first: a CVE alias when there is one, else the first record's ID.
+    pub fn primary_id(&self) -> &str {
+        self.ids
+            .iter()
+            .find(|i| i.starts_with("CVE-"))
+            .or_else(|| self.records.first().map(|r| &r.id))
+            .map_or("", String::as_str)
+    }
+}
+
+/// A record that could not be decided for a component: never a finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotEvaluated {
+    /// The component.
+    pub component: ComponentRef,
+    /// The record's ID.
+    pub record: String,
+    /// The identifier it was found by.
+    pub identifier: String,
+    /// Why it could not be decided.
+    pub reason: String,
+}
+
+/// The outcome for one SBOM.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Outcome {
+    /// Findings, sorted by component then primary ID.
+    pub findings: Vec<Finding>,
+    /// Records that could not be decided, sorted.
+    pub not_evaluable: Vec<NotEvaluated>,
+    /// Components in the SBOM.
+    pub components: usize,
+    /// Components with no identifier bomsmith matches by (no PURL of a known ecosystem, no
+    /// repository): listed by name so that nothing is silently unchecked.
+    pub unidentified: Vec<ComponentRef>,
+}
+
+fn component_ref(p: &Package) -> ComponentRef {
+    ComponentRef {
+        id: p.id.clone(),
+        name: p.name.clone(),
+        version: p.version.clone(),
+    }
+}
+
+/// The identifiers of a component that records can be looked up by.
+fn keys_of(p: &Package) -> Vec<Key> {
+    let mut keys = Vec::new();
+    for r in p.external_refs.iter().filter(|r| r.kind == RefKind::Purl) {
+        let Ok(purl) = parse_purl(&r.locator) else {
+            continue;
+        };
+        let Some(ecosystem) = ecosystem_of(purl.ty(), purl.namespace()) else {
+            continue;
+        };
+        let name = record_name(ecosystem, purl.namespace(), purl.name());
+        let (family, name) = package_key(ecosystem, &name);
+        keys.push(Key::Package {
+            ecosystem,
+            family,
+            name,
+            version: purl
+                .version()
+                .map(str::to_owned)
+                .or_else(|| p.version.clone()),
+            shown: r.locator.clone(),
+        });
+    }
+    // A declared VCS location.
+    let vcs = p
+        .download_location
+        .iter()
+        .filter(|d| d.starts_with("git+") || d.starts_with("git://"))
+        .cloned()
+        .chain(
+            p.external_refs
+                .iter()
+                .filter(|r| matches!(&r.kind, RefKind::Other { kind, .. } if kind.eq_ignore_ascii_case("vcs")))
+                .map(|r| r.locator.clone()),
+        );
+    for url in vcs {
+        keys.push(Key::Repo {
+            repo: normalize_repo(&url),
+            version: p.version.clone(),
+            shown: url,
+        });
+    }
+    for r in p.external_refs.iter().filter(|r| r.kind == RefKind::Cpe23) {
+        let Ok(cpe) = crate::ident::parse_cpe23(&r.locator) else {
+            continue;
+        };
+        for (vendor, product, repo, _) in REPOSITORY_OF_CPE {
+            if cpe.fields[3] == *vendor && cpe.fields[4] == *product {
+                let version = Some(cpe.version().to_owned())
+                    .filter(|v| !matches!(v.as_str(), "*" | "-" | ""))
+                    .or_else(|| p.version.clone());
+                keys.push(Key::Repo {
+                    repo: normalize_repo(repo),
+                    version,
+                    shown: format!("{} (repository {repo})", r.locator),
+                });
+            }
+        }
+    }
+    keys
+}
+
+/// Matches every component of `doc` against `store`. GIT ranges are decided only through
+/// `git` (a clone for their repository); otherwise they are not evaluable.
+pub fn match_document(doc: &Document, store: &Store, git: &GitRepos) -> Result<Outcome> {
+    let mut out = Outcome {
+        components: doc.packages.len(),
+        ..Outcome::default()
+    };
+    for p in &doc.packages {
+        let component = component_ref(p);
+        let keys = keys_of(p);
+        if keys.is_empty() {
+            out.unidentified.push(component);
+            continue;
+        }
+        // Per record ID: the first match (a record found by two identifiers counts once).
+        let mut hits: BTreeMap<String, (Found, String, String, Rule, Vec<String>)> =
+            BTreeMap::new();
+        let mut undecided: BTreeMap<String, NotEvaluated> = BTreeMap::new();
+        for key in &keys {
+            let (found, shown, version) = match key {
+                Key::Package {
+                    family,
+                    name,
+                    version,
+                    shown,
+                    ..
+                } => (store.by_package(family, name)?, shown, version),
+                Key::Repo {
+                    repo,
+                    version,
+                    shown,
+                } => (store.by_repo(repo)?, shown, version),
+            };
+            for f in found {
+                if hits.contains_key(&f.advisory.id) {
+                    continue;
+                }
+                let Some(version) = version else {
+                    undecided
+                        .entry(f.advisory.id.clone())
+                        .or_insert(NotEvaluated {
+                            component: component.clone(),
+                            record: f.advisory.id.clone(),
+                            identifier: shown.clone(),
+                            reason: "the component states no version".into(),
+                        });
+                    continue;
+                };
+                match decide(&f.advisory, key, version, git) {
+                    Decision::Affected(rule, fixed) => {
+                        undecided.remove(&f.advisory.id);
+                        hits.insert(
+                            f.advisory.id.clone(),
+                            (f, shown.clone(), version.clone(), rule, fixed),
+                        );
+                    }
+                    Decision::NotAffected => {}
+                    Decision::NotEvaluable(reason) => {
+                        undecided
+                            .entry(f.advisory.id.clone())
+                            .or_insert(NotEvaluated {
+                                component: component.clone(),
+                                record: f.advisory.id.clone(),
+                                identifier: shown.clone(),
+                                reason,
+                            });
+                    }
+                }
+            }
+        }
+        out.findings.extend(group(&component, hits));
+        out.not_evaluable.extend(undecided.into_values());
+    }
+    out.findings
+        .sort_by(|a, b| (&a.component, a.primary_id()).cmp(&(&b.component, b.primary_id())));
+    out.not_evaluable
+        .sort_by(|a, b| (&a.component, &a.record).cmp(&(&b.component, &b.record)));
+    Ok(out)
+}
+
+enum Decision {
+    Affected(Rule, Vec<String>),
+    NotAffected,
+    NotEvaluable(String),
+}
+
+/// Decides one record for one identifier of a component.
+fn decide(a: &Advisory, key: &Key, version: &str, git: &GitRepos) -> Decision {
+    let mut undecided: Option<String> = None;
+    for entry in &a.affected {
+        match (key, &entry.package) {
+            (
+                Key::Package {
+                    ecosystem,
+                    family,
+                    name,
+                    ..
+                },
+                Some(pkg),
+            ) => {
+                if package_key(&pkg.ecosystem, &pkg.name) != (family.clone(), name.clone()) {
+                    continue;
+                }
+                let scheme = Scheme::for_ecosystem(ecosystem);
+                let (verdict, left) = range::evaluate(entry, version, scheme);
+                match verdict {
+                    Verdict::Affected(rule) => return Decision::Affected(rule, fixed_of(entry)),
+                    Verdict::NotEvaluable(why) => {
+                        undecided.get_or_insert(why);
+                    }
+                    Verdict::NotAffected => {
+                        // GIT ranges beside version ranges describe the same set in commits:
+                        // the version ranges decide. Alone, they need a clone.
+                        let versioned = !entry.versions.is_empty()
+                            || entry.ranges.iter().any(|r| {
+                                matches!(r.kind, RangeKind::Ecosystem | RangeKind::Semver)
+                            });
+                        if !versioned {
+                            match git_ranges(&left, version, git) {
+                                Ok(Some(rule)) => {
+                                    return Decision::Affected(rule, fixed_of(entry));
+                                }
+                                Ok(None) => {}
+                                Err(why) => {
+                                    undecided.get_or_insert(why);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            (Key::Repo { repo, .. }, None) => {
+                let ranges: Vec<_> = entry
+                    .ranges
+                    .iter()
+                    .filter(|r| {
+                        r.kind == RangeKind::Git
+                            && r.repo
+                                .as_deref()
+                                .is_some_and(|u| normalize_repo(u) == *repo)
+                    })
+                    .collect();
+                match git_ranges(&ranges, version, git) {
+                    Ok(Some(rule)) => return Decision::Affected(rule, fixed_of(entry)),
+                    Ok(None) => {}
+                    Err(why) => {
+                        undecided.get_or_insert(why);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    match undecided {
+        Some(why) => Decision::NotEvaluable(why),
+        None => Decision::NotAffected,
+    }
+}
+
+/// Evaluates GIT ranges (others in `ranges` are of unknown kinds: not evaluable).
+fn git_ranges(
+    ranges: &[&crate::model::vuln::Range],
+    version: &str,
+    git: &GitRepos,
+) -> std::result::Result<Option<Rule>, String> {
+    let mut undecided = None;
+    for r in ranges {
+        if r.kind != RangeKind::Git {
+            undecided.get_or_insert(format!(
+                "a range of kind {}, which bomsmith does not evaluate",
+                r.kind.name()
+            ));
+            continue;
+        }
+        match git.evaluate(r, version) {
+            Ok(Some(rule)) => return Ok(Some(rule)),
+            Ok(None) => {}
+            Err(why) => {
+                undecided.get_or_insert(why);
+            }
+        }
+    }
+    match undecided {
+        Some(why) => Err(why),
+        None => Ok(None),
+    }
+}
+
+fn fixed_of(entry: &crate::model::vuln::Affected) -> Vec<String> {
+    let mut out: Vec<String> = entry
+        .ranges
+        .iter()
+        .filter(|r| r.kind != RangeKind::Git)
+        .flat_map(|r| r.events.iter())
+        .filter_map(|e| match e {
+            Event::Fixed(v) => Some(v.clone()),
+            _ => None,
+        })
+        .collect();
+    out.dedup();
+    out
+}
+
+/// Groups a component's matched records into findings: records sharing an ID, alias or
+/// upstream ID describe one vulnerability.
+fn group(
+    component: &ComponentRef,
+    hits: BTreeMap<String, (Found, String, String, Rule, Vec<String>)>,
+) -> Vec<Finding> {
+    let hits: Vec<_> = hits.into_values().collect();
+    // Union-find over records, joined by any shared name.
+    let mut parent: Vec<usize> = (0..hits.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    let mut owner: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, h) in hits.iter().enumerate() {
+        for n in h.0.advisory.names() {
+            match owner.get(n) {
+                Some(&j) => {
+                    let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+                    parent[a] = b;
+                }
+                None => {
+                    owner.insert(n, i);
+                }
+            }
+        }
+    }
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for i in 0..hits.len() {
+        let r = root(&mut parent, i);
+        groups.entry(r).or_default().push(i);
+    }
+    groups
+        .into_values()
+        .map(|members| {
+            let advisories: Vec<&Advisory> = members
+                .iter()
+                .map(|&i| hits[i].0.advisory.as_ref())
+                .collect();
+            let ids: BTreeSet<String> = advisories
+                .iter()
+                .flat_map(|a| a.names())
+                .map(str::to_owned)
+                .collect();
+            let mut fixed: Vec<String> = members.iter().flat_map(|&i| hits[i].4.clone()).collect();
+            fixed.sort();
+            fixed.dedup();
+            let first = &hits[members[0]];
+            Finding {
+                component: component.clone(),
+                identifier: first.1.clone(),
+                version: first.2.clone(),
+                ids: ids.into_iter().collect(),
+                records: members
+                    .iter()
+                    .map(|&i| MatchedRecord {
+                        id: hits[i].0.advisory.id.clone(),
+                        file: hits[i].0.file.clone(),
+                        rule: hits[i].3.clone(),
+                        fixed: hits[i].4.clone(),
+                    })
+                    .collect(),
+                summary: advisories.iter().find_map(|a| a.summary.clone()),
+                severity: severity_of(&advisories),
+                fixed,
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,34 @@
+//! Vulnerability matching: advisory sources (OSV records today), the SQLite database they
+//! compile into, range evaluation and the matcher that turns an SBOM into findings.
+
+pub mod db;
+pub mod git;
+pub mod index;
+pub mod matcher;
+pub mod osv;
+pub mod range;
+pub mod report;
+pub mod source;
+
+use crate::error::{Error, Result};
+use std::path::Path;
+
+/// Opens what `paths` name: one database built by `db build`, or raw advisory sources
+/// (directories, zips, tars, record files), loaded and indexed in memory.
+pub fn open(paths: &[&Path]) -> Result<index::Store> {
+    let databases = paths.iter().filter(|p| db::is_database(p)).count();
+    match (databases, paths.len()) {
+        (0, _) => Ok(index::Store::Memory(index::MemoryIndex::new(source::load(
+            paths,
+        )?))),
+        (1, 1) => Ok(index::Store::Database(db::Database::open(paths[0])?)),
+        _ => Err(Error::Unsupported {
+            path: paths
+                .iter()
+                .find(|p| db::is_database(p))
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+            message: "a vulnerability database is used alone: give one database, or raw sources (build them into one database with `db build`)".into(),
+        }),
+    }
+}

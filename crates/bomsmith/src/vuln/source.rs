@@ -1,0 +1,271 @@
+//! Advisory sources: a directory tree of OSV records, a zip of them (OSV's per-ecosystem
+//! export), a tar, or one record file. Files are read by the one input reader (links never
+//! followed, `.git` skipped, decompression bounded) and parsed in parallel.
+
+use super::osv::{self, Parsed};
+use crate::error::{Error, Result};
+use crate::input::{self, EntryKind, EntrySink, InputKind, ReadOptions};
+use crate::model::vuln::Advisory;
+use sha2::{Digest, Sha256};
+use std::io::{self, Read};
+use std::path::Path;
+
+/// Records larger than this are not read (the largest real OSV records are a few hundred KiB).
+pub const MAX_RECORD_BYTES: u64 = 16 << 20;
+
+/// What one source held.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceSummary {
+    /// The source as the user named it.
+    pub label: String,
+    /// `directory`, `zip`, `tar+gzip`, `file`.
+    pub kind: String,
+    /// SHA-256: of the file, or for a directory of its sorted `path NUL sha256 LF` listing.
+    pub sha256: String,
+    /// Records loaded (withdrawn ones included).
+    pub records: usize,
+    /// Records marked withdrawn (loaded, never reported).
+    pub withdrawn: usize,
+    /// Malformed records, reported and left out.
+    pub malformed: usize,
+    /// Files that are not records (licences, indexes, allocators).
+    pub skipped: usize,
+    /// The newest `modified` time of its records (as written).
+    pub newest_modified: Option<String>,
+}
+
+/// A record that could not be loaded: the file, the JSON pointer, what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Index of the source it belongs to.
+    pub source: usize,
+    /// The file (`source/path`, or `archive!member`).
+    pub file: String,
+    /// JSON pointer in the record (`""` for the whole file).
+    pub pointer: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.pointer.is_empty() {
+            write!(f, "{}: {}", self.file, self.message)
+        } else {
+            write!(f, "{}: {}: {}", self.file, self.pointer, self.message)
+        }
+    }
+}
+
+/// A loaded record and where it came from.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// Index into [`LoadedSources::sources`].
+    pub source: usize,
+    /// The file it was read from.
+    pub file: String,
+    /// The record.
+    pub advisory: Advisory,
+}
+
+/// Everything read from a set of sources.
+#[derive(Debug, Clone, Default)]
+pub struct LoadedSources {
+    /// One summary per source, in the order given.
+    pub sources: Vec<SourceSummary>,
+    /// The records, in source order then file order.
+    pub records: Vec<Loaded>,
+    /// Records left out, with where and why.
+    pub problems: Vec<Problem>,
+}
+
+/// Collects the files of a source, in input order.
+struct Collect<'a> {
+    source: usize,
+    label: &'a str,
+    kind: InputKind,
+    files: Vec<(String, Vec<u8>)>,
+    problems: Vec<Problem>,
+}
+
+impl Collect<'_> {
+    fn shown(&self, path: &str) -> String {
+        match self.kind {
+            InputKind::Directory => format!("{}/{path}", self.label.trim_end_matches('/')),
+            _ => format!("{}!{path}", self.label),
+        }
+    }
+}
+
+impl EntrySink for Collect<'_> {
+    fn file(&mut self, path: &str, body: &mut dyn Read) -> io::Result<()> {
+        let mut bytes = Vec::new();
+        body.take(MAX_RECORD_BYTES + 1).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > MAX_RECORD_BYTES {
+            // An archive member must be read to its end.
+            io::copy(body, &mut io::sink())?;
+            let file = self.shown(path);
+            self.problems.push(Problem {
+                source: self.source,
+                file,
+                pointer: String::new(),
+                message: format!(
+                    "larger than {} MiB: not read as a record",
+                    MAX_RECORD_BYTES >> 20
+                ),
+            });
+            return Ok(());
+        }
+        self.files.push((path.to_owned(), bytes));
+        Ok(())
+    }
+
+    fn hard_link(&mut self, _path: &str, _target: &str) {}
+
+    fn other(&mut self, _path: &str, _kind: EntryKind) {}
+
+    fn warn(&mut self, _diagnostic: crate::diag::Diagnostic) {}
+}
+
+/// Loads every source in `paths`, in order. A source that cannot be read at all (missing, not a
+/// directory, archive or record) is an error; a record that cannot be read is a [`Problem`].
+pub fn load(paths: &[&Path]) -> Result<LoadedSources> {
+    let mut out = LoadedSources::default();
+    for (index, path) in paths.iter().enumerate() {
+        let label = path.display().to_string();
+        let meta = std::fs::metadata(path).map_err(|e| Error::io(&label, e))?;
+        let (kind_name, sha256, files, problems) = if meta.is_file() && input::detect(path).is_err()
+        {
+            // One record file.
+            let bytes = std::fs::read(path).map_err(|e| Error::io(&label, e))?;
+            let sha = hex::encode(Sha256::digest(&bytes));
+            (
+                "file".to_owned(),
+                sha,
+                vec![(String::new(), bytes)],
+                Vec::new(),
+            )
+        } else {
+            let kind = input::detect(path)?;
+            let mut sink = Collect {
+                source: index,
+                label: &label,
+                kind,
+                files: Vec::new(),
+                problems: Vec::new(),
+            };
+            let artifact = input::read_input(path, kind, &ReadOptions::default(), &mut sink)?;
+            let sha = match artifact.sha256 {
+                Some(d) => hex::encode(d),
+                None => listing_digest(&sink.files),
+            };
+            (kind.describe(), sha, sink.files, sink.problems)
+        };
+        let mut summary = SourceSummary {
+            label: label.clone(),
+            kind: kind_name,
+            sha256,
+            ..SourceSummary::default()
+        };
+        summary.malformed = problems.len();
+        out.problems.extend(problems);
+        let parsed = parse_all(&files);
+        let mut newest: Option<(i64, String)> = None;
+        for ((path, _), result) in files.iter().zip(parsed) {
+            let file = if path.is_empty() {
+                label.clone()
+            } else if meta.is_dir() {
+                format!("{}/{path}", label.trim_end_matches('/'))
+            } else {
+                format!("{label}!{path}")
+            };
+            match result {
+                Ok(Parsed::Record(advisory)) => {
+                    summary.records += 1;
+                    if advisory.withdrawn.is_some() {
+                        summary.withdrawn += 1;
+                    }
+                    if let Some(m) = &advisory.modified {
+                        match crate::ident::parse_timestamp(m) {
+                            Some((at, _)) => {
+                                if newest.as_ref().is_none_or(|(n, _)| at > *n) {
+                                    newest = Some((at, m.clone()));
+                                }
+                            }
+                            None => out.problems.push(Problem {
+                                source: index,
+                                file: file.clone(),
+                                pointer: "/modified".into(),
+                                message: format!(
+                                    "`{m}` is not an RFC 3339 time; the record is loaded"
+                                ),
+                            }),
+                        }
+                    }
+                    out.records.push(Loaded {
+                        source: index,
+                        file,
+                        advisory: *advisory,
+                    });
+                }
+                Ok(Parsed::NotARecord(_)) => summary.skipped += 1,
+                Err(m) => {
+                    summary.malformed += 1;
+                    out.problems.push(Problem {
+                        source: index,
+                        file,
+                        pointer: m.pointer,
+                        message: m.message,
+                    });
+                }
+            }
+        }
+        summary.newest_modified = newest.map(|(_, m)| m);
+        out.sources.push(summary);
+    }
+    Ok(out)
+}
+
+/// A directory's digest: SHA-256 over its files' sorted `path NUL sha256-hex LF` lines.
+fn listing_digest(files: &[(String, Vec<u8>)]) -> String {
+    let mut lines: Vec<(&str, String)> = files
+        .iter()
+        .map(|(p, b)| (p.as_str(), hex::encode(Sha256::digest(b))))
+        .collect();
+    lines.sort();
+    let mut h = Sha256::new();
+    for (p, d) in lines {
+        h.update(p.as_bytes());
+        h.update([0]);
+        h.update(d.as_bytes());
+        h.update([b'\n']);
+    }
+    hex::encode(h.finalize())
+}
+
+/// Parses the files on every core, keeping their order.
+fn parse_all(files: &[(String, Vec<u8>)]) -> Vec<Result<Parsed, osv::Malformed>> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(files.len().max(1));
+    if threads <= 1 {
+        return files.iter().map(|(_, b)| osv::parse(b)).collect();
+    }
+    let chunk = files.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                s.spawn(move || part.iter().map(|(_, b)| osv::parse(b)).collect::<Vec<_>>())
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| match h.join() {
+                Ok(v) => v,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    })
+}
