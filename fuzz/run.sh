@@ -14,7 +14,7 @@ cd "$(dirname "$0")"
 secs="${1:-600}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(validate_spdx validate_cyclonedx convert tagvalue spdx3 pyliteral tar zip)
+[ ${#targets[@]} -gt 0 ] || targets=(validate_spdx validate_cyclonedx convert tagvalue spdx3 pyliteral tar zip osv)
 shared="${BOMSMITH_SHARED:-$(pwd)/../../shared}"
 peers="${BOMSMITH_PEER_DOCS:-$(pwd)/../../peer-docs}"
 mkdir -p corpus/validate_spdx corpus/validate_cyclonedx corpus/convert corpus/tagvalue corpus/spdx3 corpus/pyliteral
@@ -44,6 +44,10 @@ if [ -d "$peers" ]; then
     cp "$f" corpus/convert/
   done
 fi
+# The osv target starts from real records: the PSF's (JSON) and a slice of PyPA's (YAML).
+mkdir -p corpus/osv
+cp "$shared"/advisories/psf/advisories/python/*.json corpus/osv/
+find "$shared"/advisories/pypa/vulns -name '*.yaml' | sort | head -200 | xargs -I{} cp {} corpus/osv/
 ./seed-archives.sh
 # -a: overflow checks and debug assertions too, so an arithmetic overflow is a finding.
 cargo +nightly fuzz build -O -a

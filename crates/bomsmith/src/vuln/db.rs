@@ -341,3 +341,62 @@ impl Database {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vuln::source::load;
+
+    #[test]
+    fn a_database_reads_back_what_was_built_and_builds_to_the_same_bytes() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let src = dir.path().join("src");
+        std::fs::create_dir(&src).expect("mkdir");
+        std::fs::write(
+            src.join("A.yaml"),
+            "id: A-1\nmodified: 2024-01-01T00:00:00Z\naliases: [CVE-1]\naffected:\n- package: {ecosystem: PyPI, name: Py_YAML}\n  versions: ['1.0']\n",
+        )
+        .expect("write");
+        std::fs::write(
+            src.join("B.json"),
+            r#"{"id":"B-1","modified":"2024-01-02T00:00:00Z","withdrawn":"2024-02-01T00:00:00Z","affected":[{"package":{"ecosystem":"PyPI","name":"pyyaml"}}]}"#,
+        )
+        .expect("write");
+        std::fs::write(
+            src.join("C.json"),
+            r#"{"id":"C-1","modified":"2024-01-03T00:00:00Z","affected":[{"ranges":[{"type":"GIT","repo":"https://github.com/python/cpython.git","events":[{"introduced":"0"}]}]}]}"#,
+        )
+        .expect("write");
+        let loaded = load(&[src.as_path()]).expect("loads");
+        let one = build(&loaded, "t.db").expect("builds");
+        let two = build(&load(&[src.as_path()]).expect("loads"), "t.db").expect("builds");
+        assert_eq!(one, two, "the same sources give the same bytes");
+        let path = dir.path().join("t.db");
+        std::fs::write(&path, &one).expect("write");
+        assert!(is_database(&path));
+        assert!(!is_database(&src.join("A.yaml")));
+        let db = Database::open(&path).expect("opens");
+        assert_eq!(db.records(), 3);
+        assert_eq!(db.sources()[0].withdrawn, 1);
+        // PEP 503: the record's `Py_YAML` is found as `py-yaml`; the withdrawn one never.
+        let found = db.by_package("PyPI", "py-yaml").expect("query");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].advisory.id, "A-1");
+        assert!(db.by_package("PyPI", "pyyaml").expect("query").is_empty());
+        let by_repo = db.by_repo("github.com/python/cpython").expect("query");
+        assert_eq!(by_repo[0].advisory.id, "C-1");
+        assert_eq!(
+            db.by_name("CVE-1")
+                .expect("query")
+                .map(|f| f.advisory.id.clone()),
+            Some("A-1".into())
+        );
+        // Any other SQLite file, or garbage, is refused by name.
+        let other = dir.path().join("other.db");
+        Connection::open(&other)
+            .and_then(|c| c.execute_batch("CREATE TABLE t (x)"))
+            .expect("sqlite");
+        let e = Database::open(&other).expect_err("refused");
+        assert!(e.to_string().contains("other.db"), "{e}");
+    }
+}

@@ -624,3 +624,98 @@ fn group(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ExternalRef;
+    use crate::model::vuln::{Affected, AffectedPackage, Range, Severity};
+    use crate::vuln::index::MemoryIndex;
+    use crate::vuln::source::{Loaded, LoadedSources};
+
+    fn record(id: &str, aliases: &[&str], name: &str, fixed: &str) -> Loaded {
+        Loaded {
+            source: 0,
+            file: format!("{id}.json"),
+            advisory: Advisory {
+                id: id.into(),
+                aliases: aliases.iter().map(|s| (*s).to_owned()).collect(),
+                modified: Some("2024-01-01T00:00:00Z".into()),
+                affected: vec![Affected {
+                    package: Some(AffectedPackage {
+                        ecosystem: "PyPI".into(),
+                        name: name.into(),
+                        purl: None,
+                    }),
+                    ranges: vec![Range {
+                        kind: RangeKind::Ecosystem,
+                        repo: None,
+                        events: vec![Event::Introduced("0".into()), Event::Fixed(fixed.into())],
+                    }],
+                    ..Affected::default()
+                }],
+                ..Advisory::default()
+            },
+        }
+    }
+
+    fn package(id: &str, name: &str, purl: Option<&str>) -> Package {
+        Package {
+            id: id.into(),
+            name: name.into(),
+            version: Some("1.0".into()),
+            external_refs: purl.map(ExternalRef::purl).into_iter().collect(),
+            ..Package::default()
+        }
+    }
+
+    #[test]
+    fn aliases_make_one_finding_and_unidentified_components_are_listed() {
+        let mut ghsa = record("GHSA-1", &["CVE-2024-1"], "PyYAML", "2.0");
+        ghsa.advisory.severity = vec![Severity {
+            kind: "CVSS_V3".into(),
+            score: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H".into(),
+        }];
+        let store = Store::Memory(MemoryIndex::new(LoadedSources {
+            records: vec![
+                record("PYSEC-1", &["CVE-2024-1"], "pyyaml", "1.5"),
+                ghsa,
+                record("PYSEC-2", &[], "pyyaml", "0.9"),
+            ],
+            ..LoadedSources::default()
+        }));
+        let doc = Document {
+            packages: vec![
+                package("p", "PyYAML", Some("pkg:pypi/PyYAML@1.0")),
+                package("q", "mystery", None),
+                package("r", "leftpad", Some("pkg:generic/leftpad@1.0")),
+            ],
+            ..Document::default()
+        };
+        let out = match_document(&doc, &store, &GitRepos::new()).expect("matches");
+        assert_eq!(out.findings.len(), 1, "{:#?}", out.findings);
+        let f = &out.findings[0];
+        assert_eq!(f.primary_id(), "CVE-2024-1");
+        assert_eq!(f.ids, ["CVE-2024-1", "GHSA-1", "PYSEC-1"]);
+        assert_eq!(f.fixed, ["1.5", "2.0"]);
+        assert_eq!(
+            (f.severity.level, f.severity.score),
+            (Level::Critical, Some(9.8))
+        );
+        let unchecked: Vec<&str> = out.unidentified.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(unchecked, ["mystery", "leftpad"]);
+    }
+
+    #[test]
+    fn purl_types_map_to_osv_ecosystems_and_their_names() {
+        assert_eq!(ecosystem_of("deb", Some("Debian")), Some("Debian"));
+        assert_eq!(ecosystem_of("rpm", Some("almalinux")), Some("AlmaLinux"));
+        assert_eq!(ecosystem_of("deb", None), None);
+        assert_eq!(
+            record_name("Maven", Some("org.apache"), "log4j"),
+            "org.apache:log4j"
+        );
+        assert_eq!(record_name("npm", Some("@types"), "node"), "@types/node");
+        assert_eq!(record_name("PyPI", None, "x"), "x");
+    }
+}

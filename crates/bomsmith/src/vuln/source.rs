@@ -269,3 +269,75 @@ fn parse_all(files: &[(String, Vec<u8>)]) -> Vec<Result<Parsed, osv::Malformed>>
             .collect()
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    const RECORD: &str = r#"{"id":"OSV-1","modified":"2024-03-01T00:00:00Z","affected":[{"package":{"ecosystem":"PyPI","name":"a"},"versions":["1.0"]}]}"#;
+    const OLDER: &str =
+        "id: OSV-2\nmodified: 2023-01-01T00:00:00Z\nwithdrawn: 2023-02-01T00:00:00Z\n";
+    const BROKEN: &str =
+        r#"{"id":"OSV-3","modified":"2024-01-01T00:00:00Z","affected":[{"versions":"1.0"}]}"#;
+
+    #[test]
+    fn a_zip_export_loads_records_and_skips_the_rest_by_content() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("all.zip");
+        let mut z = zip::ZipWriter::new(std::fs::File::create(&path).expect("create"));
+        let opts = zip::write::SimpleFileOptions::default();
+        for (name, body) in [
+            ("OSV-1.json", RECORD),
+            ("OSV-2.json", OLDER),
+            ("OSV-3.json", BROKEN),
+            ("LICENSE", "Permission is hereby granted, free of charge"),
+            ("ids.json", "[\"OSV-1\"]"),
+        ] {
+            z.start_file(name, opts).expect("member");
+            z.write_all(body.as_bytes()).expect("write");
+        }
+        z.finish().expect("finish");
+        let loaded = load(&[path.as_path()]).expect("loads");
+        let s = &loaded.sources[0];
+        assert_eq!(
+            (
+                s.kind.as_str(),
+                s.records,
+                s.withdrawn,
+                s.malformed,
+                s.skipped
+            ),
+            ("zip", 2, 1, 1, 2)
+        );
+        assert_eq!(s.newest_modified.as_deref(), Some("2024-03-01T00:00:00Z"));
+        let p = &loaded.problems[0];
+        assert!(p.file.ends_with("all.zip!OSV-3.json"), "{p}");
+        assert_eq!(p.pointer, "/affected/0/versions");
+        assert_eq!(
+            s.sha256,
+            hex::encode(Sha256::digest(std::fs::read(&path).expect("read")))
+        );
+    }
+
+    #[test]
+    fn a_directory_digest_follows_its_content_not_its_location() {
+        let make = |body: &str| {
+            let dir = tempfile::tempdir().expect("tempdir");
+            std::fs::create_dir(dir.path().join("a")).expect("mkdir");
+            std::fs::write(dir.path().join("a/OSV-1.json"), body).expect("write");
+            let loaded = load(&[dir.path()]).expect("loads");
+            (dir, loaded.sources[0].sha256.clone())
+        };
+        let (_a, one) = make(RECORD);
+        let (_b, two) = make(RECORD);
+        let (_c, three) = make(BROKEN);
+        assert_eq!(one, two);
+        assert_ne!(one, three);
+        let missing = load(&[Path::new("/nonexistent/osv")]).expect_err("missing");
+        assert!(
+            missing.to_string().contains("/nonexistent/osv"),
+            "{missing}"
+        );
+    }
+}

@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""Write a CycloneDX 1.6 SBOM of N PyPI components for bench/vulns.sh.
+
+Names come from the PyPA advisory tree (every project directory, sorted), so most components
+have records to evaluate; each gets the first version its first record lists (or 1.0.0), so
+that some match and some do not. One CPython component (CPE) makes the PSF records count too.
+Usage: gen_vulns_sbom.py PYPA_VULNS_DIR N OUT
+"""
+import json
+import os
+import re
+import sys
+
+
+def first_version(directory):
+    for name in sorted(os.listdir(directory)):
+        with open(os.path.join(directory, name), encoding="utf-8") as f:
+            in_versions = False
+            for line in f:
+                if line.startswith("  versions:"):
+                    in_versions = True
+                elif in_versions and line.startswith("  - "):
+                    return line[4:].strip().strip("'\"")
+                elif in_versions:
+                    in_versions = False
+    return "1.0.0"
+
+
+def main():
+    vulns, n, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    names = sorted(d for d in os.listdir(vulns) if os.path.isdir(os.path.join(vulns, d)))
+    components = []
+    for i in range(n - 1):
+        name = names[i % len(names)]
+        version = first_version(os.path.join(vulns, name))
+        if i >= len(names):
+            version = f"{i}.0"
+        if not re.fullmatch(r"[A-Za-z0-9._+!-]+", version):
+            version = "1.0.0"
+        components.append({
+            "type": "library", "bom-ref": f"c{i}", "name": name, "version": version,
+            "purl": f"pkg:pypi/{name}@{version}",
+        })
+    components.append({
+        "type": "application", "bom-ref": "cpython", "name": "CPython", "version": "3.12.0",
+        "cpe": "cpe:2.3:a:python:python:3.12.0:*:*:*:*:*:*:*",
+    })
+    doc = {"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+           "serialNumber": "urn:uuid:8b4c3e2a-0000-4000-8000-000000000001",
+           "components": components}
+    with open(out, "w", encoding="utf-8") as f:
+        json.dump(doc, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
