@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Command;
 
 /// The SARIF 2.1.0 schema bundled with the library (a byte-exact copy of OASIS's).
-fn sarif_schema() -> jsonschema::Validator {
+pub(crate) fn sarif_schema() -> jsonschema::Validator {
     let path =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../bomsmith/schemas/sarif-2.1.0.schema.json");
     let schema: Value =
@@ -19,7 +19,7 @@ fn sarif_schema() -> jsonschema::Validator {
 }
 
 /// Asserts that `text` is a SARIF 2.1.0 log the schema accepts; returns it.
-fn assert_sarif(text: &[u8]) -> Value {
+pub(crate) fn assert_sarif(text: &[u8]) -> Value {
     let log: Value = serde_json::from_slice(text).expect("SARIF is JSON");
     let validator = sarif_schema();
     let errors: Vec<String> = validator

@@ -27,3 +27,4 @@ mod validate;
 mod vendor_cpython;
 mod vendor_rules;
 mod versions;
+mod vulns_cli;
