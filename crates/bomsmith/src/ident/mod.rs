@@ -8,6 +8,7 @@ pub mod python;
 pub mod spdx_id;
 pub mod time;
 pub mod uuid;
+pub mod version;
 
 pub use artifact::{
     ArtifactName, Convention, parse_artifact_name, parse_top_directory, split_artifact_name,

@@ -1,0 +1,211 @@
+//! Version ordering per ecosystem: PEP 440 (PyPI), SemVer, Debian, RPM and a generic fallback.
+//!
+//! A version is parsed once ([`parse`]) and compared many times ([`Version::compare`]); parsing
+//! uses no regular expression of its own. Each scheme has a strict parser (a kept crate:
+//! `pep440_rs`, `semver`, `debversion`, `rpm-version`); where it rejects a version, the
+//! documented lenient layer ([`lenient`] module docs; `docs/vulns.md`, "Version ordering") may
+//! still order it, and the result says so ([`Version::is_lenient`]). Text that no rule can order
+//! (empty, spaces, control or non-ASCII characters, no letter or digit, or outside the scheme's
+//! grammar) is [`NotEvaluable`], never guessed.
+//!
+//! Equality is semantic: PEP 440 `1.0 == 1.0.0`, Debian `0:1.0 == 1.0`, SemVer ignores build
+//! metadata, RPM `1.01 == 1.1`.
+
+mod debian;
+mod generic;
+mod lenient;
+mod pep440;
+mod rpm;
+mod semver;
+
+use std::cmp::Ordering;
+use std::fmt;
+
+/// A version-ordering rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Scheme {
+    /// PEP 440, with `packaging`'s legacy rule for versions it rejects.
+    Pep440,
+    /// SemVer 2.0.0, lenient about a leading `v`, missing minor/patch and large numbers.
+    Semver,
+    /// Debian Policy (dpkg).
+    Debian,
+    /// RPM `epoch:version-release` (rpmvercmp).
+    Rpm,
+    /// Digit and letter runs (see the `generic` rule in `docs/vulns.md`).
+    Generic,
+}
+
+impl Scheme {
+    /// The ordering an OSV `ecosystem` uses: `PyPI` → PEP 440; `npm`, `crates.io`, `Go`, `Hex`,
+    /// `Pub`, `NuGet` → SemVer (with the lenient layer: Go's leading `v`, NuGet's four-part
+    /// versions); `Debian`, `Ubuntu` → Debian; `AlmaLinux`, `Rocky Linux`, `Red Hat`,
+    /// `openSUSE`, `SUSE`, `Mageia`, `openEuler` → RPM; anything else → generic. A suffix after
+    /// `:` (`Debian:11`, `AlmaLinux:8`) is ignored; names match exactly, as OSV spells them.
+    pub fn for_ecosystem(ecosystem: &str) -> Scheme {
+        let base = ecosystem.split_once(':').map_or(ecosystem, |(b, _)| b);
+        match base {
+            "PyPI" => Scheme::Pep440,
+            "npm" | "crates.io" | "Go" | "Hex" | "Pub" | "NuGet" => Scheme::Semver,
+            "Debian" | "Ubuntu" => Scheme::Debian,
+            "AlmaLinux" | "Rocky Linux" | "Red Hat" | "openSUSE" | "SUSE" | "Mageia"
+            | "openEuler" => Scheme::Rpm,
+            _ => Scheme::Generic,
+        }
+    }
+
+    /// A short name for messages: "PEP 440", "SemVer", "Debian", "RPM", "generic".
+    pub fn name(self) -> &'static str {
+        match self {
+            Scheme::Pep440 => "PEP 440",
+            Scheme::Semver => "SemVer",
+            Scheme::Debian => "Debian",
+            Scheme::Rpm => "RPM",
+            Scheme::Generic => "generic",
+        }
+    }
+}
+
+impl fmt::Display for Scheme {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Repr {
+    Pep440(pep440::Py),
+    Semver(semver::Sem),
+    Debian(debian::Deb),
+    Rpm(rpm::Rpm),
+    Generic(generic::Generic),
+}
+
+/// A parsed version: its scheme, what orders it, and the text it was parsed from.
+#[derive(Clone, Debug)]
+pub struct Version {
+    scheme: Scheme,
+    repr: Repr,
+    text: Box<str>,
+    lenient: bool,
+}
+
+/// A version that no rule of its scheme can order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotEvaluable {
+    /// The scheme it was parsed under.
+    pub scheme: Scheme,
+    /// The text as given.
+    pub text: String,
+    /// Why no rule orders it.
+    pub reason: String,
+}
+
+impl fmt::Display for NotEvaluable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "version {:?} is not evaluable as {}: {}",
+            self.text,
+            self.scheme.name(),
+            self.reason
+        )
+    }
+}
+
+impl std::error::Error for NotEvaluable {}
+
+fn reason(scheme: Scheme, text: &str) -> String {
+    if text.is_empty() {
+        return "it is empty".into();
+    }
+    if let Some(c) = text.chars().find(|c| !c.is_ascii_graphic()) {
+        return format!("it contains {c:?}, which no version rule allows");
+    }
+    if !text.bytes().any(|b| b.is_ascii_alphanumeric()) {
+        return "it has no letter or digit".into();
+    }
+    match scheme {
+        Scheme::Pep440 => "neither PEP 440 nor the legacy rule accepts it".into(),
+        Scheme::Semver => "neither SemVer nor the lenient SemVer rule accepts it".into(),
+        Scheme::Debian => "it is not a Debian version ([epoch:]upstream[-revision])".into(),
+        Scheme::Rpm => "it is not an RPM [epoch:]version[-release]".into(),
+        Scheme::Generic => "it has no letter or digit".into(),
+    }
+}
+
+/// Parses `text` under `scheme`.
+pub fn parse(scheme: Scheme, text: &str) -> Result<Version, NotEvaluable> {
+    let parsed = match scheme {
+        Scheme::Pep440 => pep440::parse(text).map(|(p, lenient)| (Repr::Pep440(p), lenient)),
+        Scheme::Semver => match semver::parse_strict(text) {
+            Some(s) => Some((Repr::Semver(s), false)),
+            None => lenient::semver(text).map(|s| (Repr::Semver(s), true)),
+        },
+        Scheme::Debian => debian::parse(text).map(|d| (Repr::Debian(d), false)),
+        Scheme::Rpm => rpm::parse(text).map(|r| (Repr::Rpm(r), false)),
+        Scheme::Generic => {
+            if lenient::plausible(text) {
+                generic::parse(text).map(|g| (Repr::Generic(g), false))
+            } else {
+                None
+            }
+        }
+    };
+    match parsed {
+        Some((repr, lenient)) => Ok(Version {
+            scheme,
+            repr,
+            text: text.into(),
+            lenient,
+        }),
+        None => Err(NotEvaluable {
+            scheme,
+            text: text.to_owned(),
+            reason: reason(scheme, text),
+        }),
+    }
+}
+
+impl Version {
+    /// The scheme it was parsed under.
+    pub fn scheme(&self) -> Scheme {
+        self.scheme
+    }
+
+    /// The text it was parsed from.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// True when the strict parser (crate) rejected it and the documented lenient layer decided.
+    pub fn is_lenient(&self) -> bool {
+        self.lenient
+    }
+
+    /// The order of `self` against `other`; `None` only when their schemes differ.
+    pub fn compare(&self, other: &Version) -> Option<Ordering> {
+        match (&self.repr, &other.repr) {
+            (Repr::Pep440(a), Repr::Pep440(b)) => Some(a.cmp(b)),
+            (Repr::Semver(a), Repr::Semver(b)) => Some(a.cmp(b)),
+            (Repr::Debian(a), Repr::Debian(b)) => Some(a.cmp(b)),
+            (Repr::Rpm(a), Repr::Rpm(b)) => Some(a.cmp(b)),
+            (Repr::Generic(a), Repr::Generic(b)) => Some(a.cmp(b)),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// Convenience: parses both and compares; `Err` if either is not evaluable.
+pub fn compare(scheme: Scheme, a: &str, b: &str) -> Result<Ordering, NotEvaluable> {
+    let a = parse(scheme, a)?;
+    let b = parse(scheme, b)?;
+    // Both parsed under one scheme, so they compare.
+    Ok(a.compare(&b).unwrap_or(Ordering::Equal))
+}
