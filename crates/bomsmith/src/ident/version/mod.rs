@@ -209,3 +209,158 @@ pub fn compare(scheme: Scheme, a: &str, b: &str) -> Result<Ordering, NotEvaluabl
     // Both parsed under one scheme, so they compare.
     Ok(a.compare(&b).unwrap_or(Ordering::Equal))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Ordering::*;
+
+    #[test]
+    fn ecosystem_map_follows_osv_names_and_ignores_suffixes() {
+        let cases = [
+            ("PyPI", Scheme::Pep440),
+            ("npm", Scheme::Semver),
+            ("crates.io", Scheme::Semver),
+            ("Go", Scheme::Semver),
+            ("Hex", Scheme::Semver),
+            ("Pub", Scheme::Semver),
+            ("NuGet", Scheme::Semver),
+            ("Debian", Scheme::Debian),
+            ("Debian:11", Scheme::Debian),
+            ("Ubuntu:22.04:LTS", Scheme::Debian),
+            ("AlmaLinux:8", Scheme::Rpm),
+            ("Rocky Linux:9", Scheme::Rpm),
+            ("Red Hat:enterprise_linux:9::appstream", Scheme::Rpm),
+            ("openSUSE:Leap 15.5", Scheme::Rpm),
+            ("SUSE:Linux Enterprise Server 15 SP5", Scheme::Rpm),
+            ("Mageia:9", Scheme::Rpm),
+            ("openEuler:22.03-LTS", Scheme::Rpm),
+            ("Maven", Scheme::Generic),
+            ("RubyGems", Scheme::Generic),
+            ("pypi", Scheme::Generic),
+            ("", Scheme::Generic),
+        ];
+        for (eco, want) in cases {
+            assert_eq!(Scheme::for_ecosystem(eco), want, "{eco}");
+        }
+        assert_eq!(Scheme::Pep440.name(), "PEP 440");
+        assert_eq!(Scheme::Semver.name(), "SemVer");
+        assert_eq!(Scheme::Debian.name(), "Debian");
+        assert_eq!(Scheme::Rpm.name(), "RPM");
+        assert_eq!(Scheme::Generic.name(), "generic");
+    }
+
+    #[test]
+    fn equality_is_semantic() {
+        let cases = [
+            (Scheme::Pep440, "1.0", "1.0.0"),
+            (Scheme::Pep440, "1.0a1", "1.0.alpha.1"),
+            (Scheme::Pep440, "1.0-1", "1.0.post1"),
+            (Scheme::Pep440, "v1.0", "1.0"),
+            (Scheme::Debian, "0:1.0", "1.0"),
+            (Scheme::Debian, "1.0-0", "1.0"),
+            (Scheme::Semver, "1.2.3+a", "1.2.3+b"),
+            (Scheme::Semver, "v1.2.3", "1.2.3"),
+            (Scheme::Rpm, "0:1.01-1", "1.1-1"),
+            (Scheme::Generic, "1.0", "1.0.0"),
+        ];
+        for (scheme, a, b) in cases {
+            assert_eq!(compare(scheme, a, b), Ok(Equal), "{scheme} {a} = {b}");
+        }
+    }
+
+    /// Known answers from Python's `packaging` 24.2, which keeps numbers of any size.
+    #[test]
+    fn pep440_numbers_beyond_u64_order_as_packaging() {
+        let b = "99999999999999999999999";
+        let cases = [
+            (b.to_string(), "1.0".to_string(), Greater),
+            (b.to_string(), format!("{b}.0"), Equal),
+            (format!("{b}.1"), format!("{b}.0.0.2"), Greater),
+            ("1!1.0".into(), format!("1!{b}"), Less),
+            ("2!1.0".into(), format!("1!{b}"), Greater),
+            (format!("v{b}"), b.to_string(), Equal),
+            (
+                "18446744073709551616".into(),
+                "18446744073709551615".into(),
+                Greater,
+            ),
+            ("1.0.post1".into(), "1.0".into(), Greater),
+        ];
+        for (x, y, want) in cases {
+            assert_eq!(compare(Scheme::Pep440, &x, &y), Ok(want), "{x} vs {y}");
+            assert_eq!(
+                compare(Scheme::Pep440, &y, &x),
+                Ok(want.reverse()),
+                "{y} vs {x}"
+            );
+        }
+        // A big final release against strict versions of the same release.
+        let big = parse(Scheme::Pep440, b).expect("parses");
+        assert!(big.is_lenient());
+        for (other, want) in [
+            (format!("{b}.0"), Equal),
+            // pep440_rs rejects these too (the number overflows), so they take the legacy rule,
+            // which sorts them before every PEP 440 version.
+            (format!("{b}rc1"), Less),
+            (format!("{b}.dev1"), Less),
+        ] {
+            let o = parse(Scheme::Pep440, &other).expect("parses");
+            assert_eq!(o.compare(&big), Some(want), "{other} vs {b}");
+        }
+    }
+
+    #[test]
+    fn unorderable_text_is_not_evaluable_in_every_scheme() {
+        let schemes = [
+            Scheme::Pep440,
+            Scheme::Semver,
+            Scheme::Debian,
+            Scheme::Rpm,
+            Scheme::Generic,
+        ];
+        for scheme in schemes {
+            for bad in ["", " ", "1.0 beta", "...", "1.0\u{0}", "\u{1}1", "1.0é"] {
+                let err = parse(scheme, bad).expect_err(bad);
+                assert_eq!(err.scheme, scheme);
+                assert_eq!(err.text, bad);
+                assert!(err.to_string().contains(scheme.name()), "{err}");
+            }
+        }
+        assert_eq!(
+            parse(Scheme::Semver, "1.x").expect_err("1.x").reason,
+            "neither SemVer nor the lenient SemVer rule accepts it"
+        );
+        assert_eq!(
+            parse(Scheme::Debian, "").expect_err("empty").reason,
+            "it is empty"
+        );
+        assert!(compare(Scheme::Rpm, "1.0", "").is_err());
+    }
+
+    #[test]
+    fn versions_of_different_schemes_do_not_compare() {
+        let a = parse(Scheme::Pep440, "1.0").expect("parses");
+        let b = parse(Scheme::Semver, "1.0.0").expect("parses");
+        assert_eq!(a.compare(&b), None);
+        assert_eq!(a.compare(&a), Some(Equal));
+        assert_eq!(a.as_str(), "1.0");
+        assert_eq!(b.scheme(), Scheme::Semver);
+        assert!(!b.is_lenient());
+    }
+
+    #[test]
+    fn debian_tilde_sorts_before_everything() {
+        let cases = [
+            ("1.0~rc1", "1.0", Less),
+            ("1.0~~", "1.0~", Less),
+            ("1.0~", "1.0", Less),
+            ("1.0", "1.0+b1", Less),
+            ("1:0.1", "2.0", Greater),
+            ("1.0-1~bpo1", "1.0-1", Less),
+        ];
+        for (a, b, want) in cases {
+            assert_eq!(compare(Scheme::Debian, a, b), Ok(want), "{a} vs {b}");
+        }
+    }
+}

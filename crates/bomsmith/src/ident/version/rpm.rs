@@ -47,3 +47,110 @@ impl Rpm {
         self.0.cmp(&other.0)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Ordering::*;
+
+    /// Known answers from rpm 4.18's own comparison: Debian's `python3-rpm`,
+    /// `rpm.labelCompare((epoch, version, release), ...)` with the text split at the first `:`
+    /// and the last `-` (cases include rpm's `rpmvercmp` test list, tilde and caret ones, and
+    /// real el7/el8 releases).
+    const RPM_4_18: &[(&str, &str, Ordering)] = &[
+        ("1.0", "1.0", Equal),
+        ("1.0", "2.0", Less),
+        ("2.0", "1.0", Greater),
+        ("2.0.1", "2.0.1", Equal),
+        ("2.0", "2.0.1", Less),
+        ("2.0.1a", "2.0.1a", Equal),
+        ("2.0.1a", "2.0.1", Greater),
+        ("5.5p1", "5.5p1", Equal),
+        ("5.5p1", "5.5p2", Less),
+        ("5.5p10", "5.5p10", Equal),
+        ("5.5p1", "5.5p10", Less),
+        ("10xyz", "10.1xyz", Less),
+        ("xyz10", "xyz10.1", Less),
+        ("xyz.4", "xyz.4", Equal),
+        ("xyz.4", "8", Less),
+        ("8", "xyz.4", Greater),
+        ("xyz.4", "2", Less),
+        ("5.5p2", "5.6p1", Less),
+        ("5.6p1", "6.5p1", Less),
+        ("6.0.rc1", "6.0", Greater),
+        ("10b2", "10a1", Greater),
+        ("10a2", "10b2", Less),
+        ("1.0aa", "1.0aa", Equal),
+        ("1.0a", "1.0aa", Less),
+        ("10.0001", "10.0001", Equal),
+        ("10.0001", "10.1", Equal),
+        ("10.0001", "10.0039", Less),
+        ("4.999.9", "5.0", Less),
+        ("20101121", "20101121", Equal),
+        ("20101121", "20101122", Less),
+        ("2_0", "2_0", Equal),
+        ("2.0", "2_0", Equal),
+        ("a", "a", Equal),
+        ("a+", "a+", Equal),
+        ("a+", "a_", Equal),
+        ("+a", "+a", Equal),
+        ("+a", "_a", Equal),
+        ("1.0.", "1.0", Equal),
+        ("1.0~rc1", "1.0~rc1", Equal),
+        ("1.0~rc1", "1.0", Less),
+        ("1.0~rc1", "1.0~rc2", Less),
+        ("1.0~rc1~git123", "1.0~rc1~git123", Equal),
+        ("1.0~rc1~git123", "1.0~rc1", Less),
+        ("1.0^", "1.0^", Equal),
+        ("1.0^", "1.0", Greater),
+        ("1.0^git1", "1.0", Greater),
+        ("1.0^git1", "1.0.1", Less),
+        ("1.0^git1", "1.0^git2", Less),
+        ("1.0^git1", "1.01", Less),
+        ("1.0^20160101", "1.0.1", Less),
+        ("1.0^20160101^git1", "1.0^20160101", Greater),
+        ("1.0~rc1^git1", "1.0~rc1", Greater),
+        ("1.0~rc1^git1", "1.0", Less),
+        ("1.0^git1~pre", "1.0^git1", Less),
+        ("1:1.0-1", "1.0-1", Greater),
+        ("0:1.0-1", "1.0-1", Equal),
+        ("2:1.0-1", "10:0.1-1", Less),
+        ("1.0-1", "1.0-2", Less),
+        ("1.0-1.el8", "1.0-1.el8_2", Less),
+        ("1.0-10", "1.0-9", Greater),
+        ("3.6.8-51.el8_8.2", "3.6.8-56.el8_9", Less),
+        ("1.1.1k-12.el8_9", "1.1.1k-9.el8_7", Greater),
+        ("2.4.6-2.el7", "2.4.6-2.el7_9.1", Less),
+        ("1.0-1", "1.0", Greater),
+    ];
+
+    #[test]
+    fn rpm_orders_as_rpm_label_compare() {
+        assert!(RPM_4_18.len() >= 30);
+        for &(a, b, want) in RPM_4_18 {
+            let (Some(x), Some(y)) = (parse(a), parse(b)) else {
+                panic!("{a} or {b} did not parse");
+            };
+            assert_eq!(x.cmp(&y), want, "{a} vs {b}");
+            assert_eq!(y.cmp(&x), want.reverse(), "{b} vs {a}");
+        }
+    }
+
+    #[test]
+    fn rpm_rejects_what_is_no_evr() {
+        for bad in [
+            "",
+            "abc:1.0",
+            ":1.0",
+            "1:2:3",
+            "1.0-",
+            "-1",
+            "1:-1",
+            "~^",
+            "1.0 -1",
+            "1.0\u{e9}",
+        ] {
+            assert!(parse(bad).is_none(), "{bad:?} parsed");
+        }
+    }
+}
