@@ -3,8 +3,8 @@
 //! A version is parsed once ([`parse`]) and compared many times ([`Version::compare`]); parsing
 //! uses no regular expression of its own. Each scheme has a strict parser (a kept crate:
 //! `pep440_rs`, `semver`, `debversion`, `rpm-version`); where it rejects a version, the
-//! documented lenient layer ([`lenient`] module docs; `docs/vulns.md`, "Version ordering") may
-//! still order it, and the result says so ([`Version::is_lenient`]). Text that no rule can order
+//! documented lenient layer (`lenient.rs`; `docs/vulns.md`, "Version ordering") may still
+//! order it, and the result says so ([`Version::is_lenient`]). Text that no rule can order
 //! (empty, spaces, control or non-ASCII characters, no letter or digit, or outside the scheme's
 //! grammar) is [`NotEvaluable`], never guessed.
 //!
@@ -38,8 +38,8 @@ pub enum Scheme {
 
 impl Scheme {
     /// The ordering an OSV `ecosystem` uses: `PyPI` → PEP 440; `npm`, `crates.io`, `Go`, `Hex`,
-    /// `Pub`, `NuGet` → SemVer (with the lenient layer: Go's leading `v`, NuGet's four-part
-    /// versions); `Debian`, `Ubuntu` → Debian; `AlmaLinux`, `Rocky Linux`, `Red Hat`,
+    /// `Pub`, `NuGet` → SemVer (with the lenient layer: Go's leading `v`; a fourth number, as in
+    /// NuGet's `1.2.3.4`, is build metadata and ignored); `Debian`, `Ubuntu` → Debian; `AlmaLinux`, `Rocky Linux`, `Red Hat`,
     /// `openSUSE`, `SUSE`, `Mageia`, `openEuler` → RPM; anything else → generic. A suffix after
     /// `:` (`Debian:11`, `AlmaLinux:8`) is ignored; names match exactly, as OSV spells them.
     pub fn for_ecosystem(ecosystem: &str) -> Scheme {
