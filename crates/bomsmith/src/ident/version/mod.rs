@@ -269,7 +269,8 @@ mod tests {
         }
     }
 
-    /// Known answers from Python's `packaging` 24.2, which keeps numbers of any size.
+    /// Known answers from Python's `packaging` 24.2 (`Version` comparisons), which keeps numbers
+    /// of any size.
     #[test]
     fn pep440_numbers_beyond_u64_order_as_packaging() {
         let b = "99999999999999999999999";
@@ -295,19 +296,105 @@ mod tests {
                 "{y} vs {x}"
             );
         }
-        // A big final release against strict versions of the same release.
-        let big = parse(Scheme::Pep440, b).expect("parses");
-        assert!(big.is_lenient());
-        for (other, want) in [
-            (format!("{b}.0"), Equal),
-            // pep440_rs rejects these too (the number overflows), so they take the legacy rule,
-            // which sorts them before every PEP 440 version.
-            (format!("{b}rc1"), Less),
-            (format!("{b}.dev1"), Less),
-        ] {
-            let o = parse(Scheme::Pep440, &other).expect("parses");
-            assert_eq!(o.compare(&big), Some(want), "{other} vs {b}");
+        // Pre, post, dev and local parts with large numbers, in PEP 440's spellings: decided by
+        // the lenient PEP 440 key, never by the legacy rule (which would put them first).
+        let cases: &[(&str, &str, Ordering)] = &[
+            (
+                "99999999999999999999999rc1",
+                "99999999999999999999999",
+                Less,
+            ),
+            (
+                "99999999999999999999999.post1",
+                "99999999999999999999999",
+                Greater,
+            ),
+            ("99999999999999999999999.post1", "1.0", Greater),
+            (
+                "99999999999999999999999+local",
+                "99999999999999999999999",
+                Greater,
+            ),
+            (
+                "99999999999999999999999.dev1",
+                "99999999999999999999999",
+                Less,
+            ),
+            (
+                "99999999999999999999999-alpha-2",
+                "99999999999999999999999a2",
+                Equal,
+            ),
+            (
+                "99999999999999999999999-1",
+                "99999999999999999999999.post1",
+                Equal,
+            ),
+            (
+                "99999999999999999999999+ubuntu.1",
+                "99999999999999999999999+ubuntu.2",
+                Less,
+            ),
+            (
+                "99999999999999999999999+1",
+                "99999999999999999999999+a",
+                Greater,
+            ),
+            ("1.0+99999999999999999999999", "1.0+1", Greater),
+            ("1.0+99999999999999999999999", "1.0", Greater),
+            (
+                "99999999999999999999999.dev1",
+                "99999999999999999999999a1",
+                Less,
+            ),
+            (
+                "99999999999999999999999a1.dev1",
+                "99999999999999999999999a1",
+                Less,
+            ),
+            (
+                "99999999999999999999999.post1.dev1",
+                "99999999999999999999999.post1",
+                Less,
+            ),
+            (
+                "99999999999999999999999.post1.dev1",
+                "99999999999999999999999",
+                Greater,
+            ),
+            ("1.0.dev99999999999999999999999", "1.0.dev1", Greater),
+            ("1.0.dev99999999999999999999999", "1.0a1", Less),
+            ("1.0rc99999999999999999999999", "1.0", Less),
+            ("1.0.post99999999999999999999999", "1.0.post2", Greater),
+            (
+                "99999999999999999999999.0.0",
+                "99999999999999999999999",
+                Equal,
+            ),
+            (
+                "V99999999999999999999999RC1",
+                "99999999999999999999999rc1",
+                Equal,
+            ),
+            (
+                "99999999999999999999999preview3",
+                "99999999999999999999999c3",
+                Equal,
+            ),
+        ];
+        for &(x, y, want) in cases {
+            let (vx, vy) = (parse(Scheme::Pep440, x), parse(Scheme::Pep440, y));
+            let (Ok(vx), Ok(vy)) = (vx, vy) else {
+                panic!("{x} or {y} did not parse");
+            };
+            assert!(vx.is_lenient() || vy.is_lenient(), "{x} {y}");
+            assert_eq!(vx.compare(&vy), Some(want), "{x} vs {y}");
+            assert_eq!(vy.compare(&vx), Some(want.reverse()), "{y} vs {x}");
         }
+        // Not PEP 440 even with large numbers: the legacy rule, before every PEP 440 version.
+        let legacy = parse(Scheme::Pep440, "99999999999999999999999-foo").expect("legacy");
+        let one = parse(Scheme::Pep440, "0.1").expect("parses");
+        assert_eq!(legacy.compare(&one), Some(Less));
     }
 
     #[test]
