@@ -26,5 +26,6 @@ mod tagvalue;
 mod validate;
 mod vendor_cpython;
 mod vendor_rules;
+mod version_vectors;
 mod versions;
 mod vulns_cli;
