@@ -184,7 +184,7 @@ fn check_purl(purl: &str, version: Option<&str>, at: &str, sink: &mut Sink) {
             format!("purl `{purl}` is malformed: {why}"),
         ),
         Ok(p) => {
-            if let (Some(found), Some(v)) = (p.version.as_deref(), version)
+            if let (Some(found), Some(v)) = (p.version(), version)
                 && found != v
             {
                 sink.report(

@@ -522,7 +522,7 @@ fn check_package(p: &Value, at: &str, cx: &Context<'_, '_>, sink: &mut Sink) {
             Some("purl") => (
                 "PURL",
                 &PURL,
-                crate::ident::parse_purl(locator).map(|p| p.version),
+                crate::ident::parse_purl(locator).map(|p| p.version().map(str::to_owned)),
             ),
             Some("cpe23Type") => (
                 "CPE",
