@@ -5,15 +5,16 @@
 //! validates the type, qualifier keys and subpath segments, and carries a table of per-type rules
 //! transcribed from the spec's type definitions (namespace required or prohibited, case folding,
 //! required qualifiers, the `chrome-extension` and `cpan` name forms, `mlflow` on Databricks).
-//! `purl` (phylum) is older and knows fewer types. The crate does the parsing and the rule checks;
+//! `purl` (phylum-dev, 0.1.6) has type rules for seven types only (cargo, gem, golang, maven, npm,
+//! nuget, pypi). The crate does the parsing and the rule checks;
 //! this module keeps bomsmith's own value type ([`Purl`]) and writes the canonical string itself.
 //!
 //! **The layer on top** adds what the purl-spec conformance suite (`../shared/conformance/purl/`,
 //! run whole by the CLI's `purl_suite` test) requires and the crate does not do:
 //!
 //! - *Canonical encoding*: every character but `A-Z a-z 0-9 . - _ ~ :` is percent-encoded in each
-//!   component (the crate leaves `&`, `,` or `:` escapes as it found them in some components and
-//!   encodes `:` nowhere consistently); qualifiers are sorted by key; empty values dropped.
+//!   component, as the suite's canonical strings are (the crate's `Display` leaves `&`, `,`, `!`,
+//!   `(` and the like bare in names and versions); qualifiers sorted by key, empty values dropped.
 //! - *Malformed escapes* (`%zz`, a lone `%`) are errors; the crate passes them through.
 //! - *Scheme*: `pkg:` is matched case-insensitively (`PKG:`), as URL schemes are.
 //! - *Case folding the crate lacks*, from the type definitions' `case_sensitive: false`:
@@ -30,6 +31,8 @@
 //! - *`git`*: the namespace is the host alone and the name the path on it
 //!   (`pkg:git/codeberg.org/forgejo/forgejo` names `forgejo/forgejo` on `codeberg.org`), its `/`
 //!   kept in the canonical string; both are lowercased, as the suite's normalisation does.
+//! - *`mlflow`*: a name on a Databricks server is lowercased when built too (the crate does so
+//!   only when parsing).
 //! - *An empty version* (`pkg:pypi/x@`) is an error rather than "no version".
 //! - *Strict qualifier keys* ([`Purl::parse_strict`]): ECMA-427 says a key "shall" be lower-case;
 //!   [`parse_purl`] folds it (the suite's 'recommended' normalisation, and what a reader of other
@@ -247,6 +250,14 @@ impl Purl {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         qualifiers.sort();
+        // The crate folds an mlflow name on Databricks when it parses, not when it builds.
+        if t == "mlflow"
+            && qualifiers
+                .iter()
+                .any(|(k, v)| k == "repository_url" && v.contains("databricks"))
+        {
+            name = name.to_lowercase();
+        }
         Ok(Purl {
             ty,
             namespace,
@@ -513,6 +524,40 @@ mod tests {
         let built =
             Purl::from_parts("npm", None, "JSONStream", Some("1.3.5"), &[], None).expect("valid");
         assert_eq!(built, p);
+    }
+
+    #[test]
+    fn mlflow_names_on_databricks_fold_when_built_too() {
+        let url = "https://adb-1.azuredatabricks.net/api/2.0/mlflow";
+        let built = Purl::from_parts(
+            "mlflow",
+            None,
+            "CreditFraud",
+            Some("3"),
+            &[("repository_url", url)],
+            None,
+        )
+        .expect("valid");
+        assert_eq!(built.name(), "creditfraud");
+        let elsewhere =
+            Purl::from_parts("mlflow", None, "CreditFraud", Some("3"), &[], None).expect("valid");
+        assert_eq!(elsewhere.name(), "CreditFraud");
+    }
+
+    #[test]
+    fn cpan_and_git_follow_their_type_definitions() {
+        let p = parse_purl("pkg:cpan/URI-PackageURL@2.0").expect("no namespace is fine");
+        assert_eq!((p.namespace(), p.name()), (None, "URI-PackageURL"));
+        assert!(parse_purl("pkg:cpan/GDT/URI::PackageURL").is_err());
+        let g = parse_purl("pkg:git/codeberg.org/forgejo/forgejo@a72d#x/y").expect("valid");
+        assert_eq!(
+            (g.namespace(), g.name()),
+            (Some("codeberg.org"), "forgejo/forgejo")
+        );
+        assert_eq!(
+            g.to_canonical_string(),
+            "pkg:git/codeberg.org/forgejo/forgejo@a72d#x/y"
+        );
     }
 
     #[test]
