@@ -216,6 +216,11 @@ impl Purl {
                 None => return Err("a `git` package URL needs a namespace (the host)".into()),
             };
             let (host, rest) = path.split_once('/').unwrap_or((path.as_str(), ""));
+            // An escaped `/` at the edge of a segment (`forgejo/%2Fx`) would leave an empty
+            // segment in the path, which the canonical string cannot carry.
+            if rest.split('/').any(str::is_empty) {
+                return Err(format!("the git path `{rest}` has an empty segment"));
+            }
             namespace = Some(host.to_lowercase());
             name = rest.to_lowercase();
         }
@@ -558,6 +563,17 @@ mod tests {
             g.to_canonical_string(),
             "pkg:git/codeberg.org/forgejo/forgejo@a72d#x/y"
         );
+    }
+
+    /// Found by the purl fuzz target: `%2F` at the start of a git name segment made a path with
+    /// an empty segment, whose canonical string parsed back to another PURL.
+    #[test]
+    fn git_path_with_an_escaped_slash_at_a_segment_edge_is_refused() {
+        assert!(parse_purl("pkg:git/codeberg.org/forgejo/%2Fx@1").is_err());
+        assert!(parse_purl("pkg:git/codeberg.org/forgejo%2F/x@1").is_err());
+        let p = parse_purl("pkg:git/codeberg.org/forgejo/a%2Fb@1").expect("valid");
+        assert_eq!(p.name(), "forgejo/a/b");
+        assert_eq!(parse_purl(&p.to_canonical_string()), Ok(p));
     }
 
     #[test]
