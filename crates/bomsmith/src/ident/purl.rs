@@ -203,7 +203,9 @@ impl Purl {
         let ty = ty.unwrap_or(p.ty()).to_owned();
         let t = ty.as_str();
         let mut name = p.name().to_owned();
-        let mut namespace = p.namespace().map(str::to_owned);
+        // The crate drops `.` and `..` namespace segments and may leave an empty namespace
+        // (`pkg:x/./y`): no namespace.
+        let mut namespace = p.namespace().filter(|n| !n.is_empty()).map(str::to_owned);
         if t == "cpan" && name.contains("::") {
             return Err(format!(
                 "`{name}` is a Perl module name; a `cpan` package URL names a distribution"
@@ -573,6 +575,16 @@ mod tests {
         assert!(parse_purl("pkg:git/codeberg.org/forgejo%2F/x@1").is_err());
         let p = parse_purl("pkg:git/codeberg.org/forgejo/a%2Fb@1").expect("valid");
         assert_eq!(p.name(), "forgejo/a/b");
+        assert_eq!(parse_purl(&p.to_canonical_string()), Ok(p));
+    }
+
+    /// Found by the purl fuzz target: `pkg:x/./y` left an empty namespace, written as
+    /// `pkg:x//y`, which parses back without one.
+    #[test]
+    fn a_namespace_of_dot_segments_is_no_namespace() {
+        let p = parse_purl("pkg:PYQ/./I.11.1.dv=1").expect("valid");
+        assert_eq!(p.namespace(), None);
+        assert_eq!(p.to_canonical_string(), "pkg:pyq/I.11.1.dv%3D1");
         assert_eq!(parse_purl(&p.to_canonical_string()), Ok(p));
     }
 
