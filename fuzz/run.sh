@@ -3,7 +3,8 @@
 # corpus (every SPDX and CycloneDX JSON version bomsmith reads: SPDX 2.2 and 2.3 examples, the
 # SPDX 2.2 and 2.3 tag-value examples for the tag-value target, the SPDX 3.0.1 examples for the
 # spdx3 target,
-# CycloneDX 1.2-1.7 conformance documents valid and invalid), from the peer tools' documents in
+# CycloneDX 1.2-1.7 conformance documents valid and invalid; every input string of the purl-spec
+# conformance suite for the purl target), from the peer tools' documents in
 # BOMSMITH_PEER_DOCS (default ../../peer-docs, outside the repo; only when it exists) and from
 # small archives built by seed-archives.sh (copied or built into fuzz/corpus, which is not
 # committed). Name targets after SECONDS to run only those. Needs the nightly toolchain and
@@ -14,10 +15,10 @@ cd "$(dirname "$0")"
 secs="${1:-600}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(validate_spdx validate_cyclonedx convert tagvalue spdx3 pyliteral tar zip)
+[ ${#targets[@]} -gt 0 ] || targets=(validate_spdx validate_cyclonedx convert tagvalue spdx3 pyliteral purl tar zip)
 shared="${BOMSMITH_SHARED:-$(pwd)/../../shared}"
 peers="${BOMSMITH_PEER_DOCS:-$(pwd)/../../peer-docs}"
-mkdir -p corpus/validate_spdx corpus/validate_cyclonedx corpus/convert corpus/tagvalue corpus/spdx3 corpus/pyliteral
+mkdir -p corpus/validate_spdx corpus/validate_cyclonedx corpus/convert corpus/tagvalue corpus/spdx3 corpus/pyliteral corpus/purl
 # The pyliteral target starts from CPython's own generator, whose PACKAGE_TO_FILES it reads.
 tar -xOf "$shared"/cpython/3.13.5/Python-3.13.5.tar.xz Python-3.13.5/Tools/build/generate_sbom.py \
     > corpus/pyliteral/generate_sbom.py
@@ -44,12 +45,17 @@ if [ -d "$peers" ]; then
     cp "$f" corpus/convert/
   done
 fi
+# The purl target starts from every input string of the purl-spec suite, one file each.
+i=0
+while IFS= read -r line; do
+  i=$((i + 1)); printf '%s' "$line" > "corpus/purl/suite-$i"
+done < <(sed -n 's/^ *"input": "\(.*\)",\{0,1\}$/\1/p' "$shared"/conformance/purl/specification-test.json "$shared"/conformance/purl/types/*-test.json)
 ./seed-archives.sh
 # -a: overflow checks and debug assertions too, so an arithmetic overflow is a finding.
 cargo +nightly fuzz build -O -a
 for t in "${targets[@]}"; do
   case "$t" in
-    tar | zip | tagvalue) dict="$t.dict" ;;
+    tar | zip | tagvalue | purl) dict="$t.dict" ;;
     *) dict=json.dict ;;
   esac
   cargo +nightly fuzz run -O -a "$t" "corpus/$t" -- -max_total_time="$secs" -max_len=65536 \
