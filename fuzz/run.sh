@@ -2,7 +2,8 @@
 # Runs the fuzz targets for SECONDS each (default 600), side by side, seeded from the shared
 # corpus (every SPDX and CycloneDX JSON version bomsmith reads: SPDX 2.2 and 2.3 examples, the
 # SPDX 2.2 and 2.3 tag-value examples for the tag-value target, the SPDX 3.0.1 examples for the
-# spdx3 target, the version-ordering vectors for the version target,
+# spdx3 target, the version-ordering vectors for the version target, every input string of
+# the purl-spec conformance suite for the purl target, PSF and PyPA advisories for the osv target,
 # CycloneDX 1.2-1.7 conformance documents valid and invalid), from the peer tools' documents in
 # BOMSMITH_PEER_DOCS (default ../../peer-docs, outside the repo; only when it exists) and from
 # small archives built by seed-archives.sh (copied or built into fuzz/corpus, which is not
@@ -14,10 +15,10 @@ cd "$(dirname "$0")"
 secs="${1:-600}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(validate_spdx validate_cyclonedx convert tagvalue spdx3 pyliteral version tar zip osv)
+[ ${#targets[@]} -gt 0 ] || targets=(validate_spdx validate_cyclonedx convert tagvalue spdx3 pyliteral version purl tar zip osv)
 shared="${BOMSMITH_SHARED:-$(pwd)/../../shared}"
 peers="${BOMSMITH_PEER_DOCS:-$(pwd)/../../peer-docs}"
-mkdir -p corpus/validate_spdx corpus/validate_cyclonedx corpus/convert corpus/tagvalue corpus/spdx3 corpus/pyliteral corpus/version
+mkdir -p corpus/validate_spdx corpus/validate_cyclonedx corpus/convert corpus/tagvalue corpus/spdx3 corpus/pyliteral corpus/version corpus/purl
 # The version target reads up to three versions, one a line: each vector `A < B` becomes `A` and `B`.
 i=0
 for f in "$shared"/conformance/versions/*.txt; do
@@ -57,12 +58,17 @@ fi
 mkdir -p corpus/osv
 cp "$shared"/advisories/psf/advisories/python/*.json corpus/osv/
 find "$shared"/advisories/pypa/vulns -name '*.yaml' | sort | head -200 | xargs -I{} cp {} corpus/osv/
+# The purl target starts from every input string of the purl-spec suite, one file each.
+i=0
+while IFS= read -r line; do
+  i=$((i + 1)); printf '%s' "$line" > "corpus/purl/suite-$i"
+done < <(sed -n 's/^ *"input": "\(.*\)",\{0,1\}$/\1/p' "$shared"/conformance/purl/specification-test.json "$shared"/conformance/purl/types/*-test.json)
 ./seed-archives.sh
 # -a: overflow checks and debug assertions too, so an arithmetic overflow is a finding.
 cargo +nightly fuzz build -O -a
 for t in "${targets[@]}"; do
   case "$t" in
-    tar | zip | tagvalue | version) dict="$t.dict" ;;
+    tar | zip | tagvalue | version | purl) dict="$t.dict" ;;
     *) dict=json.dict ;;
   esac
   cargo +nightly fuzz run -O -a "$t" "corpus/$t" -- -max_total_time="$secs" -max_len=65536 \

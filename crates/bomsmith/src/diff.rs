@@ -254,10 +254,10 @@ impl<'a> Key<'a> {
             version: package
                 .version
                 .clone()
-                .or_else(|| first.and_then(|p| p.version.clone())),
+                .or_else(|| first.and_then(|p| p.version().map(str::to_owned))),
             pep503: pep503(&package.name),
             folded: package.name.to_lowercase(),
-            python: on_pypi || purls.iter().any(|p| p.ty == "pypi"),
+            python: on_pypi || purls.iter().any(|p| p.ty() == "pypi"),
         }
     }
 

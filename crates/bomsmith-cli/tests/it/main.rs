@@ -21,6 +21,7 @@ mod nested;
 mod output;
 mod outputs;
 mod profiles;
+mod purl_suite;
 mod spdx3;
 mod tagvalue;
 mod validate;

@@ -668,7 +668,10 @@ fn check_identifiers(file: &str, index: usize, p: &Package, found: &mut Vec<Diag
                 "CPE",
                 parse_cpe23(&r.locator).map(|c| Some(c.version().to_owned())),
             ),
-            RefKind::Purl => ("PURL", parse_purl(&r.locator).map(|p| p.version)),
+            RefKind::Purl => (
+                "PURL",
+                parse_purl(&r.locator).map(|p| p.version().map(str::to_owned)),
+            ),
             _ => continue,
         };
         match parsed {

@@ -19,7 +19,7 @@ crate::rules! {
     SERIAL_NUMBER = "CDX005", "serial-number", Error,
         "`serialNumber` must be `urn:uuid:` followed by an RFC 4122 UUID.";
     PURL = "CDX006", "cyclonedx-purl-malformed", Error,
-        "A component's `purl` must be a well-formed package URL.";
+        "A component's `purl` must be a well-formed package URL (the purl-spec syntax and its registered type's rules, as SPDX018).";
     PURL_VERSION = "CDX007", "purl-version-mismatch", Warning,
         "The version in a component's `purl` differs from its `version`.";
     HASH_LENGTH = "CDX008", "hash-length", Error,
@@ -184,7 +184,7 @@ fn check_purl(purl: &str, version: Option<&str>, at: &str, sink: &mut Sink) {
             format!("purl `{purl}` is malformed: {why}"),
         ),
         Ok(p) => {
-            if let (Some(found), Some(v)) = (p.version.as_deref(), version)
+            if let (Some(found), Some(v)) = (p.version(), version)
                 && found != v
             {
                 sink.report(

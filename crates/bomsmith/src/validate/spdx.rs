@@ -43,7 +43,7 @@ crate::rules! {
     LICENSE_REF_UNDECLARED = "SPDX017", "license-ref-undeclared", Error,
         "A `LicenseRef-` used in the document must be declared in `hasExtractedLicensingInfos`.";
     PURL = "SPDX018", "spdx-purl-malformed", Error,
-        "A `purl` external reference must be a well-formed package URL.";
+        "A `purl` external reference must be a well-formed package URL: the purl-spec syntax and its registered type's rules (a namespace the type requires or forbids, a required qualifier such as julia's `uuid`, a `cpan` distribution rather than a `Module::Name`).";
     CPE = "SPDX019", "cpe-malformed", Error,
         "A `cpe23Type` external reference must be a well-formed CPE 2.3 formatted string.";
     IDENTIFIER_VERSION = "SPDX020", "identifier-version-mismatch", Warning,
@@ -522,7 +522,7 @@ fn check_package(p: &Value, at: &str, cx: &Context<'_, '_>, sink: &mut Sink) {
             Some("purl") => (
                 "PURL",
                 &PURL,
-                crate::ident::parse_purl(locator).map(|p| p.version),
+                crate::ident::parse_purl(locator).map(|p| p.version().map(str::to_owned)),
             ),
             Some("cpe23Type") => (
                 "CPE",
