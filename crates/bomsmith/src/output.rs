@@ -126,6 +126,14 @@ fn written_by_bomsmith(path: &Path, len: u64) -> std::result::Result<(), String>
     if !text.trim().is_empty() && text.lines().all(is_report_line) {
         return Ok(());
     }
+    if text
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .is_some_and(is_vulns_signature)
+    {
+        return Ok(());
+    }
     Err("text of another origin".into())
 }
 
@@ -168,12 +176,30 @@ fn json_by_bomsmith(v: &Value) -> bool {
                 .all(|r| r.pointer("/tool/driver").is_some_and(is_name))
     });
     let report = v.as_object().is_some_and(|o| {
-        o.len() == 3
+        (o.len() == 3
             && ["inputs", "diagnostics", "summary"]
                 .iter()
-                .all(|k| o.contains_key(*k))
+                .all(|k| o.contains_key(*k)))
+            || (o.len() == 3
+                && ["bomsmith_vulns", "sources", "sboms"]
+                    .iter()
+                    .all(|k| o.contains_key(*k)))
     });
     spdx2 || cyclonedx || spdx3 || sarif || report
+}
+
+/// True for the last line of `bomsmith vulns`' human report: `bomsmith 0.1.0: 2793 records
+/// from 2 sources, newest modified ...`.
+fn is_vulns_signature(line: &str) -> bool {
+    static LINE: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    LINE.get_or_init(|| {
+        regex::Regex::new(
+            r"^bomsmith [0-9][^ ]*: [0-9]+ records? from [0-9]+ sources?, newest modified ",
+        )
+        .ok()
+    })
+    .as_ref()
+    .is_some_and(|re| re.is_match(line))
 }
 
 /// True for a line of bomsmith's human report: `PLACE: CODE severity: message`, or a detail

@@ -91,7 +91,7 @@ pub fn run(args: VulnsArgs) -> Result<ExitCode> {
         });
     }
     let text = match args.format {
-        Output::Human => report::human(&results, args.explain),
+        Output::Human => report::human(&results, &store.sources(), args.explain),
         Output::Json => {
             let mut s = serde_json::to_string_pretty(&report::json(&results, &store.sources()))?;
             s.push('\n');

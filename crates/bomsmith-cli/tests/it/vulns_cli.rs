@@ -290,6 +290,43 @@ fn db_build_never_replaces_a_source_or_a_file_it_did_not_write() {
     ]);
     assert_eq!(code, 2);
     assert!(err.contains("not a git repository"), "{err}");
+    // Its own reports (human, JSON, SARIF) are replaced on the next run; a foreign file is not.
+    for format in ["human", "json", "sarif"] {
+        let report = dir.path().join(format!("report.{format}"));
+        for _ in 0..2 {
+            let (code, _, err) = status(&[
+                "vulns".as_ref(),
+                a.as_os_str(),
+                "--db".as_ref(),
+                src.as_os_str(),
+                "--format".as_ref(),
+                format.as_ref(),
+                "-o".as_ref(),
+                report.as_os_str(),
+            ]);
+            assert_eq!(code, 0, "{format}: {err}");
+        }
+        let text = std::fs::read_to_string(&report).expect("report");
+        if format == "human" {
+            let last = text.lines().last().unwrap_or("");
+            assert!(
+                last.starts_with("bomsmith ")
+                    && last
+                        .ends_with("3 records from 1 source, newest modified 2024-05-01T00:00:00Z"),
+                "{last}"
+            );
+        }
+    }
+    let (code, _, _) = status(&[
+        "vulns".as_ref(),
+        a.as_os_str(),
+        "--db".as_ref(),
+        src.as_os_str(),
+        "-o".as_ref(),
+        notes.as_os_str(),
+    ]);
+    assert_eq!(code, 2);
+    assert_eq!(std::fs::read_to_string(&notes).expect("read"), "mine\n");
     // A missing source is named.
     let (code, _, err) = status(&[
         "db".as_ref(),

@@ -44,7 +44,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 
 /// The human report: per SBOM a summary line and a table; with `explain`, under each finding
 /// the records, ranges and rules that matched, and every record that could not be decided.
-pub fn human(results: &[SbomOutcome], explain: bool) -> String {
+pub fn human(results: &[SbomOutcome], sources: &[SourceSummary], explain: bool) -> String {
     let mut out = String::new();
     for r in results {
         let o = &r.outcome;
@@ -152,6 +152,23 @@ pub fn human(results: &[SbomOutcome], explain: bool) -> String {
             );
         }
     }
+    // What the answers were drawn from, last: a report without it could not be judged later.
+    let records: usize = sources.iter().map(|s| s.records).sum();
+    let newest = sources
+        .iter()
+        .filter_map(|s| s.newest_modified.as_deref())
+        .filter_map(|m| crate::ident::parse_timestamp(m).map(|(t, _)| (t, m)))
+        .max_by_key(|(t, _)| *t)
+        .map_or("-", |(_, m)| m);
+    let _ = writeln!(
+        out,
+        "{}: {} from {}, newest modified {newest}",
+        crate::format::TOOL_CREATOR
+            .trim_start_matches("Tool: ")
+            .replacen('-', " ", 1),
+        plural(records, "record", "records"),
+        plural(sources.len(), "source", "sources"),
+    );
     out
 }
 
