@@ -23,7 +23,7 @@ mkdir -p "$work"
 sbom="$work/vulns-1000.cdx.json"
 db="$work/vulns.db"
 python3 bench/gen_vulns_sbom.py "$pypa/vulns" 1000 "$sbom"
-rm -f "$db"
+rm -f "$db" "$work/vulns-raw.txt" "$work/vulns-db.txt"
 "$bin" db build "$pypa" "$psf" -o "$db" 2>/dev/null
 unset CI
 

@@ -2,11 +2,12 @@
 //! schema in `docs/vulns.md`). Built in memory and written atomically; the same sources give
 //! the same bytes. Opened read-only for matching, so a query reads only the records it needs.
 
-use super::index::{Found, package_key, unpackaged_repos};
+use super::index::{Found, Lookup, package_key, unpackaged_repos};
 use super::source::{LoadedSources, Problem, SourceSummary};
 use crate::error::{Error, Result};
 use crate::model::vuln::Advisory;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -197,6 +198,12 @@ impl Database {
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(err)?;
+        // One read transaction for the whole run (no lock taken and dropped per query), pages
+        // mapped rather than copied, and room for the whole index in the page cache.
+        conn.execute_batch(
+            "PRAGMA mmap_size = 268435456; PRAGMA cache_size = -32768; BEGIN DEFERRED;",
+        )
+        .map_err(err)?;
         let version: u32 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(err)?;
@@ -272,46 +279,140 @@ impl Database {
         self.records
     }
 
-    fn query(&self, sql: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Vec<Found>> {
+    /// The records of many package keys and repositories: which records each names (one
+    /// statement each, the keys passed as one JSON array: a statement run per key would cost
+    /// more than the lookup), then each distinct record read once and decoded on every core.
+    /// Withdrawn records are left out.
+    pub fn lookup(&self, packages: &[(String, String)], repos: &[String]) -> Result<Lookup> {
         let err = |e| sql_error(&self.file, e);
-        let mut st = self.conn.prepare_cached(sql).map_err(err)?;
-        let rows = st
-            .query_map(args, |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        let json = |what: &str, v: serde_json::Result<String>| {
+            v.map_err(|e| Error::Unsupported {
+                path: self.file.clone(),
+                message: format!("cannot pass the {what}: {e}"),
             })
-            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
-            .map_err(err)?;
-        rows.into_iter()
-            .map(|(file, body)| {
-                let advisory: Advisory =
-                    serde_json::from_str(&body).map_err(|e| Error::Unsupported {
-                        path: self.file.clone(),
-                        message: format!("the stored record from {file} is unreadable: {e}"),
-                    })?;
-                Ok(Found {
+        };
+        let mut package_hits: Vec<((String, String), i64)> = Vec::new();
+        if !packages.is_empty() {
+            let mut st = self
+                .conn
+                .prepare_cached(
+                    "SELECT j.value ->> 0, j.value ->> 1, r.id
+                     FROM json_each(?1) AS j
+                     CROSS JOIN packages AS p
+                       ON p.ecosystem = j.value ->> 0 AND p.name = j.value ->> 1
+                     JOIN records AS r ON r.id = p.record
+                     WHERE r.withdrawn = 0 ORDER BY r.id",
+                )
+                .map_err(err)?;
+            let rows = st
+                .query_map(
+                    [json("package keys", serde_json::to_string(packages))?],
+                    |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)),
+                )
+                .map_err(err)?;
+            for row in rows {
+                package_hits.push(row.map_err(err)?);
+            }
+        }
+        let mut repo_hits: Vec<(String, i64)> = Vec::new();
+        if !repos.is_empty() {
+            let mut st = self
+                .conn
+                .prepare_cached(
+                    "SELECT j.value, r.id
+                     FROM json_each(?1) AS j
+                     CROSS JOIN repos AS p ON p.repo = j.value
+                     JOIN records AS r ON r.id = p.record
+                     WHERE r.withdrawn = 0 ORDER BY r.id",
+                )
+                .map_err(err)?;
+            let rows = st
+                .query_map([json("repositories", serde_json::to_string(repos))?], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .map_err(err)?;
+            for row in rows {
+                repo_hits.push(row.map_err(err)?);
+            }
+        }
+        let mut ids: Vec<i64> = package_hits
+            .iter()
+            .map(|(_, id)| *id)
+            .chain(repo_hits.iter().map(|(_, id)| *id))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut bodies: Vec<(i64, String, String)> = Vec::with_capacity(ids.len());
+        if !ids.is_empty() {
+            let mut st = self
+                .conn
+                .prepare_cached(
+                    "SELECT id, file, body FROM records
+                     WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY id",
+                )
+                .map_err(err)?;
+            let rows = st
+                .query_map([json("record ids", serde_json::to_string(&ids))?], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })
+                .map_err(err)?;
+            for row in rows {
+                bodies.push(row.map_err(err)?);
+            }
+        }
+        let decoded = super::par_map(&bodies, |(_, _, body)| {
+            serde_json::from_str::<Advisory>(body)
+        });
+        let mut by_id: HashMap<i64, Found> = HashMap::with_capacity(bodies.len());
+        for ((id, file, _), advisory) in bodies.into_iter().zip(decoded) {
+            let advisory = advisory.map_err(|e| Error::Unsupported {
+                path: self.file.clone(),
+                message: format!("the stored record from {file} is unreadable: {e}"),
+            })?;
+            by_id.insert(
+                id,
+                Found {
                     file,
                     advisory: Arc::new(advisory),
-                })
-            })
-            .collect()
+                },
+            );
+        }
+        let mut out = Lookup::default();
+        for (key, id) in package_hits {
+            let list = out.packages.entry(key).or_default();
+            if let Some(found) = by_id.get(&id)
+                && !list
+                    .iter()
+                    .any(|f| Arc::ptr_eq(&f.advisory, &found.advisory))
+            {
+                list.push(found.clone());
+            }
+        }
+        for (repo, id) in repo_hits {
+            let list = out.repos.entry(repo).or_default();
+            if let Some(found) = by_id.get(&id)
+                && !list
+                    .iter()
+                    .any(|f| Arc::ptr_eq(&f.advisory, &found.advisory))
+            {
+                list.push(found.clone());
+            }
+        }
+        Ok(out)
     }
 
     /// Records naming the package `(family, name)`; withdrawn ones left out.
     pub fn by_package(&self, family: &str, name: &str) -> Result<Vec<Found>> {
-        self.query(
-            "SELECT r.file, r.body FROM packages p JOIN records r ON r.id = p.record
-             WHERE p.ecosystem = ?1 AND p.name = ?2 AND r.withdrawn = 0 ORDER BY r.id",
-            &[&family, &name],
-        )
+        let key = (family.to_owned(), name.to_owned());
+        let mut found = self.lookup(std::slice::from_ref(&key), &[])?;
+        Ok(found.packages.remove(&key).unwrap_or_default())
     }
 
     /// Records with package-less GIT ranges in `repo`; withdrawn ones left out.
     pub fn by_repo(&self, repo: &str) -> Result<Vec<Found>> {
-        self.query(
-            "SELECT r.file, r.body FROM repos p JOIN records r ON r.id = p.record
-             WHERE p.repo = ?1 AND r.withdrawn = 0 ORDER BY r.id",
-            &[&repo],
-        )
+        let key = repo.to_owned();
+        let mut found = self.lookup(&[], std::slice::from_ref(&key))?;
+        Ok(found.repos.remove(&key).unwrap_or_default())
     }
 
     /// The record with ID (or alias) `name`, if any.

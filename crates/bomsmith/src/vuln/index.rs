@@ -93,6 +93,15 @@ impl MemoryIndex {
     }
 }
 
+/// The records for a set of package keys and repositories, found in one pass.
+#[derive(Debug, Default)]
+pub struct Lookup {
+    /// Records per package key ([`package_key`]).
+    pub packages: HashMap<(String, String), Vec<Found>>,
+    /// Records per normalised repository.
+    pub repos: HashMap<String, Vec<Found>>,
+}
+
 /// Where records come from: raw sources read now, or a database built before.
 #[derive(Debug)]
 pub enum Store {
@@ -124,6 +133,34 @@ impl Store {
                 .map(|ids| ids.iter().map(|&i| m.records[i].clone()).collect())
                 .unwrap_or_default()),
             Store::Database(d) => d.by_repo(repo),
+        }
+    }
+
+    /// The records of every package key and repository in one pass: for a database one query
+    /// each, each record read once however many keys name it.
+    pub fn lookup(&self, packages: &[(String, String)], repos: &[String]) -> Result<Lookup> {
+        match self {
+            Store::Memory(m) => {
+                let mut out = Lookup::default();
+                for k in packages {
+                    if let Some(ids) = m.by_package.get(k) {
+                        out.packages.insert(
+                            k.clone(),
+                            ids.iter().map(|&i| m.records[i].clone()).collect(),
+                        );
+                    }
+                }
+                for r in repos {
+                    if let Some(ids) = m.by_repo.get(r) {
+                        out.repos.insert(
+                            r.clone(),
+                            ids.iter().map(|&i| m.records[i].clone()).collect(),
+                        );
+                    }
+                }
+                Ok(out)
+            }
+            Store::Database(d) => d.lookup(packages, repos),
         }
     }
 

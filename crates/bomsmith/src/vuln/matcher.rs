@@ -356,9 +356,22 @@ pub fn match_document(doc: &Document, store: &Store, git: &GitRepos) -> Result<O
         components: doc.packages.len(),
         ..Outcome::default()
     };
-    for p in &doc.packages {
+    let all_keys: Vec<Vec<Key>> = doc.packages.iter().map(keys_of).collect();
+    let mut packages: Vec<(String, String)> = Vec::new();
+    let mut repos: Vec<String> = Vec::new();
+    for key in all_keys.iter().flatten() {
+        match key {
+            Key::Package { family, name, .. } => packages.push((family.clone(), name.clone())),
+            Key::Repo { repo, .. } => repos.push(repo.clone()),
+        }
+    }
+    packages.sort();
+    packages.dedup();
+    repos.sort();
+    repos.dedup();
+    let lookup = store.lookup(&packages, &repos)?;
+    for (p, keys) in doc.packages.iter().zip(all_keys) {
         let component = component_ref(p);
-        let keys = keys_of(p);
         if keys.is_empty() {
             out.unidentified.push(component);
             continue;
@@ -375,12 +388,24 @@ pub fn match_document(doc: &Document, store: &Store, git: &GitRepos) -> Result<O
                     version,
                     shown,
                     ..
-                } => (store.by_package(family, name)?, shown, version),
+                } => (
+                    lookup
+                        .packages
+                        .get(&(family.clone(), name.clone()))
+                        .cloned()
+                        .unwrap_or_default(),
+                    shown,
+                    version,
+                ),
                 Key::Repo {
                     repo,
                     version,
                     shown,
-                } => (store.by_repo(repo)?, shown, version),
+                } => (
+                    lookup.repos.get(repo).cloned().unwrap_or_default(),
+                    shown,
+                    version,
+                ),
             };
             for f in found {
                 if hits.contains_key(&f.advisory.id) {

@@ -53,28 +53,6 @@ pub fn evaluate<'a>(
     let semver = version::parse(Scheme::Semver, text);
     let mut undecided: Option<String> = None;
     let mut other = Vec::new();
-    // Listed versions: the same text, or equal under the ecosystem's ordering.
-    for listed in &affected.versions {
-        let equal = listed == text
-            || match &parsed {
-                Ok(v) => {
-                    version::parse(scheme, listed)
-                        .ok()
-                        .and_then(|l| v.compare(&l))
-                        == Some(Ordering::Equal)
-                }
-                Err(_) => false,
-            };
-        if equal {
-            return (
-                Verdict::Affected(Rule {
-                    range: "versions".into(),
-                    reason: format!("{text} is listed among the affected versions"),
-                }),
-                other,
-            );
-        }
-    }
     for range in &affected.ranges {
         let (own, v) = match range.kind {
             RangeKind::Ecosystem => (scheme, &parsed),
@@ -106,6 +84,27 @@ pub fn evaluate<'a>(
                 undecided.get_or_insert(why);
             }
         }
+    }
+    // Listed versions: the same text, or equal under the ecosystem's ordering. Looked at after
+    // the ranges (which decide most components and give the better explanation), the plain
+    // text first so that a long list is parsed only when no entry is the very same string.
+    let listed_hit = affected.versions.iter().any(|l| l == text)
+        || parsed.as_ref().is_ok_and(|v| {
+            affected.versions.iter().any(|listed| {
+                version::parse(scheme, listed)
+                    .ok()
+                    .and_then(|l| v.compare(&l))
+                    == Some(Ordering::Equal)
+            })
+        });
+    if listed_hit {
+        return (
+            Verdict::Affected(Rule {
+                range: "versions".into(),
+                reason: format!("{text} is listed among the affected versions"),
+            }),
+            other,
+        );
     }
     let verdict = match undecided {
         Some(why) => Verdict::NotEvaluable(why),

@@ -245,29 +245,7 @@ fn listing_digest(files: &[(String, Vec<u8>)]) -> String {
 
 /// Parses the files on every core, keeping their order.
 fn parse_all(files: &[(String, Vec<u8>)]) -> Vec<Result<Parsed, osv::Malformed>> {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(files.len().max(1));
-    if threads <= 1 {
-        return files.iter().map(|(_, b)| osv::parse(b)).collect();
-    }
-    let chunk = files.len().div_ceil(threads);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| {
-                s.spawn(move || part.iter().map(|(_, b)| osv::parse(b)).collect::<Vec<_>>())
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| match h.join() {
-                Ok(v) => v,
-                Err(panic) => std::panic::resume_unwind(panic),
-            })
-            .collect()
-    })
+    super::par_map(files, |(_, b)| osv::parse(b))
 }
 
 #[cfg(test)]
