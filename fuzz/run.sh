@@ -2,7 +2,7 @@
 # Runs the fuzz targets for SECONDS each (default 600), side by side, seeded from the shared
 # corpus (every SPDX and CycloneDX JSON version bomsmith reads: SPDX 2.2 and 2.3 examples, the
 # SPDX 2.2 and 2.3 tag-value examples for the tag-value target, the SPDX 3.0.1 examples for the
-# spdx3 target,
+# spdx3 target, the version-ordering vectors for the version target,
 # CycloneDX 1.2-1.7 conformance documents valid and invalid), from the peer tools' documents in
 # BOMSMITH_PEER_DOCS (default ../../peer-docs, outside the repo; only when it exists) and from
 # small archives built by seed-archives.sh (copied or built into fuzz/corpus, which is not
@@ -14,10 +14,19 @@ cd "$(dirname "$0")"
 secs="${1:-600}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(validate_spdx validate_cyclonedx convert tagvalue spdx3 pyliteral tar zip)
+[ ${#targets[@]} -gt 0 ] || targets=(validate_spdx validate_cyclonedx convert tagvalue spdx3 pyliteral version tar zip)
 shared="${BOMSMITH_SHARED:-$(pwd)/../../shared}"
 peers="${BOMSMITH_PEER_DOCS:-$(pwd)/../../peer-docs}"
-mkdir -p corpus/validate_spdx corpus/validate_cyclonedx corpus/convert corpus/tagvalue corpus/spdx3 corpus/pyliteral
+mkdir -p corpus/validate_spdx corpus/validate_cyclonedx corpus/convert corpus/tagvalue corpus/spdx3 corpus/pyliteral corpus/version
+# The version target reads up to three versions, one a line: each vector `A < B` becomes `A` and `B`.
+i=0
+for f in "$shared"/conformance/versions/*.txt; do
+  while read -r a _ b; do
+    case "$a" in "" | //*) continue ;; esac
+    i=$((i + 1)); [ $((i % 10)) -eq 0 ] || [ "$i" -lt 300 ] || continue
+    printf '%s\n%s' "$a" "$b" > "corpus/version/vector-$i"
+  done < "$f"
+done
 # The pyliteral target starts from CPython's own generator, whose PACKAGE_TO_FILES it reads.
 tar -xOf "$shared"/cpython/3.13.5/Python-3.13.5.tar.xz Python-3.13.5/Tools/build/generate_sbom.py \
     > corpus/pyliteral/generate_sbom.py
@@ -49,7 +58,7 @@ fi
 cargo +nightly fuzz build -O -a
 for t in "${targets[@]}"; do
   case "$t" in
-    tar | zip | tagvalue) dict="$t.dict" ;;
+    tar | zip | tagvalue | version) dict="$t.dict" ;;
     *) dict=json.dict ;;
   esac
   cargo +nightly fuzz run -O -a "$t" "corpus/$t" -- -max_total_time="$secs" -max_len=65536 \

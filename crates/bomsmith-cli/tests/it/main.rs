@@ -26,4 +26,5 @@ mod tagvalue;
 mod validate;
 mod vendor_cpython;
 mod vendor_rules;
+mod version_vectors;
 mod versions;
