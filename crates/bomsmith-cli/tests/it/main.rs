@@ -28,3 +28,4 @@ mod vendor_cpython;
 mod vendor_rules;
 mod version_vectors;
 mod versions;
+mod vulns;
