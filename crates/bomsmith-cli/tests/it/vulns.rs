@@ -179,7 +179,12 @@ fn pypi_findings_are_exactly_the_records_packaging_says_affect_each_component() 
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
-        .expect("python runs");
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot run {} (BOMSMITH_PYTHON, else target/ci-venv/bin/python): {e}",
+                python.display()
+            )
+        });
     let wanted = serde_json::to_vec(&PYPI).expect("JSON");
     std::io::Write::write_all(child.stdin.as_mut().expect("stdin"), &wanted).expect("write");
     drop(child.stdin.take());
