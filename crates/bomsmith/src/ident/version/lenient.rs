@@ -11,9 +11,10 @@
 //! (numeric ones of any size, leading zeros allowed); an optional `+` build, ignored. Anything
 //! after the third number (`1.1.3.4.5`) is build metadata, as the vectors' source treats it.
 //!
-//! **PEP 440, numbers too large** (`pep440_rs` keeps numbers in `u64`): a plain final release,
-//! optionally `v`-prefixed and with an `N!` epoch, whose numbers do not fit is ordered by PEP 440
-//! with the numbers compared by value, against strict versions too.
+//! **PEP 440, numbers too large** (`pep440_rs` keeps numbers in `u64`, Python's `packaging` does
+//! not): a version in PEP 440's grammar (its accepted spellings included) with a number that does
+//! not fit is ordered by PEP 440's key with numbers compared by value, against strict versions
+//! too.
 //!
 //! **PEP 440, legacy versions** (`0.1-bulbasaur`, `2004d`, anything else PEP 440 rejects): the
 //! rule of `packaging`'s old `LegacyVersion` (setuptools' `parse_version` before PEP 440), which
@@ -29,7 +30,6 @@
 
 use super::generic::Num;
 use super::semver::{Ident, Sem};
-use std::cmp::Ordering;
 
 /// Printable ASCII without spaces, with at least one letter or digit.
 pub(super) fn plausible(text: &str) -> bool {
@@ -87,85 +87,223 @@ pub(super) fn semver(text: &str) -> Option<Sem> {
     })
 }
 
-/// A PEP 440 final release whose numbers overflow `pep440_rs`'s `u64`.
-#[derive(Clone, Debug)]
-pub(super) struct BigRelease {
-    epoch: Num,
-    release: Box<[Num]>,
+/// A pre-release, or where a version without one sorts. Variant order is PEP 440's.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum PreKey {
+    /// A bare dev release (`1.0.dev1`): before every pre-release.
+    DevOnly,
+    /// `a` (0), `b` (1), `rc` (2) and the number.
+    Pre(u8, Num),
+    /// No pre-release.
+    None,
 }
 
-/// `[v]digits[!]digits(.digits)*` with at least one number too large for a `u64`.
-pub(super) fn big_release(text: &str) -> Option<BigRelease> {
-    let body = text
-        .strip_prefix('v')
-        .or_else(|| text.strip_prefix('V'))
-        .unwrap_or(text);
-    let (epoch, rest) = match body.split_once('!') {
-        Some((e, r)) if all_digits(e) => (Num::from_digits(e), r),
-        Some(_) => return None,
-        None => (Num::Small(0), body),
-    };
-    let mut release = Vec::new();
-    for part in rest.split('.') {
-        if !all_digits(part) {
+/// A local version segment: strings before numbers, as PEP 440 orders them.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum LocalSeg {
+    Str(Box<str>),
+    Num(Num),
+}
+
+/// PEP 440's comparison key (`packaging`'s `_cmpkey`) with numbers of any size, for versions
+/// whose numbers overflow `pep440_rs`'s `u64`. Field order is comparison order.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct BigPep {
+    epoch: Num,
+    /// Without trailing zeros, so `1.0 == 1`.
+    release: Box<[Num]>,
+    pre: PreKey,
+    /// `None` (no post release) sorts first.
+    post: Option<Num>,
+    /// `None` (no dev release) must sort last, hence the inversion.
+    dev: (bool, Option<Num>),
+    /// `None` (no local version) sorts first.
+    local: Option<Box<[LocalSeg]>>,
+}
+
+fn trim_release(mut release: Vec<Num>) -> Box<[Num]> {
+    while release.last().is_some_and(Num::is_zero) {
+        release.pop();
+    }
+    release.into()
+}
+
+fn pre_key(pre: Option<(u8, Num)>, post: bool, dev: bool) -> PreKey {
+    match pre {
+        Some((k, n)) => PreKey::Pre(k, n),
+        None if dev && !post => PreKey::DevOnly,
+        None => PreKey::None,
+    }
+}
+
+fn dev_key(dev: Option<Num>) -> (bool, Option<Num>) {
+    match dev {
+        Some(n) => (false, Some(n)),
+        None => (true, None),
+    }
+}
+
+impl BigPep {
+    /// The key of a version `pep440_rs` parsed.
+    pub(super) fn of_strict(v: &pep440_rs::Version) -> BigPep {
+        use pep440_rs::{LocalSegment, PrereleaseKind};
+        let pre = v.pre().map(|p| {
+            let kind = match p.kind {
+                PrereleaseKind::Alpha => 0,
+                PrereleaseKind::Beta => 1,
+                PrereleaseKind::Rc => 2,
+            };
+            (kind, Num::Small(p.number))
+        });
+        let local = (!v.local().is_empty()).then(|| {
+            v.local()
+                .iter()
+                .map(|s| match s {
+                    LocalSegment::String(t) => LocalSeg::Str(t.to_ascii_lowercase().into()),
+                    LocalSegment::Number(n) => LocalSeg::Num(Num::Small(*n)),
+                })
+                .collect()
+        });
+        BigPep {
+            epoch: Num::Small(v.epoch()),
+            release: trim_release(v.release().iter().map(|n| Num::Small(*n)).collect()),
+            pre: pre_key(pre, v.post().is_some(), v.dev().is_some()),
+            post: v.post().map(Num::Small),
+            dev: dev_key(v.dev().map(Num::Small)),
+            local,
+        }
+    }
+}
+
+/// A small cursor over lower-cased ASCII text.
+struct Cursor<'a> {
+    s: &'a str,
+    big: bool,
+}
+
+impl Cursor<'_> {
+    fn eat(&mut self, prefix: &str) -> bool {
+        match self.s.strip_prefix(prefix) {
+            Some(rest) => {
+                self.s = rest;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn eat_sep(&mut self) -> bool {
+        self.eat(".") || self.eat("-") || self.eat("_")
+    }
+
+    fn number(&mut self) -> Option<Num> {
+        let end = self
+            .s
+            .bytes()
+            .position(|b| !b.is_ascii_digit())
+            .unwrap_or(self.s.len());
+        if end == 0 {
             return None;
         }
-        release.push(Num::from_digits(part));
+        let n = Num::from_digits(&self.s[..end]);
+        self.big |= matches!(n, Num::Big(_));
+        self.s = &self.s[end..];
+        Some(n)
     }
-    let big = matches!(epoch, Num::Big(_)) || release.iter().any(|n| matches!(n, Num::Big(_)));
-    big.then(|| BigRelease {
-        epoch,
-        release: release.into(),
-    })
-}
 
-/// Release numbers compared as PEP 440 does: the shorter padded with zeros.
-fn cmp_release<'a>(
-    a: impl Iterator<Item = &'a Num> + Clone,
-    b: impl Iterator<Item = &'a Num> + Clone,
-) -> Ordering {
-    let zero = Num::Small(0);
-    let (mut a, mut b) = (a, b);
-    loop {
-        match (a.next(), b.next()) {
-            (None, None) => return Ordering::Equal,
-            (x, y) => {
-                let ord = x.unwrap_or(&zero).cmp(y.unwrap_or(&zero));
-                if ord != Ordering::Equal {
-                    return ord;
-                }
+    /// `[sep]word[sep]N` for the first word that matches; the number may be absent (0).
+    fn labelled(&mut self, words: &[&str]) -> Option<(usize, Num)> {
+        let save = self.s;
+        self.eat_sep();
+        for (i, w) in words.iter().enumerate() {
+            if self.eat(w) {
+                let before_sep = self.s;
+                self.eat_sep();
+                return match self.number() {
+                    Some(n) => Some((i, n)),
+                    None => {
+                        self.s = before_sep;
+                        Some((i, Num::Small(0)))
+                    }
+                };
             }
         }
+        self.s = save;
+        None
     }
 }
 
-impl BigRelease {
-    pub(super) fn cmp(&self, other: &BigRelease) -> Ordering {
-        self.epoch
-            .cmp(&other.epoch)
-            .then_with(|| cmp_release(self.release.iter(), other.release.iter()))
+/// PEP 440's grammar (with its accepted spellings) for a version with a number too large for a
+/// `u64`; `None` for anything else, including versions with no large number.
+pub(super) fn big_pep440(text: &str) -> Option<BigPep> {
+    if !plausible(text) {
+        return None;
     }
-
-    /// PEP 440 order of a strict version against this plain final release.
-    pub(super) fn cmp_strict(&self, v: &pep440_rs::Version) -> Ordering {
-        let epoch = Num::Small(v.epoch());
-        let release: Vec<Num> = v.release().iter().map(|n| Num::Small(*n)).collect();
-        let ord = epoch
-            .cmp(&self.epoch)
-            .then_with(|| cmp_release(release.iter(), self.release.iter()));
-        if ord != Ordering::Equal {
-            return ord;
-        }
-        // Same release: pre-releases and bare dev releases are lower, post releases and
-        // local versions higher.
-        if v.is_pre() || (v.is_dev() && !v.is_post()) {
-            Ordering::Less
-        } else if v.is_post() || v.is_local() {
-            Ordering::Greater
-        } else {
-            Ordering::Equal
-        }
+    let lower = text.to_ascii_lowercase();
+    let mut c = Cursor {
+        s: &lower,
+        big: false,
+    };
+    c.eat("v");
+    let first = c.number()?;
+    let (epoch, mut release) = if c.eat("!") {
+        (first, vec![c.number()?])
+    } else {
+        (Num::Small(0), vec![first])
+    };
+    while c.s.starts_with('.') && c.s[1..].starts_with(|ch: char| ch.is_ascii_digit()) {
+        c.eat(".");
+        release.push(c.number()?);
     }
+    // Longest spellings first, so `alpha` is not read as `a`.
+    const PRE: [&str; 8] = ["alpha", "beta", "preview", "pre", "rc", "a", "b", "c"];
+    let pre = c.labelled(&PRE).map(|(i, n)| {
+        let kind = match PRE[i] {
+            "alpha" | "a" => 0,
+            "beta" | "b" => 1,
+            _ => 2,
+        };
+        (kind, n)
+    });
+    let post = match c.labelled(&["post", "rev", "r"]) {
+        Some((_, n)) => Some(n),
+        None if c.s.starts_with('-') && c.s[1..].starts_with(|ch: char| ch.is_ascii_digit()) => {
+            c.eat("-");
+            Some(c.number()?)
+        }
+        None => None,
+    };
+    let dev = c.labelled(&["dev"]).map(|(_, n)| n);
+    let local = if c.eat("+") {
+        let mut segs = Vec::new();
+        for seg in c.s.split(['.', '-', '_']) {
+            if seg.is_empty() || !seg.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                return None;
+            }
+            segs.push(if seg.bytes().all(|b| b.is_ascii_digit()) {
+                let n = Num::from_digits(seg);
+                c.big |= matches!(n, Num::Big(_));
+                LocalSeg::Num(n)
+            } else {
+                LocalSeg::Str(seg.into())
+            });
+        }
+        c.s = "";
+        Some(segs.into_boxed_slice())
+    } else {
+        None
+    };
+    if !c.s.is_empty() || !c.big {
+        return None;
+    }
+    Some(BigPep {
+        epoch,
+        release: trim_release(release),
+        pre: pre_key(pre, post.is_some(), dev.is_some()),
+        post,
+        dev: dev_key(dev),
+        local,
+    })
 }
 
 /// One part of a legacy key. The variant order is the rule: any non-number < any number.
@@ -302,6 +440,32 @@ mod tests {
             "vv1",
         ] {
             assert!(semver(bad).is_none(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn big_pep440_takes_only_pep440_text_with_a_large_number() {
+        let b = "99999999999999999999999";
+        for good in [
+            b.to_string(),
+            format!("v{b}.0rc1.post2.dev3+abc.{b}"),
+            format!("1!{b}-alpha-1"),
+            format!("1.0+{b}"),
+            format!("{b}!1.0"),
+        ] {
+            assert!(big_pep440(&good).is_some(), "{good} rejected");
+        }
+        for bad in [
+            "1.0".to_string(),
+            "1.0rc1+local".to_string(),
+            format!("{b}-foo"),
+            format!("{b}.."),
+            format!("{b}+"),
+            format!("{b}+a..b"),
+            format!("{b}rc1rc2"),
+            format!("x{b}"),
+        ] {
+            assert!(big_pep440(&bad).is_none(), "{bad} accepted");
         }
     }
 }

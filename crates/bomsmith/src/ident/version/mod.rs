@@ -3,8 +3,8 @@
 //! A version is parsed once ([`parse`]) and compared many times ([`Version::compare`]); parsing
 //! uses no regular expression of its own. Each scheme has a strict parser (a kept crate:
 //! `pep440_rs`, `semver`, `debversion`, `rpm-version`); where it rejects a version, the
-//! documented lenient layer ([`lenient`] module docs; `docs/vulns.md`, "Version ordering") may
-//! still order it, and the result says so ([`Version::is_lenient`]). Text that no rule can order
+//! documented lenient layer (`lenient.rs`; `docs/vulns.md`, "Version ordering") may still
+//! order it, and the result says so ([`Version::is_lenient`]). Text that no rule can order
 //! (empty, spaces, control or non-ASCII characters, no letter or digit, or outside the scheme's
 //! grammar) is [`NotEvaluable`], never guessed.
 //!
@@ -38,8 +38,8 @@ pub enum Scheme {
 
 impl Scheme {
     /// The ordering an OSV `ecosystem` uses: `PyPI` → PEP 440; `npm`, `crates.io`, `Go`, `Hex`,
-    /// `Pub`, `NuGet` → SemVer (with the lenient layer: Go's leading `v`, NuGet's four-part
-    /// versions); `Debian`, `Ubuntu` → Debian; `AlmaLinux`, `Rocky Linux`, `Red Hat`,
+    /// `Pub`, `NuGet` → SemVer (with the lenient layer: Go's leading `v`; a fourth number, as in
+    /// NuGet's `1.2.3.4`, is build metadata and ignored); `Debian`, `Ubuntu` → Debian; `AlmaLinux`, `Rocky Linux`, `Red Hat`,
     /// `openSUSE`, `SUSE`, `Mageia`, `openEuler` → RPM; anything else → generic. A suffix after
     /// `:` (`Debian:11`, `AlmaLinux:8`) is ignored; names match exactly, as OSV spells them.
     pub fn for_ecosystem(ecosystem: &str) -> Scheme {
@@ -269,7 +269,8 @@ mod tests {
         }
     }
 
-    /// Known answers from Python's `packaging` 24.2, which keeps numbers of any size.
+    /// Known answers from Python's `packaging` 24.2 (`Version` comparisons), which keeps numbers
+    /// of any size.
     #[test]
     fn pep440_numbers_beyond_u64_order_as_packaging() {
         let b = "99999999999999999999999";
@@ -295,19 +296,105 @@ mod tests {
                 "{y} vs {x}"
             );
         }
-        // A big final release against strict versions of the same release.
-        let big = parse(Scheme::Pep440, b).expect("parses");
-        assert!(big.is_lenient());
-        for (other, want) in [
-            (format!("{b}.0"), Equal),
-            // pep440_rs rejects these too (the number overflows), so they take the legacy rule,
-            // which sorts them before every PEP 440 version.
-            (format!("{b}rc1"), Less),
-            (format!("{b}.dev1"), Less),
-        ] {
-            let o = parse(Scheme::Pep440, &other).expect("parses");
-            assert_eq!(o.compare(&big), Some(want), "{other} vs {b}");
+        // Pre, post, dev and local parts with large numbers, in PEP 440's spellings: decided by
+        // the lenient PEP 440 key, never by the legacy rule (which would put them first).
+        let cases: &[(&str, &str, Ordering)] = &[
+            (
+                "99999999999999999999999rc1",
+                "99999999999999999999999",
+                Less,
+            ),
+            (
+                "99999999999999999999999.post1",
+                "99999999999999999999999",
+                Greater,
+            ),
+            ("99999999999999999999999.post1", "1.0", Greater),
+            (
+                "99999999999999999999999+local",
+                "99999999999999999999999",
+                Greater,
+            ),
+            (
+                "99999999999999999999999.dev1",
+                "99999999999999999999999",
+                Less,
+            ),
+            (
+                "99999999999999999999999-alpha-2",
+                "99999999999999999999999a2",
+                Equal,
+            ),
+            (
+                "99999999999999999999999-1",
+                "99999999999999999999999.post1",
+                Equal,
+            ),
+            (
+                "99999999999999999999999+ubuntu.1",
+                "99999999999999999999999+ubuntu.2",
+                Less,
+            ),
+            (
+                "99999999999999999999999+1",
+                "99999999999999999999999+a",
+                Greater,
+            ),
+            ("1.0+99999999999999999999999", "1.0+1", Greater),
+            ("1.0+99999999999999999999999", "1.0", Greater),
+            (
+                "99999999999999999999999.dev1",
+                "99999999999999999999999a1",
+                Less,
+            ),
+            (
+                "99999999999999999999999a1.dev1",
+                "99999999999999999999999a1",
+                Less,
+            ),
+            (
+                "99999999999999999999999.post1.dev1",
+                "99999999999999999999999.post1",
+                Less,
+            ),
+            (
+                "99999999999999999999999.post1.dev1",
+                "99999999999999999999999",
+                Greater,
+            ),
+            ("1.0.dev99999999999999999999999", "1.0.dev1", Greater),
+            ("1.0.dev99999999999999999999999", "1.0a1", Less),
+            ("1.0rc99999999999999999999999", "1.0", Less),
+            ("1.0.post99999999999999999999999", "1.0.post2", Greater),
+            (
+                "99999999999999999999999.0.0",
+                "99999999999999999999999",
+                Equal,
+            ),
+            (
+                "V99999999999999999999999RC1",
+                "99999999999999999999999rc1",
+                Equal,
+            ),
+            (
+                "99999999999999999999999preview3",
+                "99999999999999999999999c3",
+                Equal,
+            ),
+        ];
+        for &(x, y, want) in cases {
+            let (vx, vy) = (parse(Scheme::Pep440, x), parse(Scheme::Pep440, y));
+            let (Ok(vx), Ok(vy)) = (vx, vy) else {
+                panic!("{x} or {y} did not parse");
+            };
+            assert!(vx.is_lenient() || vy.is_lenient(), "{x} {y}");
+            assert_eq!(vx.compare(&vy), Some(want), "{x} vs {y}");
+            assert_eq!(vy.compare(&vx), Some(want.reverse()), "{y} vs {x}");
         }
+        // Not PEP 440 even with large numbers: the legacy rule, before every PEP 440 version.
+        let legacy = parse(Scheme::Pep440, "99999999999999999999999-foo").expect("legacy");
+        let one = parse(Scheme::Pep440, "0.1").expect("parses");
+        assert_eq!(legacy.compare(&one), Some(Less));
     }
 
     #[test]
