@@ -105,7 +105,8 @@ fn spdx23(name: &str, packages: &[(String, String, String, Value)]) -> Value {
 }
 
 /// The PyPI components: PURL names in PEP 503 spellings other than the records' (case, `_`,
-/// `.`), each project at a vulnerable version and at a fixed, recent one. `binderhub` and
+/// `.`), each project at a vulnerable version and at a fixed, recent one, and some pre- and
+/// post-releases. `binderhub` and
 /// `steam` are the two projects whose records carry a version `packaging` cannot parse.
 const PYPI: &[(&str, &str)] = &[
     ("Django", "3.2.0"),
@@ -138,6 +139,13 @@ const PYPI: &[(&str, &str)] = &[
     ("TensorFlow", "2.18.0"),
     ("Flask_Caching", "1.10.0"),
     ("flask.caching", "2.3.1"),
+    // Pre-, post- and old releases, where PEP 440 ordering decides.
+    ("tensorflow-CPU", "2.4.0"),
+    ("TensorFlow", "2.4.0rc2"),
+    ("Pillow", "9.0.0.post1"),
+    ("Django", "4.0rc1"),
+    ("Django", "1.11.29"),
+    ("aiohttp", "4.0.0a1"),
     ("binderhub", "0.1.0"),
     ("steam", "1.4.3"),
 ];
