@@ -687,49 +687,64 @@ fn cpython_git_ranges_follow_the_commit_graph_of_the_named_clone() {
     let sbom = tmp.path().join("cpython.spdx.json");
     cpython_sbom(&sbom, &versions);
     let mapping = format!("https://github.com/python/cpython={}", repo.dir.display());
-    let (report, _) = run_json(&[
-        "vulns".as_ref(),
-        sbom.as_os_str(),
-        "--db".as_ref(),
-        db.as_os_str(),
-        "--git-repo".as_ref(),
-        mapping.as_ref(),
-        "--format".as_ref(),
-        "json".as_ref(),
-    ]);
-    let sbom_report = &report["sboms"][0];
-    let got = findings_by_version(sbom_report);
-    let want: BTreeMap<String, BTreeSet<String>> = GIT_EXPECTED
-        .iter()
-        .filter(|e| !e.1.is_empty())
-        .map(|(v, ids)| {
-            (
-                (*v).to_owned(),
-                ids.iter().map(|s| (*s).to_owned()).collect(),
-            )
-        })
-        .collect();
-    assert_eq!(got, want, "(version, record) findings");
-    // The version with no tag: every record not evaluable, and only those.
-    let undecided: BTreeSet<(String, String)> = sbom_report["not_evaluable"]
-        .as_array()
-        .expect("not_evaluable")
-        .iter()
-        .map(|n| {
-            (
-                n["component"]["version"]
-                    .as_str()
-                    .expect("version")
-                    .to_owned(),
-                n["record"].as_str().expect("record").to_owned(),
-            )
-        })
-        .collect();
-    let want_undecided: BTreeSet<(String, String)> = records
-        .iter()
-        .map(|id| ("3.10.99".to_owned(), (*id).to_owned()))
-        .collect();
-    assert_eq!(undecided, want_undecided);
+    let built = tmp.path().join("psf.db");
+    let out = bomsmith()
+        .args(["db", "build"])
+        .arg(&db)
+        .arg("-o")
+        .arg(&built)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "db build: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for (what, source) in [("raw records", &db), ("database", &built)] {
+        let (report, _) = run_json(&[
+            "vulns".as_ref(),
+            sbom.as_os_str(),
+            "--db".as_ref(),
+            source.as_os_str(),
+            "--git-repo".as_ref(),
+            mapping.as_ref(),
+            "--format".as_ref(),
+            "json".as_ref(),
+        ]);
+        let sbom_report = &report["sboms"][0];
+        let got = findings_by_version(sbom_report);
+        let want: BTreeMap<String, BTreeSet<String>> = GIT_EXPECTED
+            .iter()
+            .filter(|e| !e.1.is_empty())
+            .map(|(v, ids)| {
+                (
+                    (*v).to_owned(),
+                    ids.iter().map(|s| (*s).to_owned()).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(got, want, "{what}: (version, record) findings");
+        // The version with no tag: every record not evaluable, and only those.
+        let undecided: BTreeSet<(String, String)> = sbom_report["not_evaluable"]
+            .as_array()
+            .expect("not_evaluable")
+            .iter()
+            .map(|n| {
+                (
+                    n["component"]["version"]
+                        .as_str()
+                        .expect("version")
+                        .to_owned(),
+                    n["record"].as_str().expect("record").to_owned(),
+                )
+            })
+            .collect();
+        let want_undecided: BTreeSet<(String, String)> = records
+            .iter()
+            .map(|id| ("3.10.99".to_owned(), (*id).to_owned()))
+            .collect();
+        assert_eq!(undecided, want_undecided, "{what}");
+    }
 }
 
 #[test]
