@@ -29,4 +29,5 @@ mod vendor_cpython;
 mod vendor_rules;
 mod version_vectors;
 mod versions;
+mod vulns;
 mod vulns_cli;
