@@ -82,8 +82,8 @@ pub fn run(args: VulnsArgs) -> Result<ExitCode> {
     }
     let mut results = Vec::with_capacity(args.sboms.len());
     for path in &args.sboms {
-        let (name, _, doc, _) = read_document(path)?;
-        let outcome = matcher::match_document(&doc, &store, &git)
+        let (name, _, doc, read) = read_document(path)?;
+        let outcome = matcher::match_document(&doc, &read.renamed, &store, &git)
             .with_context(|| format!("matching {name}"))?;
         results.push(report::SbomOutcome {
             file: name,

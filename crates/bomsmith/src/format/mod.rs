@@ -32,6 +32,10 @@ pub struct ReadReport {
     pub dropped: BTreeMap<String, usize>,
     /// Values carried in another form (nothing lost), by what happened, and how often.
     pub recast: BTreeMap<String, usize>,
+    /// Element ID → the reference the file gives that element, where the two differ (a
+    /// CycloneDX `bom-ref` that is not a valid SPDX ID gets another ID). Reports about the file
+    /// itself (`vulns`) name elements by the file's own reference.
+    pub renamed: BTreeMap<String, String>,
 }
 
 impl ReadReport {

@@ -279,9 +279,10 @@ pub struct Outcome {
     pub unidentified: Vec<ComponentRef>,
 }
 
-fn component_ref(p: &Package) -> ComponentRef {
+fn component_ref(p: &Package, renamed: &BTreeMap<String, String>) -> ComponentRef {
     ComponentRef {
-        id: p.id.clone(),
+        // The reference the user's own file gives it (a CycloneDX bom-ref), else its ID.
+        id: renamed.get(&p.id).unwrap_or(&p.id).clone(),
         name: p.name.clone(),
         version: p.version.clone(),
     }
@@ -350,8 +351,15 @@ fn keys_of(p: &Package) -> Vec<Key> {
 }
 
 /// Matches every component of `doc` against `store`. GIT ranges are decided only through
-/// `git` (a clone for their repository); otherwise they are not evaluable.
-pub fn match_document(doc: &Document, store: &Store, git: &GitRepos) -> Result<Outcome> {
+/// `git` (a clone for their repository); otherwise they are not evaluable. Components are named
+/// by their element ID, or by the reference their file gives them where `renamed` (the read's
+/// [`crate::format::ReadReport::renamed`]) has one.
+pub fn match_document(
+    doc: &Document,
+    renamed: &BTreeMap<String, String>,
+    store: &Store,
+    git: &GitRepos,
+) -> Result<Outcome> {
     let mut out = Outcome {
         components: doc.packages.len(),
         ..Outcome::default()
@@ -371,7 +379,7 @@ pub fn match_document(doc: &Document, store: &Store, git: &GitRepos) -> Result<O
     repos.dedup();
     let lookup = store.lookup(&packages, &repos)?;
     for (p, keys) in doc.packages.iter().zip(all_keys) {
-        let component = component_ref(p);
+        let component = component_ref(p, renamed);
         if keys.is_empty() {
             out.unidentified.push(component);
             continue;
@@ -717,7 +725,8 @@ mod tests {
             ],
             ..Document::default()
         };
-        let out = match_document(&doc, &store, &GitRepos::new()).expect("matches");
+        let out =
+            match_document(&doc, &BTreeMap::new(), &store, &GitRepos::new()).expect("matches");
         assert_eq!(out.findings.len(), 1, "{:#?}", out.findings);
         let f = &out.findings[0];
         assert_eq!(f.primary_id(), "CVE-2024-1");

@@ -140,7 +140,8 @@ impl Point {
 }
 
 /// `Ok(Some(reason))` when `v` is in the range, `Ok(None)` when not, `Err` when an event's
-/// version cannot be ordered.
+/// version cannot be ordered, or only by convention against `v` (a PEP 440 legacy version
+/// against a PEP 440 one).
 fn in_range(range: &Range, v: &Version, scheme: Scheme) -> Result<Option<String>, String> {
     let mut points = Vec::with_capacity(range.events.len());
     for e in &range.events {
@@ -159,6 +160,25 @@ fn in_range(range: &Range, v: &Version, scheme: Scheme) -> Result<Option<String>
                 }
             },
         };
+        if let Point::At(p) = &point
+            && p.is_legacy() != v.is_legacy()
+        {
+            let (legacy, strict) = if p.is_legacy() {
+                (
+                    format!("the range's {} event `{value}`", e.name()),
+                    format!("`{v}`"),
+                )
+            } else {
+                (
+                    format!("`{v}`"),
+                    format!("the range's {} event `{value}`", e.name()),
+                )
+            };
+            return Err(format!(
+                "{legacy} is not a PEP 440 version and {strict} is: their order would be a \
+                 convention (legacy versions first), not evidence"
+            ));
+        }
         points.push((e, point));
     }
     let limits: Vec<&(&Event, Point)> = points
@@ -311,5 +331,64 @@ mod tests {
         let (verdict, left) = evaluate(&git, "1.0.0", Scheme::Semver);
         assert_eq!(verdict, Verdict::NotAffected);
         assert_eq!(left.len(), 1);
+    }
+
+    #[test]
+    fn legacy_and_pep440_versions_are_not_ordered_against_each_other_in_a_range() {
+        use Event::*;
+        // PYSEC-2021-371 (binderhub): fixed in `0.2.0-n653`, which PEP 440 rejects. By the
+        // legacy convention it sorts before 0.1.0, which would make 0.1.0 silently "fixed".
+        let a = range(
+            RangeKind::Ecosystem,
+            &[Introduced("0".into()), Fixed("0.2.0-n653".into())],
+        );
+        match evaluate(&a, "0.1.0", Scheme::Pep440).0 {
+            Verdict::NotEvaluable(why) => {
+                assert!(
+                    why.contains("`0.2.0-n653` is not a PEP 440 version"),
+                    "{why}"
+                )
+            }
+            other => panic!("0.1.0: {other:?}"),
+        }
+        // A legacy component version against PEP 440 events: not evaluable either.
+        let b = range(
+            RangeKind::Ecosystem,
+            &[Introduced("1.0".into()), Fixed("2.0".into())],
+        );
+        assert!(matches!(
+            evaluate(&b, "2019-09-12", Scheme::Pep440).0,
+            Verdict::NotEvaluable(_)
+        ));
+        // `introduced: 0` is below every version, legacy or not.
+        let c = range(RangeKind::Ecosystem, &[Introduced("0".into())]);
+        assert!(matches!(
+            evaluate(&c, "2019-09-12", Scheme::Pep440).0,
+            Verdict::Affected(_)
+        ));
+        // Legacy against legacy is ordered by the legacy rule, and listed versions still match.
+        let d = range(
+            RangeKind::Ecosystem,
+            &[
+                Introduced("0.1-bulbasaur".into()),
+                Fixed("0.1-squirtle".into()),
+            ],
+        );
+        assert!(matches!(
+            evaluate(&d, "0.1-charmander", Scheme::Pep440).0,
+            Verdict::Affected(_)
+        ));
+        assert!(matches!(
+            evaluate(&d, "0.1-zubat", Scheme::Pep440).0,
+            Verdict::NotAffected
+        ));
+        let listed = Affected {
+            versions: vec!["0.2.0-n653".into()],
+            ..a.clone()
+        };
+        assert!(matches!(
+            evaluate(&listed, "0.2.0-n653", Scheme::Pep440).0,
+            Verdict::Affected(_)
+        ));
     }
 }

@@ -326,10 +326,12 @@ impl Reader<'_> {
                 } else {
                     wanted
                 };
-                if bom_ref.is_some() {
+                let id = alloc.allocate(wanted);
+                if let Some(r) = bom_ref {
                     self.report.drop("bom-ref (renamed to a valid SPDX ID)");
+                    self.report.renamed.insert(id.clone(), r.clone());
                 }
-                alloc.allocate(wanted)
+                id
             };
             if let Some(r) = bom_ref {
                 self.refs.entry(r.clone()).or_insert_with(|| id.clone());

@@ -97,6 +97,7 @@ pub fn read(bytes: &[u8], file: &str) -> Result<(crate::model::Document, ReadRep
             .map(|(field, n)| (with_tag(&field), n))
             .collect(),
         recast: report.recast,
+        renamed: report.renamed,
     };
     if !parsed.not_utf8.is_empty() {
         // Each such line lost its bytes to U+FFFD.

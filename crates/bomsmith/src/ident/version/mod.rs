@@ -183,6 +183,13 @@ impl Version {
         self.lenient
     }
 
+    /// True for a PEP 440 legacy version (`0.2.0-n653`, `2019-09-12`), ordered by
+    /// `LegacyVersion`'s rule. Against a PEP 440 version its order is a convention (every legacy
+    /// version first), not a reading of the text, so range evaluation does not decide on it.
+    pub fn is_legacy(&self) -> bool {
+        matches!(self.repr, Repr::Pep440(pep440::Py::Legacy(_)))
+    }
+
     /// The order of `self` against `other`; `None` only when their schemes differ.
     pub fn compare(&self, other: &Version) -> Option<Ordering> {
         match (&self.repr, &other.repr) {
