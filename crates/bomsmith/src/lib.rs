@@ -13,6 +13,7 @@
 //! config                     bomsmith.toml and presets
 //! assemble scan              configuration + evidence -> document; the scan pipeline
 //! validate intree diff       checks of documents, the in-tree SBOM, differences
+//! vuln                       advisory sources, their SQLite database, matching documents
 //! ```
 //!
 //! `layers.rs` (a test) holds the code to that order.
@@ -53,6 +54,8 @@ pub use error::{Error, Result};
 pub use format::{Format, read};
 pub use scan::{ScanOptions, ScanOutcome, scan};
 pub use validate::validate;
+pub use vuln::matcher::match_document as vulns;
+pub use vuln::open as open_advisories;
 
 #[cfg(test)]
 mod layers;
