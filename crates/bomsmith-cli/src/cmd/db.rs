@@ -66,7 +66,8 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
         );
     }
     let loaded = vuln::source::load(&inputs)?;
-    say_problems(&loaded.problems);
+    say_problems(&loaded.sources, &loaded.problems);
+    require_records(&loaded.sources)?;
     let shown = args.output.display().to_string();
     let bytes = db::build(&loaded, &shown)?;
     bomsmith::output::write_atomically(&args.output, &bytes)?;
@@ -80,8 +81,36 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Says each record that could not be loaded (the first 20, then how many more).
-pub fn say_problems(problems: &[vuln::source::Problem]) {
+/// Fails when the sources hold no record at all: an empty database, or a report of no
+/// vulnerabilities, would look like an answer.
+pub fn require_records(sources: &[vuln::source::SourceSummary]) -> Result<()> {
+    if sources.iter().all(|s| s.records == 0) {
+        let names: Vec<&str> = sources.iter().map(|s| s.label.as_str()).collect();
+        anyhow::bail!(
+            "{}: no OSV records found ({} read and skipped as not OSV records); nothing to match against",
+            names.join(", "),
+            out::count(
+                sources.iter().map(|s| s.skipped + s.malformed).sum(),
+                "file"
+            )
+        );
+    }
+    Ok(())
+}
+
+/// Warns of each source with no record, and says each record that could not be loaded (the
+/// first 20, then how many more).
+pub fn say_problems(sources: &[vuln::source::SourceSummary], problems: &[vuln::source::Problem]) {
+    // (When no source has a record, `require_records` says so once.)
+    let some = sources.iter().any(|s| s.records > 0);
+    for s in sources.iter().filter(|s| some && s.records == 0) {
+        out::say(format_args!(
+            "warning: {}: no OSV records in it ({} skipped as not records, {} malformed)",
+            s.label,
+            out::count(s.skipped, "file"),
+            s.malformed
+        ));
+    }
     const SHOWN: usize = 20;
     for p in problems.iter().take(SHOWN) {
         out::say(format_args!("skipped record: {p}"));

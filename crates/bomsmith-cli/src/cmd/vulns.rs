@@ -78,8 +78,9 @@ pub fn run(args: VulnsArgs) -> Result<ExitCode> {
     let sources: Vec<&Path> = args.db.iter().map(PathBuf::as_path).collect();
     let store = vuln::open(&sources)?;
     if let vuln::index::Store::Memory(_) = &store {
-        super::db::say_problems(&store.problems());
+        super::db::say_problems(&store.sources(), &store.problems());
     }
+    super::db::require_records(&store.sources())?;
     let mut results = Vec::with_capacity(args.sboms.len());
     for path in &args.sboms {
         let (name, _, doc, read) = read_document(path)?;

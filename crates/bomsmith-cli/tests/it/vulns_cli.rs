@@ -336,3 +336,54 @@ fn db_build_never_replaces_a_source_or_a_file_it_did_not_write() {
     assert_eq!(code, 2);
     assert!(err.contains("nowhere"), "{err}");
 }
+
+#[test]
+fn sources_without_osv_records_are_named_and_alone_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let src = sources(dir.path());
+    // NVD's CVE objects as the real ../shared/advisories/nvd holds them: not OSV records.
+    let nvd = match crate::util::shared_file("advisories/nvd") {
+        Some(p) => p,
+        None => return,
+    };
+    let a = sbom(dir.path(), "a.cdx.json", &[("demo", "1.0")]);
+    let out = dir.path().join("nvd.db");
+    let (code, _, err) = status(&[
+        "db".as_ref(),
+        "build".as_ref(),
+        nvd.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("no OSV records found"), "{err}");
+    assert!(!out.exists(), "no empty database is written");
+    let (code, _, err) = status(&[
+        "vulns".as_ref(),
+        a.as_os_str(),
+        "--db".as_ref(),
+        nvd.as_os_str(),
+    ]);
+    assert_eq!(
+        code, 2,
+        "an empty answer would look like no vulnerabilities: {err}"
+    );
+    // Beside a source with records: matched, and the empty one named in a warning.
+    let (code, stdout, err) = status(&[
+        "vulns".as_ref(),
+        a.as_os_str(),
+        "--db".as_ref(),
+        src.as_os_str(),
+        nvd.as_os_str(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout.contains("CVE-1"), "{stdout}");
+    assert!(
+        err.contains("warning:") && err.contains("no OSV records in it") && err.contains("nvd"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("skipped record"),
+        "NVD files are not malformed OSV: {err}"
+    );
+}

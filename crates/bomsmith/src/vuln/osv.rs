@@ -124,13 +124,16 @@ struct RawEvent {
     limit: Option<String>,
 }
 
-/// Fields at least one of which every OSV record has beside `id`.
-const RECORD_FIELDS: [&str; 5] = [
+/// Fields at least one of which every OSV record has beside `id` (the schema requires
+/// `modified`). Not `published`: NVD's CVE objects have `id` and `published` too (and
+/// `lastModified`), and are not broken OSV records.
+const RECORD_FIELDS: [&str; 6] = [
     "modified",
     "affected",
     "schema_version",
-    "published",
     "aliases",
+    "upstream",
+    "withdrawn",
 ];
 
 /// Parses one file's bytes: JSON when it starts (after white space) with `{` or `[`, else YAML.
@@ -373,6 +376,8 @@ mod tests {
             "MIT License\n\nPermission is hereby granted, free of charge, to any person\n",
             "[\"PYSEC-1\", \"PYSEC-2\"]",
             "{\"name\": \"an index\", \"count\": 3}",
+            // An NVD CVE object (API 2.0), as fkie-cad's mirror stores them: not OSV.
+            "{\"id\": \"CVE-2024-6232\", \"published\": \"2024-09-03T13:15:05.363\", \"lastModified\": \"2024-09-04T21:15:14.643\", \"references\": [{\"url\": \"https://example.org\"}]}",
             "",
         ] {
             assert!(
