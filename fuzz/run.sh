@@ -57,7 +57,10 @@ fi
 # The osv target starts from real records: the PSF's (JSON) and a slice of PyPA's (YAML).
 mkdir -p corpus/osv
 cp "$shared"/advisories/psf/advisories/python/*.json corpus/osv/
-find "$shared"/advisories/pypa/vulns -name '*.yaml' | sort | head -200 | xargs -I{} cp {} corpus/osv/
+# (The first 200 in name order; read whole first, since `head` closing the pipe early would end
+# the script under pipefail.)
+mapfile -t pypa < <(find "$shared"/advisories/pypa/vulns -name '*.yaml' | sort)
+cp "${pypa[@]:0:200}" corpus/osv/
 # The purl target starts from every input string of the purl-spec suite, one file each.
 i=0
 while IFS= read -r line; do

@@ -268,7 +268,8 @@ pub struct NotEvaluated {
 /// The outcome for one SBOM.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Outcome {
-    /// Findings, sorted by component then primary ID.
+    /// Findings, sorted by component (name case-insensitively, version, reference) then
+    /// primary ID.
     pub findings: Vec<Finding>,
     /// Records that could not be decided, sorted.
     pub not_evaluable: Vec<NotEvaluated>,
@@ -455,10 +456,20 @@ pub fn match_document(
         out.findings.extend(group(&component, hits));
         out.not_evaluable.extend(undecided.into_values());
     }
+    // By component name as a reader looks for it (case-insensitively), then version and
+    // reference; then by vulnerability.
+    let order = |c: &ComponentRef| {
+        (
+            c.name.to_lowercase(),
+            c.name.clone(),
+            c.version.clone(),
+            c.id.clone(),
+        )
+    };
     out.findings
-        .sort_by(|a, b| (&a.component, a.primary_id()).cmp(&(&b.component, b.primary_id())));
+        .sort_by_cached_key(|f| (order(&f.component), f.primary_id().to_owned()));
     out.not_evaluable
-        .sort_by(|a, b| (&a.component, &a.record).cmp(&(&b.component, &b.record)));
+        .sort_by_cached_key(|n| (order(&n.component), n.record.clone()));
     Ok(out)
 }
 
