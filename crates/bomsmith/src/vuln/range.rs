@@ -50,13 +50,17 @@ pub fn evaluate<'a>(
     scheme: Scheme,
 ) -> (Verdict, Vec<&'a Range>) {
     let parsed = version::parse(scheme, text);
-    let semver = version::parse(Scheme::Semver, text);
+    // SEMVER ranges are rare beside ECOSYSTEM ones: the version is read as SemVer only for one.
+    let semver = std::cell::OnceCell::new();
     let mut undecided: Option<String> = None;
     let mut other = Vec::new();
     for range in &affected.ranges {
         let (own, v) = match range.kind {
             RangeKind::Ecosystem => (scheme, &parsed),
-            RangeKind::Semver => (Scheme::Semver, &semver),
+            RangeKind::Semver => (
+                Scheme::Semver,
+                semver.get_or_init(|| version::parse(Scheme::Semver, text)),
+            ),
             RangeKind::Git | RangeKind::Other(_) => {
                 other.push(range);
                 continue;
