@@ -3,7 +3,8 @@
 # corpus (every SPDX and CycloneDX JSON version bomsmith reads: SPDX 2.2 and 2.3 examples, the
 # SPDX 2.2 and 2.3 tag-value examples for the tag-value target, the SPDX 3.0.1 examples for the
 # spdx3 target, the version-ordering vectors for the version target, every input string of
-# the purl-spec conformance suite for the purl target, PSF and PyPA advisories for the osv target,
+# the purl-spec conformance suite for the purl target, PSF, PyPA and NVD records for the osv target,
+# the CPEs the NVD records name for the cpe target,
 # CycloneDX 1.2-1.7 conformance documents valid and invalid), from the peer tools' documents in
 # BOMSMITH_PEER_DOCS (default ../../peer-docs, outside the repo; only when it exists) and from
 # small archives built by seed-archives.sh (copied or built into fuzz/corpus, which is not
@@ -15,7 +16,7 @@ cd "$(dirname "$0")"
 secs="${1:-600}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(validate_spdx validate_cyclonedx convert tagvalue spdx3 pyliteral version purl tar zip osv)
+[ ${#targets[@]} -gt 0 ] || targets=(validate_spdx validate_cyclonedx convert tagvalue spdx3 pyliteral version purl tar zip osv cpe)
 shared="${BOMSMITH_SHARED:-$(pwd)/../../shared}"
 peers="${BOMSMITH_PEER_DOCS:-$(pwd)/../../peer-docs}"
 mkdir -p corpus/validate_spdx corpus/validate_cyclonedx corpus/convert corpus/tagvalue corpus/spdx3 corpus/pyliteral corpus/version corpus/purl
@@ -61,17 +62,26 @@ cp "$shared"/advisories/psf/advisories/python/*.json corpus/osv/
 # the script under pipefail.)
 mapfile -t pypa < <(find "$shared"/advisories/pypa/vulns -name '*.yaml' | sort)
 cp "${pypa[@]:0:200}" corpus/osv/
+# ... and the NVD CVE records (per-CVE files and an API response), which the same reader takes.
+cp "$shared"/advisories/nvd/*/CVE-*.json corpus/osv/
 # The purl target starts from every input string of the purl-spec suite, one file each.
 i=0
 while IFS= read -r line; do
   i=$((i + 1)); printf '%s' "$line" > "corpus/purl/suite-$i"
 done < <(sed -n 's/^ *"input": "\(.*\)",\{0,1\}$/\1/p' "$shared"/conformance/purl/specification-test.json "$shared"/conformance/purl/types/*-test.json)
+# The cpe target starts from every CPE the real NVD records' configurations name, two a file.
+mkdir -p corpus/cpe
+mapfile -t cpes < <(grep -ohE '"criteria": *"cpe:2\.3:[^"]*"' "$shared"/advisories/nvd/*/*.json \
+  | sed 's/.*"\(cpe:[^"]*\)"/\1/' | sort -u)
+for ((k = 0; k < ${#cpes[@]}; k++)); do
+  printf '%s\n%s' "${cpes[$k]}" "${cpes[$(((k + 1) % ${#cpes[@]}))]}" > "corpus/cpe/nvd-$k"
+done
 ./seed-archives.sh
 # -a: overflow checks and debug assertions too, so an arithmetic overflow is a finding.
 cargo +nightly fuzz build -O -a
 for t in "${targets[@]}"; do
   case "$t" in
-    tar | zip | tagvalue | version | purl) dict="$t.dict" ;;
+    tar | zip | tagvalue | version | purl | cpe) dict="$t.dict" ;;
     *) dict=json.dict ;;
   esac
   cargo +nightly fuzz run -O -a "$t" "corpus/$t" -- -max_total_time="$secs" -max_len=65536 \

@@ -87,7 +87,7 @@ pub fn require_records(sources: &[vuln::source::SourceSummary]) -> Result<()> {
     if sources.iter().all(|s| s.records == 0) {
         let names: Vec<&str> = sources.iter().map(|s| s.label.as_str()).collect();
         anyhow::bail!(
-            "{}: no OSV records found ({} read and skipped as not OSV records); nothing to match against",
+            "{}: no advisory records found ({} read and skipped as not records); nothing to match against",
             names.join(", "),
             out::count(
                 sources.iter().map(|s| s.skipped + s.malformed).sum(),
@@ -105,7 +105,7 @@ pub fn say_problems(sources: &[vuln::source::SourceSummary], problems: &[vuln::s
     let some = sources.iter().any(|s| s.records > 0);
     for s in sources.iter().filter(|s| some && s.records == 0) {
         out::say(format_args!(
-            "warning: {}: no OSV records in it ({} skipped as not records, {} malformed)",
+            "warning: {}: no advisory records in it ({} skipped as not records, {} malformed)",
             s.label,
             out::count(s.skipped, "file"),
             s.malformed

@@ -31,3 +31,4 @@ mod version_vectors;
 mod versions;
 mod vulns;
 mod vulns_cli;
+mod vulns_nvd;

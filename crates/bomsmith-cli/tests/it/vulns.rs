@@ -31,7 +31,7 @@ fn python() -> Option<PathBuf> {
 }
 
 /// Runs bomsmith, wants success, returns standard output as JSON and standard error.
-fn run_json(args: &[&std::ffi::OsStr]) -> (Value, String) {
+pub(crate) fn run_json(args: &[&std::ffi::OsStr]) -> (Value, String) {
     let out = bomsmith().args(args).output().expect("runs");
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(out.status.success(), "bomsmith {args:?} failed: {stderr}");
@@ -78,7 +78,7 @@ fn every_id(report: &Value) -> BTreeSet<String> {
 }
 
 /// An SPDX 2.3 JSON document with one package per `(SPDXID, name, version, externalRefs)`.
-fn spdx23(name: &str, packages: &[(String, String, String, Value)]) -> Value {
+pub(crate) fn spdx23(name: &str, packages: &[(String, String, String, Value)]) -> Value {
     json!({
         "spdxVersion": "SPDX-2.3",
         "dataLicense": "CC0-1.0",

@@ -338,31 +338,32 @@ fn db_build_never_replaces_a_source_or_a_file_it_did_not_write() {
 }
 
 #[test]
-fn sources_without_osv_records_are_named_and_alone_are_refused() {
+fn sources_without_records_are_named_and_alone_are_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
     let src = sources(dir.path());
-    // NVD's CVE objects as the real ../shared/advisories/nvd holds them: not OSV records.
-    let nvd = match crate::util::shared_file("advisories/nvd") {
-        Some(p) => p,
-        None => return,
-    };
+    // A folder of what advisory trees hold beside records: a licence, an index, an allocator.
+    let empty = dir.path().join("empty");
+    std::fs::create_dir_all(&empty).expect("mkdir");
+    std::fs::write(empty.join("LICENSE"), "CC0 1.0 Universal\n").expect("write");
+    std::fs::write(empty.join("index.json"), r#"["OSV-1", "OSV-2"]"#).expect("write");
+    std::fs::write(empty.join("next-id.json"), r#"{"next": 42}"#).expect("write");
     let a = sbom(dir.path(), "a.cdx.json", &[("demo", "1.0")]);
-    let out = dir.path().join("nvd.db");
+    let out = dir.path().join("empty.db");
     let (code, _, err) = status(&[
         "db".as_ref(),
         "build".as_ref(),
-        nvd.as_os_str(),
+        empty.as_os_str(),
         "-o".as_ref(),
         out.as_os_str(),
     ]);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("no OSV records found"), "{err}");
+    assert!(err.contains("no advisory records found"), "{err}");
     assert!(!out.exists(), "no empty database is written");
     let (code, _, err) = status(&[
         "vulns".as_ref(),
         a.as_os_str(),
         "--db".as_ref(),
-        nvd.as_os_str(),
+        empty.as_os_str(),
     ]);
     assert_eq!(
         code, 2,
@@ -374,16 +375,18 @@ fn sources_without_osv_records_are_named_and_alone_are_refused() {
         a.as_os_str(),
         "--db".as_ref(),
         src.as_os_str(),
-        nvd.as_os_str(),
+        empty.as_os_str(),
     ]);
     assert_eq!(code, 0, "{err}");
     assert!(stdout.contains("CVE-1"), "{stdout}");
     assert!(
-        err.contains("warning:") && err.contains("no OSV records in it") && err.contains("nvd"),
+        err.contains("warning:")
+            && err.contains("no advisory records in it")
+            && err.contains("empty"),
         "{err}"
     );
     assert!(
         !err.contains("skipped record"),
-        "NVD files are not malformed OSV: {err}"
+        "non-records are not malformed: {err}"
     );
 }

@@ -13,7 +13,7 @@ pub mod version;
 pub use artifact::{
     ArtifactName, Convention, parse_artifact_name, parse_top_directory, split_artifact_name,
 };
-pub use cpe::{Cpe23, cpe_with_version, parse_cpe23};
+pub use cpe::{Cpe23, CpeName, cpe_with_version, parse_cpe23};
 pub use purl::{Purl, npm_purl, parse_purl, purl_encode, pypi_purl};
 pub use python::{parse_pin, pep503, pin_parts};
 pub use spdx_id::{IdAllocator, is_element_id, is_ref_id, spdx_id};

@@ -39,6 +39,14 @@ pub struct Advisory {
     /// Reference URLs with their kind (`ADVISORY`, `FIX`, `WEB`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<Reference>,
+    /// What is vulnerable as CPE configurations (NVD's `configurations`): each configuration
+    /// is a tree of CPE matches; a component is affected when one configuration holds.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub configurations: Vec<CpeConfig>,
+    /// The analysis state the source gives (NVD's `vulnStatus`: `Analyzed`, `Modified`,
+    /// `Awaiting Analysis`, ...); `None` for sources that have none (OSV).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
 }
 
 impl Advisory {
@@ -165,4 +173,61 @@ impl Event {
             Event::Limit(_) => "limit",
         }
     }
+}
+
+/// How a configuration or node combines its parts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Operator {
+    /// Any part holds.
+    #[default]
+    Or,
+    /// Every part holds.
+    And,
+}
+
+/// One CPE configuration: its nodes combined by `operator`, the result negated if `negate`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CpeConfig {
+    /// How the nodes combine.
+    #[serde(default)]
+    pub operator: Operator,
+    /// Whether the result is negated.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub negate: bool,
+    /// The nodes.
+    pub nodes: Vec<CpeNode>,
+}
+
+/// A node: its CPE matches combined by `operator`, the result negated if `negate`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CpeNode {
+    /// How the matches combine.
+    #[serde(default)]
+    pub operator: Operator,
+    /// Whether the result is negated.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub negate: bool,
+    /// The CPE matches.
+    pub matches: Vec<CpeMatch>,
+}
+
+/// One CPE match: a CPE (with ANY version where a range is given) and the version range.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CpeMatch {
+    /// Whether what it names is vulnerable (`false`: a platform it must run on).
+    pub vulnerable: bool,
+    /// The CPE 2.3 formatted string.
+    pub criteria: String,
+    /// Lowest affected version, inclusive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_including: Option<String>,
+    /// Lowest affected version, exclusive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_excluding: Option<String>,
+    /// Highest affected version, inclusive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_including: Option<String>,
+    /// Highest affected version, exclusive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_excluding: Option<String>,
 }

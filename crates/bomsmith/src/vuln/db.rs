@@ -2,7 +2,7 @@
 //! schema in `docs/vulns.md`). Built in memory and written atomically; the same sources give
 //! the same bytes. Opened read-only for matching, so a query reads only the records it needs.
 
-use super::index::{Found, Lookup, package_key, unpackaged_repos};
+use super::index::{Found, Lookup, package_keys, unpackaged_repos};
 use super::source::{LoadedSources, Problem, SourceSummary};
 use crate::error::{Error, Result};
 use crate::model::vuln::Advisory;
@@ -122,15 +122,7 @@ pub fn build(loaded: &LoadedSources, target: &str) -> Result<Vec<u8>> {
             for n in names {
                 name.execute(params![rowid, n]).map_err(err)?;
             }
-            let mut keys: Vec<(String, String)> = a
-                .affected
-                .iter()
-                .filter_map(|x| x.package.as_ref())
-                .map(|p| package_key(&p.ecosystem, &p.name))
-                .collect();
-            keys.sort();
-            keys.dedup();
-            for (e, n) in keys {
+            for (e, n) in package_keys(a) {
                 package.execute(params![rowid, e, n]).map_err(err)?;
             }
             for r in unpackaged_repos(a) {

@@ -21,6 +21,43 @@ pub fn package_key(ecosystem: &str, name: &str) -> (String, String) {
     (family.to_owned(), name)
 }
 
+/// The family CPE-described records are indexed under; the name is `vendor:product`.
+pub const CPE_FAMILY: &str = "CPE";
+
+/// The key a CPE's vendor and product are indexed under (both as the CPE name holds them:
+/// escapes removed, lower-cased).
+pub fn cpe_key(vendor: &str, product: &str) -> (String, String) {
+    (CPE_FAMILY.to_owned(), format!("{vendor}:{product}"))
+}
+
+/// Every key a record is indexed under, sorted, once each: its affected packages, and the
+/// vendor and product of each vulnerable CPE match of its configurations (where both are plain
+/// values: a match with a wildcard vendor or product names no product and is never looked up).
+pub fn package_keys(a: &Advisory) -> Vec<(String, String)> {
+    let mut keys: Vec<(String, String)> = a
+        .affected
+        .iter()
+        .filter_map(|x| x.package.as_ref())
+        .map(|p| package_key(&p.ecosystem, &p.name))
+        .collect();
+    for m in a
+        .configurations
+        .iter()
+        .flat_map(|c| &c.nodes)
+        .flat_map(|n| &n.matches)
+        .filter(|m| m.vulnerable)
+    {
+        if let Ok(name) = crate::ident::CpeName::parse(&m.criteria)
+            && let (Some(v), Some(p)) = (name.vendor().literal(), name.product().literal())
+        {
+            keys.push(cpe_key(v, p));
+        }
+    }
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
 /// The repositories of the GIT ranges of a record's affected entries that name no package
 /// (the PSF's CPython records), normalised.
 pub fn unpackaged_repos(a: &Advisory) -> Vec<String> {
@@ -69,16 +106,7 @@ impl MemoryIndex {
                 continue;
             }
             let at = index.records.len();
-            let mut keys: Vec<(String, String)> = l
-                .advisory
-                .affected
-                .iter()
-                .filter_map(|x| x.package.as_ref())
-                .map(|p| package_key(&p.ecosystem, &p.name))
-                .collect();
-            keys.sort();
-            keys.dedup();
-            for k in keys {
+            for k in package_keys(&l.advisory) {
                 index.by_package.entry(k).or_default().push(at);
             }
             for r in unpackaged_repos(&l.advisory) {

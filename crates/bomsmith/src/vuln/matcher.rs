@@ -6,10 +6,12 @@
 //! Records describing one vulnerability (linked by ID, alias or upstream) make one finding per
 //! component. Every finding says which identifier, version, range and rule matched.
 
+use super::cpe_match::{self, CpeVerdict};
 use super::git::{GitRepos, normalize_repo};
-use super::index::{Found, Store, package_key};
+use super::index::{Found, Store, cpe_key, package_key};
 use super::range::{self, Rule, Verdict};
 use crate::error::Result;
+use crate::ident::cpe::{Attr, CpeName};
 use crate::ident::parse_purl;
 use crate::ident::version::Scheme;
 use crate::model::vuln::{Advisory, Event, RangeKind};
@@ -81,6 +83,15 @@ enum Key {
     },
     Repo {
         repo: String,
+        version: Option<String>,
+        shown: String,
+    },
+    /// A CPE 2.3 the component declares: looked up by vendor and product, decided by the
+    /// records' CPE configurations. `name` carries the version (the CPE's own, else the
+    /// component's).
+    Cpe {
+        key: (String, String),
+        name: Box<CpeName>,
         version: Option<String>,
         shown: String,
     },
@@ -332,6 +343,9 @@ fn keys_of(p: &Package) -> Vec<Key> {
         });
     }
     for r in p.external_refs.iter().filter(|r| r.kind == RefKind::Cpe23) {
+        if let Some(key) = cpe_key_of(&r.locator, p.version.as_deref()) {
+            keys.push(key);
+        }
         let Ok(cpe) = crate::ident::parse_cpe23(&r.locator) else {
             continue;
         };
@@ -349,6 +363,50 @@ fn keys_of(p: &Package) -> Vec<Key> {
         }
     }
     keys
+}
+
+/// The CPE key of a declared CPE: its name with a plain version (the CPE's own; where that is
+/// ANY, the component's), indexed by vendor and product. `None` for a CPE that does not parse
+/// or has no plain vendor and product.
+fn cpe_key_of(locator: &str, component_version: Option<&str>) -> Option<Key> {
+    let name = CpeName::parse(locator).ok()?;
+    let key = cpe_key(name.vendor().literal()?, name.product().literal()?);
+    let (name, version) = match name.version() {
+        Attr::Any => match component_version {
+            Some(v) => (
+                name.with_version(CpeName::literal_version(v)),
+                Some(v.to_owned()),
+            ),
+            None => (name, None),
+        },
+        attr => {
+            let v = attr.literal().map(str::to_owned);
+            (name.clone(), v)
+        }
+    };
+    Some(Key::Cpe {
+        key,
+        name: Box::new(name),
+        version,
+        shown: locator.to_owned(),
+    })
+}
+
+/// The CPE names of every component of `doc`, versions filled in as [`cpe_key_of`] does: the
+/// platforms and other parts a configuration may need.
+fn document_cpes(doc: &Document) -> Vec<CpeName> {
+    doc.packages
+        .iter()
+        .flat_map(|p| {
+            p.external_refs
+                .iter()
+                .filter(|r| r.kind == RefKind::Cpe23)
+                .filter_map(|r| match cpe_key_of(&r.locator, p.version.as_deref()) {
+                    Some(Key::Cpe { name, .. }) => Some(*name),
+                    _ => CpeName::parse(&r.locator).ok(),
+                })
+        })
+        .collect()
 }
 
 /// Matches every component of `doc` against `store`. GIT ranges are decided only through
@@ -372,6 +430,7 @@ pub fn match_document(
         match key {
             Key::Package { family, name, .. } => packages.push((family.clone(), name.clone())),
             Key::Repo { repo, .. } => repos.push(repo.clone()),
+            Key::Cpe { key, .. } => packages.push(key.clone()),
         }
     }
     packages.sort();
@@ -379,6 +438,7 @@ pub fn match_document(
     repos.sort();
     repos.dedup();
     let lookup = store.lookup(&packages, &repos)?;
+    let cpes = document_cpes(doc);
     for (p, keys) in doc.packages.iter().zip(all_keys) {
         let component = component_ref(p, renamed);
         if keys.is_empty() {
@@ -415,6 +475,16 @@ pub fn match_document(
                     shown,
                     version,
                 ),
+                Key::Cpe {
+                    key,
+                    version,
+                    shown,
+                    ..
+                } => (
+                    lookup.packages.get(key).cloned().unwrap_or_default(),
+                    shown,
+                    version,
+                ),
             };
             for f in found {
                 if hits.contains_key(&f.advisory.id) {
@@ -431,7 +501,7 @@ pub fn match_document(
                         });
                     continue;
                 };
-                match decide(&f.advisory, key, version, git) {
+                match decide(&f.advisory, key, version, git, &cpes) {
                     Decision::Affected(rule, fixed) => {
                         undecided.remove(&f.advisory.id);
                         hits.insert(
@@ -479,8 +549,16 @@ enum Decision {
     NotEvaluable(String),
 }
 
-/// Decides one record for one identifier of a component.
-fn decide(a: &Advisory, key: &Key, version: &str, git: &GitRepos) -> Decision {
+/// Decides one record for one identifier of a component (`cpes`: every CPE of the SBOM).
+fn decide(a: &Advisory, key: &Key, version: &str, git: &GitRepos, cpes: &[CpeName]) -> Decision {
+    if let Key::Cpe { name, .. } = key {
+        let others: Vec<CpeName> = cpes.iter().filter(|c| **c != **name).cloned().collect();
+        return match cpe_match::evaluate(&a.configurations, name, &others) {
+            CpeVerdict::Affected(rule) => Decision::Affected(rule, cpe_fixed(a, name)),
+            CpeVerdict::NotAffected => Decision::NotAffected,
+            CpeVerdict::NotEvaluable(why) => Decision::NotEvaluable(why),
+        };
+    }
     let mut undecided: Option<String> = None;
     for entry in &a.affected {
         match (key, &entry.package) {
@@ -550,6 +628,26 @@ fn decide(a: &Advisory, key: &Key, version: &str, git: &GitRepos) -> Decision {
         Some(why) => Decision::NotEvaluable(why),
         None => Decision::NotAffected,
     }
+}
+
+/// The versions a record's CPE matches for the component's product say are fixed: their
+/// exclusive upper bounds (`versionEndExcluding`).
+fn cpe_fixed(a: &Advisory, name: &CpeName) -> Vec<String> {
+    let mut out: Vec<String> = a
+        .configurations
+        .iter()
+        .flat_map(|c| &c.nodes)
+        .flat_map(|n| &n.matches)
+        .filter(|m| m.vulnerable)
+        .filter(|m| {
+            CpeName::parse(&m.criteria)
+                .is_ok_and(|c| c.vendor() == name.vendor() && c.product() == name.product())
+        })
+        .filter_map(|m| m.end_excluding.clone())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// Evaluates GIT ranges (others in `ranges` are of unknown kinds: not evaluable).

@@ -1,10 +1,12 @@
 //! Vulnerability matching: advisory sources (OSV records today), the SQLite database they
 //! compile into, range evaluation and the matcher that turns an SBOM into findings.
 
+pub mod cpe_match;
 pub mod db;
 pub mod git;
 pub mod index;
 pub mod matcher;
+pub mod nvd;
 pub mod osv;
 pub mod range;
 pub mod report;

@@ -15,8 +15,10 @@ use serde::de::IgnoredAny;
 /// What one file holds.
 #[derive(Debug)]
 pub enum Parsed {
-    /// An OSV record.
+    /// One record.
     Record(Box<Advisory>),
+    /// Many records in one file (an NVD API response or feed).
+    Records(Vec<Advisory>),
     /// Not a record (skipped), with why.
     NotARecord(&'static str),
 }
@@ -343,6 +345,8 @@ fn convert(raw: RawRecord) -> Result<Advisory, Malformed> {
                 url: r.url,
             })
             .collect(),
+        configurations: Vec::new(),
+        status: None,
     })
 }
 

@@ -179,8 +179,26 @@ pub fn load(paths: &[&Path]) -> Result<LoadedSources> {
             } else {
                 format!("{label}!{path}")
             };
-            match result {
-                Ok(Parsed::Record(advisory)) => {
+            let advisories = match result {
+                Ok(Parsed::Record(advisory)) => vec![*advisory],
+                Ok(Parsed::Records(list)) => list,
+                Ok(Parsed::NotARecord(_)) => {
+                    summary.skipped += 1;
+                    continue;
+                }
+                Err(m) => {
+                    summary.malformed += 1;
+                    out.problems.push(Problem {
+                        source: index,
+                        file,
+                        pointer: m.pointer,
+                        message: m.message,
+                    });
+                    continue;
+                }
+            };
+            for advisory in advisories {
+                {
                     summary.records += 1;
                     if advisory.withdrawn.is_some() {
                         summary.withdrawn += 1;
@@ -204,18 +222,8 @@ pub fn load(paths: &[&Path]) -> Result<LoadedSources> {
                     }
                     out.records.push(Loaded {
                         source: index,
-                        file,
-                        advisory: *advisory,
-                    });
-                }
-                Ok(Parsed::NotARecord(_)) => summary.skipped += 1,
-                Err(m) => {
-                    summary.malformed += 1;
-                    out.problems.push(Problem {
-                        source: index,
-                        file,
-                        pointer: m.pointer,
-                        message: m.message,
+                        file: file.clone(),
+                        advisory,
                     });
                 }
             }
@@ -245,7 +253,18 @@ fn listing_digest(files: &[(String, Vec<u8>)]) -> String {
 
 /// Parses the files on every core, keeping their order.
 fn parse_all(files: &[(String, Vec<u8>)]) -> Vec<Result<Parsed, osv::Malformed>> {
-    super::par_map(files, |(_, b)| osv::parse(b))
+    super::par_map(files, |(_, b)| parse_file(b))
+}
+
+/// One file: NVD's CVE records when a JSON text has their fields, else OSV.
+pub fn parse_file(bytes: &[u8]) -> Result<Parsed, osv::Malformed> {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if text.trim_start().starts_with('{') && super::nvd::looks_like_nvd(text) {
+            return super::nvd::parse(text);
+        }
+    }
+    osv::parse(bytes)
 }
 
 #[cfg(test)]

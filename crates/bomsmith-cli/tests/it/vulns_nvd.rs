@@ -1,0 +1,209 @@
+//! `vulns` against the real NVD records in `../shared/advisories/nvd` (CVE API 2.0: per-CVE
+//! files and one API response): components found by the CPEs they declare, decided by the
+//! records' configurations. The expected IDs are read off each record's `cpeMatch` bounds by
+//! hand (listed beside each row), not computed by bomsmith's ordering.
+
+use super::vulns::{run_json, spdx23};
+use crate::util::{bomsmith, shared_file};
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// (component, version, CPE, the NVD records that affect it, and why).
+const ROWS: &[(&str, &str, &str, &[&str])] = &[
+    // CPython 3.13.5's release SBOM declares expat 2.6.3: only CVE-2025-59375 (< 2.7.2);
+    // CVE-2024-45490 is < 2.6.3, CVE-2024-28757 < 2.6.2, CVE-2023-52425/52426 <= 2.5.0.
+    (
+        "expat",
+        "2.6.3",
+        "cpe:2.3:a:libexpat_project:libexpat:2.6.3:*:*:*:*:*:*:*",
+        &["CVE-2025-59375"],
+    ),
+    (
+        "expat",
+        "2.5.0",
+        "cpe:2.3:a:libexpat_project:libexpat:2.5.0:*:*:*:*:*:*:*",
+        &[
+            "CVE-2023-52425",
+            "CVE-2023-52426",
+            "CVE-2024-28757",
+            "CVE-2024-45490",
+            "CVE-2025-59375",
+        ],
+    ),
+    (
+        "expat",
+        "2.7.2",
+        "cpe:2.3:a:libexpat_project:libexpat:2.7.2:*:*:*:*:*:*:*",
+        &[],
+    ),
+    // CVE-2024-6232: <= 3.12.5, and 3.13.0 alpha0..rc1 by the update field, not 3.13.0 final.
+    (
+        "CPython",
+        "3.12.4",
+        "cpe:2.3:a:python:python:3.12.4:*:*:*:*:*:*:*",
+        &["CVE-2024-6232"],
+    ),
+    (
+        "CPython",
+        "3.12.6",
+        "cpe:2.3:a:python:python:3.12.6:*:*:*:*:*:*:*",
+        &[],
+    ),
+    (
+        "CPython",
+        "3.13.0a1",
+        "cpe:2.3:a:python:python:3.13.0:alpha1:*:*:*:*:*:*",
+        &["CVE-2024-6232"],
+    ),
+    (
+        "CPython",
+        "3.13.0",
+        "cpe:2.3:a:python:python:3.13.0:*:*:*:*:*:*:*",
+        &[],
+    ),
+    (
+        "CPython",
+        "3.13.5",
+        "cpe:2.3:a:python:python:3.13.5:*:*:*:*:*:*:*",
+        &[],
+    ),
+    // zlib <= 1.3 (CVE-2023-45853); sqlite < 3.50.2 (CVE-2025-6965); libffi < 3.2
+    // (CVE-2017-1000376); xz 5.6.0 and 5.6.1 exactly (CVE-2024-3094, from the API response).
+    (
+        "zlib",
+        "1.3",
+        "cpe:2.3:a:zlib:zlib:1.3:*:*:*:*:*:*:*",
+        &["CVE-2023-45853"],
+    ),
+    (
+        "zlib",
+        "1.3.1",
+        "cpe:2.3:a:zlib:zlib:1.3.1:*:*:*:*:*:*:*",
+        &[],
+    ),
+    (
+        "sqlite",
+        "3.50.1",
+        "cpe:2.3:a:sqlite:sqlite:3.50.1:*:*:*:*:*:*:*",
+        &["CVE-2025-6965"],
+    ),
+    (
+        "sqlite",
+        "3.50.2",
+        "cpe:2.3:a:sqlite:sqlite:3.50.2:*:*:*:*:*:*:*",
+        &[],
+    ),
+    (
+        "libffi",
+        "3.1",
+        "cpe:2.3:a:libffi_project:libffi:3.1:*:*:*:*:*:*:*",
+        &["CVE-2017-1000376"],
+    ),
+    (
+        "libffi",
+        "3.4.6",
+        "cpe:2.3:a:libffi_project:libffi:3.4.6:*:*:*:*:*:*:*",
+        &[],
+    ),
+    (
+        "xz",
+        "5.6.1",
+        "cpe:2.3:a:tukaani:xz:5.6.1:*:*:*:*:*:*:*",
+        &["CVE-2024-3094"],
+    ),
+    (
+        "xz",
+        "5.4.6",
+        "cpe:2.3:a:tukaani:xz:5.4.6:*:*:*:*:*:*:*",
+        &[],
+    ),
+    // A CPE with ANY version takes the component's version.
+    (
+        "expat",
+        "2.6.1",
+        "cpe:2.3:a:libexpat_project:libexpat:*:*:*:*:*:*:*:*",
+        &["CVE-2024-28757", "CVE-2024-45490", "CVE-2025-59375"],
+    ),
+];
+
+#[test]
+fn c_libraries_and_cpython_match_nvd_records_by_their_declared_cpes() {
+    let Some(nvd) = shared_file("advisories/nvd") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let packages: Vec<(String, String, String, Value)> = ROWS
+        .iter()
+        .enumerate()
+        .map(|(i, (n, v, cpe, _))| {
+            (
+                format!("SPDXRef-c{i}"),
+                (*n).to_owned(),
+                (*v).to_owned(),
+                json!([{"referenceCategory": "SECURITY", "referenceType": "cpe23Type",
+                        "referenceLocator": cpe}]),
+            )
+        })
+        .collect();
+    let sbom = dir.path().join("c.spdx.json");
+    std::fs::write(&sbom, spdx23("c-libraries", &packages).to_string()).expect("write");
+    let db = dir.path().join("nvd.db");
+    let built = bomsmith()
+        .args(["db", "build"])
+        .arg(&nvd)
+        .arg("-o")
+        .arg(&db)
+        .output()
+        .expect("runs");
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    for (what, source) in [("raw records", nvd.as_path()), ("database", db.as_path())] {
+        let (report, _) = run_json(&[
+            "vulns".as_ref(),
+            sbom.as_os_str(),
+            "--db".as_ref(),
+            source.as_os_str(),
+            "--format".as_ref(),
+            "json".as_ref(),
+        ]);
+        let s = &report["sboms"][0];
+        let mut got: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for f in s["findings"].as_array().expect("findings") {
+            let id = f["component"]["id"].as_str().expect("id").to_owned();
+            for r in f["records"].as_array().expect("records") {
+                got.entry(id.clone())
+                    .or_default()
+                    .insert(r["id"].as_str().expect("record").to_owned());
+            }
+        }
+        for (i, (n, v, _, want)) in ROWS.iter().enumerate() {
+            let want: BTreeSet<String> = want.iter().map(|s| (*s).to_owned()).collect();
+            let have = got.remove(&format!("SPDXRef-c{i}")).unwrap_or_default();
+            assert_eq!(have, want, "{what}: {n} {v}");
+        }
+        assert!(
+            got.is_empty(),
+            "{what}: findings for no listed row: {got:?}"
+        );
+        // Every component declares a CPE: none is "not checked".
+        assert_eq!(s["unidentified"], json!([]), "{what}");
+        // The rule names the CPE match and its bound.
+        let expat = s["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .find(|f| f["component"]["id"] == "SPDXRef-c0")
+            .expect("expat 2.6.3 finding");
+        let rec = &expat["records"][0];
+        assert_eq!(
+            rec["range"],
+            "cpe:2.3:a:libexpat_project:libexpat:*:*:*:*:*:*:*:* versionEndExcluding 2.7.2"
+        );
+        assert_eq!(rec["rule"], "2.6.3 < 2.7.2 (generic ordering)");
+        assert_eq!(expat["fixed"], json!(["2.7.2"]));
+        assert_eq!(expat["severity"]["level"], "high");
+    }
+}
