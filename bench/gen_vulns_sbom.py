@@ -3,7 +3,8 @@
 
 Names come from the PyPA advisory tree (every project directory, sorted), so most components
 have records to evaluate; each gets the first version its first record lists (or 1.0.0), so
-that some match and some do not. One CPython component (CPE) makes the PSF records count too.
+that some match and some do not. CPython and three C libraries known by CPE (expat, zlib,
+SQLite) make the PSF and NVD records count too.
 Usage: gen_vulns_sbom.py PYPA_VULNS_DIR N OUT
 """
 import json
@@ -30,7 +31,13 @@ def main():
     vulns, n, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     names = sorted(d for d in os.listdir(vulns) if os.path.isdir(os.path.join(vulns, d)))
     components = []
-    for i in range(n - 1):
+    c_libraries = [
+        ("CPython", "3.12.0", "cpe:2.3:a:python:python:3.12.0:*:*:*:*:*:*:*"),
+        ("expat", "2.6.3", "cpe:2.3:a:libexpat_project:libexpat:2.6.3:*:*:*:*:*:*:*"),
+        ("zlib", "1.3", "cpe:2.3:a:zlib:zlib:1.3:*:*:*:*:*:*:*"),
+        ("sqlite", "3.50.1", "cpe:2.3:a:sqlite:sqlite:3.50.1:*:*:*:*:*:*:*"),
+    ]
+    for i in range(n - len(c_libraries)):
         name = names[i % len(names)]
         version = first_version(os.path.join(vulns, name))
         if i >= len(names):
@@ -41,10 +48,11 @@ def main():
             "type": "library", "bom-ref": f"c{i}", "name": name, "version": version,
             "purl": f"pkg:pypi/{name}@{version}",
         })
-    components.append({
-        "type": "application", "bom-ref": "cpython", "name": "CPython", "version": "3.12.0",
-        "cpe": "cpe:2.3:a:python:python:3.12.0:*:*:*:*:*:*:*",
-    })
+    for name, version, cpe in c_libraries:
+        components.append({
+            "type": "library", "bom-ref": name.lower(), "name": name, "version": version,
+            "cpe": cpe,
+        })
     doc = {"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
            "serialNumber": "urn:uuid:8b4c3e2a-0000-4000-8000-000000000001",
            "components": components}

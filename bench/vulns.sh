@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Benchmark `bomsmith vulns` and `bomsmith db` on the real PyPA (2,661 records, YAML) and PSF
-# (132 records, JSON) advisory trees, in one run (issue 15):
-#   - load: the records read raw (`db info` on the two trees: read, parse, count);
-#   - build: `db build` of both trees into one SQLite database;
+# Benchmark `bomsmith vulns` and `bomsmith db` on the real PyPA (2,661 records, YAML), PSF
+# (132 records, JSON) and NVD (13 CVE records, API 2.0 JSON) advisory trees, in one run
+# (issues 15 and 16):
+#   - load: the records read raw (`db info` on the three trees: read, parse, count);
+#   - build: `db build` of the three trees into one SQLite database;
 #   - raw: `vulns` of a 1,000-component SBOM against the raw trees (load + match);
 #   - db: the same SBOM against the database.
 # Targets: raw load + match under 1 s; from the database under 50 ms. Printed as ratios to the
@@ -14,7 +15,8 @@ runs="${1:-10}"
 shared="${BOMSMITH_SHARED:-$(pwd)/../shared}"
 pypa="$shared/advisories/pypa"
 psf="$shared/advisories/psf"
-[ -d "$pypa/vulns" ] && [ -d "$psf" ] || { echo "missing $pypa or $psf" >&2; exit 2; }
+nvd="$shared/advisories/nvd"
+[ -d "$pypa/vulns" ] && [ -d "$psf" ] && [ -d "$nvd" ] || { echo "missing $pypa, $psf or $nvd" >&2; exit 2; }
 
 cargo build --release --quiet
 bin="$(pwd)/target/release/bomsmith"
@@ -24,15 +26,15 @@ sbom="$work/vulns-1000.cdx.json"
 db="$work/vulns.db"
 python3 bench/gen_vulns_sbom.py "$pypa/vulns" 1000 "$sbom"
 rm -f "$db" "$work/vulns-raw.txt" "$work/vulns-db.txt"
-"$bin" db build "$pypa" "$psf" -o "$db" 2>/dev/null
+"$bin" db build "$pypa" "$psf" "$nvd" -o "$db" 2>/dev/null
 unset CI
 
 echo "machine: $(nproc) cores, $(uname -m); $runs rounds, median wall time, max peak RSS"
 "$bin" vulns "$sbom" --db "$db" | head -1
 python3 bench/measure.py "$runs" \
-  "load raw (db info pypa psf)::$bin db info $pypa $psf" \
-  "db build pypa psf::$bin db build $pypa $psf -o $db" \
-  "vulns 1000 components, raw sources::$bin vulns $sbom --db $pypa $psf -o $work/vulns-raw.txt" \
+  "load raw (db info pypa psf nvd)::$bin db info $pypa $psf $nvd" \
+  "db build pypa psf nvd::$bin db build $pypa $psf $nvd -o $db" \
+  "vulns 1000 components, raw sources::$bin vulns $sbom --db $pypa $psf $nvd -o $work/vulns-raw.txt" \
   "vulns 1000 components, database::$bin vulns $sbom --db $db -o $work/vulns-db.txt" \
   > "$work/vulns.tsv"
 
