@@ -1,7 +1,8 @@
-//! `vulns` against the real NVD records in `../shared/advisories/nvd` (CVE API 2.0: per-CVE
-//! files and one API response): components found by the CPEs they declare, decided by the
-//! records' configurations. The expected IDs are read off each record's `cpeMatch` bounds by
-//! hand (listed beside each row), not computed by bomsmith's ordering.
+//! `vulns` for C libraries and CPython: against the real NVD records in
+//! `../shared/advisories/nvd` (CVE API 2.0: per-CVE files and one API response), components
+//! found by the CPEs they declare and decided by the records' configurations; and against
+//! AlmaLinux's OSV records, RPM components of the records' release. The expected IDs are read
+//! off the records by hand (listed beside each row), not computed by bomsmith's ordering.
 
 use super::vulns::{run_json, spdx23};
 use crate::util::{bomsmith, shared_file};
@@ -206,4 +207,112 @@ fn c_libraries_and_cpython_match_nvd_records_by_their_declared_cpes() {
         assert_eq!(expat["fixed"], json!(["2.7.2"]));
         assert_eq!(expat["severity"]["level"], "high");
     }
+}
+
+/// AlmaLinux's OSV records (`../shared/advisories/osv-almalinux`): RPM EVR ranges per release
+/// (`AlmaLinux:8`, `:9`, `:10`), matched only to `pkg:rpm/almalinux/...` components built for
+/// that release. The expected advisories are read off the records' `fixed` EVRs by hand
+/// (rpmvercmp: `2.5.0-1.el9_3 < 2.5.0-1.el9_3.1`; `fixed` is exclusive).
+#[test]
+fn almalinux_records_match_rpm_components_of_their_release_by_evr() {
+    let Some(alma) = shared_file("advisories/osv-almalinux") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rows: &[(&str, &[&str])] = &[
+        // AlmaLinux 9, before every 2.5.0 fix: the seven AlmaLinux:9 advisories fixed later.
+        (
+            "pkg:rpm/almalinux/expat@2.5.0-1.el9_3?arch=x86_64&distro=almalinux-9",
+            &[
+                "ALSA-2024:1530",
+                "ALSA-2024:6754",
+                "ALSA-2024:9541",
+                "ALSA-2025:22175",
+                "ALSA-2025:3531",
+                "ALSA-2025:7444",
+                "ALSA-2026:23230",
+            ],
+        ),
+        // At ALSA-2025:7444's fix: only the two fixed after it.
+        (
+            "pkg:rpm/almalinux/expat@2.5.0-5.el9_6?distro=almalinux-9.6",
+            &["ALSA-2025:22175", "ALSA-2026:23230"],
+        ),
+        // At the newest AlmaLinux 9 fix: none.
+        (
+            "pkg:rpm/almalinux/expat@2.5.0-6.el9_8.1?distro=almalinux-9",
+            &[],
+        ),
+        // AlmaLinux 8 told by the release's dist tag (no distro qualifier).
+        (
+            "pkg:rpm/almalinux/expat@2.2.5-16.el8_10",
+            &["ALSA-2025:21776", "ALSA-2025:3913", "ALSA-2026:22721"],
+        ),
+        // Another distribution's expat, and a PyPI project of that name: never these records.
+        ("pkg:rpm/fedora/expat@2.5.0-1.fc39", &[]),
+        ("pkg:pypi/expat@2.5.0", &[]),
+    ];
+    let components: Vec<Value> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, (purl, _))| {
+            json!({"type": "library", "bom-ref": format!("r{i}"), "name": "expat",
+                   "version": "x", "purl": purl})
+        })
+        .chain(std::iter::once(json!({
+            // No release known: every expat record is not evaluable, none a finding.
+            "type": "library", "bom-ref": "norelease", "name": "expat", "version": "2.5.0",
+            "purl": "pkg:rpm/almalinux/expat@2.5.0"
+        })))
+        .collect();
+    let sbom = dir.path().join("alma.cdx.json");
+    let doc = json!({"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+                     "components": components});
+    std::fs::write(&sbom, doc.to_string()).expect("write");
+    let (report, _) = run_json(&[
+        "vulns".as_ref(),
+        sbom.as_os_str(),
+        "--db".as_ref(),
+        alma.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    let s = &report["sboms"][0];
+    let mut got: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for f in s["findings"].as_array().expect("findings") {
+        let id = f["component"]["id"].as_str().expect("id").to_owned();
+        for r in f["records"].as_array().expect("records") {
+            got.entry(id.clone())
+                .or_default()
+                .insert(r["id"].as_str().expect("record").to_owned());
+        }
+    }
+    for (i, (purl, want)) in rows.iter().enumerate() {
+        let want: BTreeSet<String> = want.iter().map(|s| (*s).to_owned()).collect();
+        assert_eq!(
+            got.remove(&format!("r{i}")).unwrap_or_default(),
+            want,
+            "{purl}"
+        );
+    }
+    assert!(got.is_empty(), "unexpected findings: {got:?}");
+    let undecided: Vec<&Value> = s["not_evaluable"]
+        .as_array()
+        .expect("not_evaluable")
+        .iter()
+        .filter(|n| n["component"]["id"] == "norelease")
+        .collect();
+    assert!(
+        undecided.len() >= 25,
+        "every expat record: {}",
+        undecided.len()
+    );
+    assert!(
+        undecided[0]["reason"]
+            .as_str()
+            .expect("reason")
+            .contains("does not say which release"),
+        "{}",
+        undecided[0]
+    );
 }

@@ -79,6 +79,9 @@ enum Key {
         family: String,
         name: String,
         version: Option<String>,
+        /// The distribution release the component is built for (`9` for AlmaLinux 9), when
+        /// its PURL says so: records of ecosystems with releases (`AlmaLinux:8`) name one.
+        release: Option<String>,
         shown: String,
     },
     Repo {
@@ -312,14 +315,16 @@ fn keys_of(p: &Package) -> Vec<Key> {
         };
         let name = record_name(ecosystem, purl.namespace(), purl.name());
         let (family, name) = package_key(ecosystem, &name);
+        let version = purl
+            .version()
+            .map(str::to_owned)
+            .or_else(|| p.version.clone());
         keys.push(Key::Package {
             ecosystem,
             family,
             name,
-            version: purl
-                .version()
-                .map(str::to_owned)
-                .or_else(|| p.version.clone()),
+            release: release_of(purl.ty(), purl.qualifier("distro"), version.as_deref()),
+            version,
             shown: r.locator.clone(),
         });
     }
@@ -363,6 +368,41 @@ fn keys_of(p: &Package) -> Vec<Key> {
         }
     }
     keys
+}
+
+/// The distribution release a PURL's component is built for: the `distro` qualifier's
+/// release (`almalinux-9` and `el9` are `9`, `debian-12` is `12`, `ubuntu-22.04` is `22.04`);
+/// else, for RPMs, the `.elN` dist tag of the release (`2.5.0-3.el9_5.1` is `9`). `None` when
+/// neither says.
+fn release_of(ty: &str, distro: Option<&str>, version: Option<&str>) -> Option<String> {
+    if let Some(d) = distro {
+        let tail = d.rsplit(['-', ':']).next().unwrap_or(d);
+        let tail = tail.strip_prefix("el").unwrap_or(tail);
+        if !tail.is_empty() && tail.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+            return Some(tail.to_owned());
+        }
+        return None;
+    }
+    if ty == "rpm" {
+        let release = version?.rsplit_once('-')?.1;
+        let at = release.find(".el")?;
+        let digits: String = release[at + 3..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        return (!digits.is_empty()).then_some(digits);
+    }
+    None
+}
+
+/// Whether a component's release is the record's (`AlmaLinux:9` is release `9`; Ubuntu's
+/// `22.04:LTS` is `22.04`): the same, or the component's names a minor release of it (`9.4`).
+fn same_release(component: &str, record: &str) -> bool {
+    let record = record.split(':').next().unwrap_or(record);
+    component == record
+        || component
+            .strip_prefix(record)
+            .is_some_and(|rest| rest.starts_with('.'))
 }
 
 /// The CPE key of a declared CPE: its name with a plain version (the CPE's own; where that is
@@ -567,12 +607,30 @@ fn decide(a: &Advisory, key: &Key, version: &str, git: &GitRepos, cpes: &[CpeNam
                     ecosystem,
                     family,
                     name,
+                    release,
                     ..
                 },
                 Some(pkg),
             ) => {
                 if package_key(&pkg.ecosystem, &pkg.name) != (family.clone(), name.clone()) {
                     continue;
+                }
+                // An entry for one release of a distribution (`AlmaLinux:8`) speaks of that
+                // release's builds only.
+                if let Some((_, record_release)) = pkg.ecosystem.split_once(':') {
+                    match release {
+                        Some(r) if same_release(r, record_release) => {}
+                        Some(_) => continue,
+                        None => {
+                            undecided.get_or_insert_with(|| {
+                                format!(
+                                    "the record is for {}, and the component's PURL does not say which release it is built for (a `distro` qualifier)",
+                                    pkg.ecosystem
+                                )
+                            });
+                            continue;
+                        }
+                    }
                 }
                 let scheme = Scheme::for_ecosystem(ecosystem);
                 let (verdict, left) = range::evaluate(entry, version, scheme);
