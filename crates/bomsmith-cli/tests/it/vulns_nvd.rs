@@ -191,6 +191,29 @@ fn c_libraries_and_cpython_match_nvd_records_by_their_declared_cpes() {
         );
         // Every component declares a CPE: none is "not checked".
         assert_eq!(s["unidentified"], json!([]), "{what}");
+        // The records NVD never analysed (no configurations) that name libexpat are listed for
+        // each expat component, never as findings: CVE-2024-50602 really affects 2.6.3.
+        let mut unanalysed: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for n in s["not_analysed"].as_array().expect("not_analysed") {
+            unanalysed
+                .entry(n["component"]["id"].as_str().expect("id").to_owned())
+                .or_default()
+                .insert(n["record"].as_str().expect("record").to_owned());
+        }
+        let libexpat: BTreeSet<String> = ["CVE-2024-45491", "CVE-2024-50602"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        for (i, (n, v, ..)) in ROWS.iter().enumerate() {
+            let have = unanalysed
+                .remove(&format!("SPDXRef-c{i}"))
+                .unwrap_or_default();
+            if *n == "expat" {
+                assert_eq!(have, libexpat, "{what}: {n} {v}");
+            } else {
+                assert!(have.is_empty(), "{what}: {n} {v}: {have:?}");
+            }
+        }
         // The rule names the CPE match and its bound.
         let expat = s["findings"]
             .as_array()

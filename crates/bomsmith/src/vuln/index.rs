@@ -30,9 +30,38 @@ pub fn cpe_key(vendor: &str, product: &str) -> (String, String) {
     (CPE_FAMILY.to_owned(), format!("{vendor}:{product}"))
 }
 
+/// The family NVD records nobody has analysed yet are indexed under: one key per word of their
+/// English description (lower-cased runs of letters, digits, `_`, `+`, `-`), so that a
+/// component's CPE product (`libexpat`) finds the records that name it. Never findings: a
+/// count of what may concern the component, for a person to read.
+pub const UNANALYSED_FAMILY: &str = "NVD-unanalysed";
+
+/// Whether a record is one NVD has not analysed: no CPE configuration, and a status that says
+/// so (`Received`, `Awaiting Analysis`, `Undergoing Analysis`, `Deferred`).
+pub fn is_unanalysed(a: &Advisory) -> bool {
+    a.configurations.is_empty()
+        && matches!(
+            a.status.as_deref(),
+            Some("Received" | "Awaiting Analysis" | "Undergoing Analysis" | "Deferred")
+        )
+}
+
+/// The words of a text as [`UNANALYSED_FAMILY`] keys them.
+pub fn words(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = text
+        .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '-')))
+        .map(|w| w.trim_matches('-').to_ascii_lowercase())
+        .filter(|w| w.len() >= 2)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// Every key a record is indexed under, sorted, once each: its affected packages, and the
 /// vendor and product of each vulnerable CPE match of its configurations (where both are plain
-/// values: a match with a wildcard vendor or product names no product and is never looked up).
+/// values: a match with a wildcard vendor or product names no product and is never looked up),
+/// and for a record NVD has not analysed, the words of its description.
 pub fn package_keys(a: &Advisory) -> Vec<(String, String)> {
     let mut keys: Vec<(String, String)> = a
         .affected
@@ -51,6 +80,11 @@ pub fn package_keys(a: &Advisory) -> Vec<(String, String)> {
             && let (Some(v), Some(p)) = (name.vendor().literal(), name.product().literal())
         {
             keys.push(cpe_key(v, p));
+        }
+    }
+    if is_unanalysed(a) {
+        for w in words(a.summary.as_deref().unwrap_or_default()) {
+            keys.push((UNANALYSED_FAMILY.to_owned(), w));
         }
     }
     keys.sort();

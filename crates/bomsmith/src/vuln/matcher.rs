@@ -8,7 +8,7 @@
 
 use super::cpe_match::{self, CpeVerdict};
 use super::git::{GitRepos, normalize_repo};
-use super::index::{Found, Store, cpe_key, package_key};
+use super::index::{Found, Store, UNANALYSED_FAMILY, cpe_key, package_key};
 use super::range::{self, Rule, Verdict};
 use crate::error::Result;
 use crate::ident::cpe::{Attr, CpeName};
@@ -287,6 +287,9 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     /// Records that could not be decided, sorted.
     pub not_evaluable: Vec<NotEvaluated>,
+    /// Records NVD has not analysed (no CPE configuration) whose description names the
+    /// product of a component's CPE, sorted: never findings, listed so that a person can look.
+    pub not_analysed: Vec<NotEvaluated>,
     /// Components in the SBOM.
     pub components: usize,
     /// Components with no identifier bomsmith matches by (no PURL of a known ecosystem, no
@@ -470,7 +473,12 @@ pub fn match_document(
         match key {
             Key::Package { family, name, .. } => packages.push((family.clone(), name.clone())),
             Key::Repo { repo, .. } => repos.push(repo.clone()),
-            Key::Cpe { key, .. } => packages.push(key.clone()),
+            Key::Cpe { key, name, .. } => {
+                packages.push(key.clone());
+                if let Some(product) = name.product().literal() {
+                    packages.push((UNANALYSED_FAMILY.to_owned(), product.to_owned()));
+                }
+            }
         }
     }
     packages.sort();
@@ -563,8 +571,35 @@ pub fn match_document(
                 }
             }
         }
+        // Records NVD has not analysed that name a product this component declares by CPE.
+        let mut unanalysed: BTreeMap<String, NotEvaluated> = BTreeMap::new();
+        for key in &keys {
+            let Key::Cpe { name, shown, .. } = key else {
+                continue;
+            };
+            let Some(product) = name.product().literal() else {
+                continue;
+            };
+            let found = lookup
+                .packages
+                .get(&(UNANALYSED_FAMILY.to_owned(), product.to_owned()));
+            for f in found.into_iter().flatten() {
+                unanalysed
+                    .entry(f.advisory.id.clone())
+                    .or_insert_with(|| NotEvaluated {
+                        component: component.clone(),
+                        record: f.advisory.id.clone(),
+                        identifier: shown.clone(),
+                        reason: format!(
+                            "NVD has not analysed it ({}): no CPE configuration says what it affects; its description names `{product}`",
+                            f.advisory.status.as_deref().unwrap_or("no status")
+                        ),
+                    });
+            }
+        }
         out.findings.extend(group(&component, hits));
         out.not_evaluable.extend(undecided.into_values());
+        out.not_analysed.extend(unanalysed.into_values());
     }
     // By component name as a reader looks for it (case-insensitively), then version and
     // reference; then by vulnerability.
@@ -579,6 +614,8 @@ pub fn match_document(
     out.findings
         .sort_by_cached_key(|f| (order(&f.component), f.primary_id().to_owned()));
     out.not_evaluable
+        .sort_by_cached_key(|n| (order(&n.component), n.record.clone()));
+    out.not_analysed
         .sort_by_cached_key(|n| (order(&n.component), n.record.clone()));
     Ok(out)
 }

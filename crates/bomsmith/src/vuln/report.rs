@@ -141,11 +141,33 @@ pub fn human(results: &[SbomOutcome], sources: &[SourceSummary], explain: bool) 
                 }
             }
         }
+        if !o.not_analysed.is_empty() {
+            let _ = writeln!(
+                out,
+                "{}: {} NVD has not analysed name a product of its components (never counted as findings; read them):",
+                r.file,
+                plural(o.not_analysed.len(), "record", "records"),
+            );
+            for n in &o.not_analysed {
+                let _ = writeln!(
+                    out,
+                    "    {} for {} {}{}",
+                    n.record,
+                    n.component.name,
+                    n.component.version.as_deref().unwrap_or("(no version)"),
+                    if explain {
+                        format!(": {}", n.reason)
+                    } else {
+                        String::new()
+                    }
+                );
+            }
+        }
         if !o.unidentified.is_empty() {
             let names: Vec<&str> = o.unidentified.iter().map(|c| c.name.as_str()).collect();
             let _ = writeln!(
                 out,
-                "{}: {} without a PURL of a known ecosystem or a repository, not checked: {}",
+                "{}: {} without a PURL of a known ecosystem, a CPE or a repository, not checked: {}",
                 r.file,
                 plural(o.unidentified.len(), "component", "components"),
                 names.join(", ")
@@ -219,6 +241,10 @@ pub fn json(results: &[SbomOutcome], sources: &[SourceSummary]) -> Value {
             "components": r.outcome.components,
             "findings": r.outcome.findings.iter().map(finding_json).collect::<Vec<_>>(),
             "not_evaluable": r.outcome.not_evaluable.iter().map(|n| json!({
+                "component": {"id": n.component.id, "name": n.component.name, "version": n.component.version},
+                "record": n.record, "identifier": n.identifier, "reason": n.reason,
+            })).collect::<Vec<_>>(),
+            "not_analysed": r.outcome.not_analysed.iter().map(|n| json!({
                 "component": {"id": n.component.id, "name": n.component.name, "version": n.component.version},
                 "record": n.record, "identifier": n.identifier, "reason": n.reason,
             })).collect::<Vec<_>>(),
