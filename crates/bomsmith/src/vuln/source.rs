@@ -13,6 +13,16 @@ use std::path::Path;
 /// Records larger than this are not read (the largest real OSV records are a few hundred KiB).
 pub const MAX_RECORD_BYTES: u64 = 16 << 20;
 
+/// A gzip-compressed file (an NVD feed, `nvdcve-2.0-2024.json.gz`) may be this large...
+pub const MAX_COMPRESSED_BYTES: u64 = 128 << 20;
+
+/// ... and decompress to at most this (a year of NVD records is a few hundred MiB).
+pub const MAX_DECOMPRESSED_BYTES: u64 = 1 << 30;
+
+fn is_gzip(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0x1f, 0x8b])
+}
+
 /// What one source held.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SourceSummary {
@@ -100,8 +110,14 @@ impl Collect<'_> {
 impl EntrySink for Collect<'_> {
     fn file(&mut self, path: &str, body: &mut dyn Read) -> io::Result<()> {
         let mut bytes = Vec::new();
-        body.take(MAX_RECORD_BYTES + 1).read_to_end(&mut bytes)?;
-        if bytes.len() as u64 > MAX_RECORD_BYTES {
+        body.take(MAX_COMPRESSED_BYTES + 1)
+            .read_to_end(&mut bytes)?;
+        let limit = if is_gzip(&bytes) {
+            MAX_COMPRESSED_BYTES
+        } else {
+            MAX_RECORD_BYTES
+        };
+        if bytes.len() as u64 > limit {
             // An archive member must be read to its end.
             io::copy(body, &mut io::sink())?;
             let file = self.shown(path);
@@ -109,10 +125,7 @@ impl EntrySink for Collect<'_> {
                 source: self.source,
                 file,
                 pointer: String::new(),
-                message: format!(
-                    "larger than {} MiB: not read as a record",
-                    MAX_RECORD_BYTES >> 20
-                ),
+                message: format!("larger than {} MiB: not read as a record", limit >> 20),
             });
             return Ok(());
         }
@@ -134,33 +147,42 @@ pub fn load(paths: &[&Path]) -> Result<LoadedSources> {
     for (index, path) in paths.iter().enumerate() {
         let label = path.display().to_string();
         let meta = std::fs::metadata(path).map_err(|e| Error::io(&label, e))?;
-        let (kind_name, sha256, files, problems) = if meta.is_file() && input::detect(path).is_err()
-        {
-            // One record file.
-            let bytes = std::fs::read(path).map_err(|e| Error::io(&label, e))?;
-            let sha = hex::encode(Sha256::digest(&bytes));
-            (
-                "file".to_owned(),
-                sha,
-                vec![(String::new(), bytes)],
-                Vec::new(),
-            )
-        } else {
-            let kind = input::detect(path)?;
-            let mut sink = Collect {
-                source: index,
-                label: &label,
-                kind,
-                files: Vec::new(),
-                problems: Vec::new(),
+        let (kind_name, sha256, files, problems) =
+            if meta.is_file() && (input::detect(path).is_err() || gzip_of_json(path)) {
+                // One record file (or a compressed feed).
+                if meta.len() > MAX_COMPRESSED_BYTES {
+                    return Err(Error::Unsupported {
+                        path: label,
+                        message: format!(
+                            "larger than {} MiB: not read as advisory records",
+                            MAX_COMPRESSED_BYTES >> 20
+                        ),
+                    });
+                }
+                let bytes = std::fs::read(path).map_err(|e| Error::io(&label, e))?;
+                let sha = hex::encode(Sha256::digest(&bytes));
+                (
+                    "file".to_owned(),
+                    sha,
+                    vec![(String::new(), bytes)],
+                    Vec::new(),
+                )
+            } else {
+                let kind = input::detect(path)?;
+                let mut sink = Collect {
+                    source: index,
+                    label: &label,
+                    kind,
+                    files: Vec::new(),
+                    problems: Vec::new(),
+                };
+                let artifact = input::read_input(path, kind, &ReadOptions::default(), &mut sink)?;
+                let sha = match artifact.sha256 {
+                    Some(d) => hex::encode(d),
+                    None => listing_digest(&sink.files),
+                };
+                (kind.describe(), sha, sink.files, sink.problems)
             };
-            let artifact = input::read_input(path, kind, &ReadOptions::default(), &mut sink)?;
-            let sha = match artifact.sha256 {
-                Some(d) => hex::encode(d),
-                None => listing_digest(&sink.files),
-            };
-            (kind.describe(), sha, sink.files, sink.problems)
-        };
         let mut summary = SourceSummary {
             label: label.clone(),
             kind: kind_name,
@@ -256,8 +278,47 @@ fn parse_all(files: &[(String, Vec<u8>)]) -> Vec<Result<Parsed, osv::Malformed>>
     super::par_map(files, |(_, b)| parse_file(b))
 }
 
-/// One file: NVD's CVE records when a JSON text has their fields, else OSV.
+/// Whether `path` is a gzip-compressed JSON text (an NVD feed file), not a compressed tar.
+fn gzip_of_json(path: &Path) -> bool {
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut head = Vec::new();
+    let mut gz = flate2::read::GzDecoder::new(file);
+    if (&mut gz).take(512).read_to_end(&mut head).is_err() {
+        return false;
+    }
+    matches!(
+        head.iter().find(|b| !b.is_ascii_whitespace()),
+        Some(b'{' | b'[')
+    )
+}
+
+/// One file: NVD's CVE records when a JSON text has their fields, else OSV. A gzip-compressed
+/// file (an NVD feed) is decompressed first, within [`MAX_DECOMPRESSED_BYTES`].
 pub fn parse_file(bytes: &[u8]) -> Result<Parsed, osv::Malformed> {
+    if is_gzip(bytes) {
+        let mut text = Vec::new();
+        let read = flate2::read::MultiGzDecoder::new(bytes)
+            .take(MAX_DECOMPRESSED_BYTES + 1)
+            .read_to_end(&mut text);
+        return match read {
+            Err(e) => Err(osv::Malformed {
+                pointer: String::new(),
+                message: format!("a gzip stream that does not decompress: {e}"),
+            }),
+            Ok(n) if n as u64 > MAX_DECOMPRESSED_BYTES => Err(osv::Malformed {
+                pointer: String::new(),
+                message: format!(
+                    "decompresses to more than {} MiB: not read",
+                    MAX_DECOMPRESSED_BYTES >> 20
+                ),
+            }),
+            // Compressed twice is no feed.
+            Ok(_) if is_gzip(&text) => Ok(Parsed::NotARecord("gzip inside gzip")),
+            Ok(_) => parse_file(&text),
+        };
+    }
     if let Ok(text) = std::str::from_utf8(bytes) {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         if text.trim_start().starts_with('{') && super::nvd::looks_like_nvd(text) {
@@ -336,5 +397,35 @@ mod tests {
             missing.to_string().contains("/nonexistent/osv"),
             "{missing}"
         );
+    }
+
+    #[test]
+    fn a_gzip_feed_is_read_and_broken_or_nested_gzip_is_not() {
+        use std::io::Write;
+        let response = r#"{"format": "NVD_CVE", "version": "2.0", "vulnerabilities": [{"cve": {"id": "CVE-2024-3094", "vulnStatus": "Modified", "lastModified": "2025-01-01T00:00:00.000", "descriptions": [{"lang": "en", "value": "xz"}]}}]}"#;
+        let gz = |b: &[u8]| {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(b).expect("gzip");
+            e.finish().expect("gzip")
+        };
+        let once = gz(response.as_bytes());
+        match parse_file(&once) {
+            Ok(Parsed::Records(list)) => assert_eq!(list[0].id, "CVE-2024-3094"),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(parse_file(&gz(&once)), Ok(Parsed::NotARecord(_))));
+        let err = parse_file(&once[..once.len() / 2]).expect_err("truncated");
+        assert!(
+            err.message.contains("does not decompress"),
+            "{}",
+            err.message
+        );
+        // A compressed feed given as the source itself is one record file, not a tar.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let feed = dir.path().join("nvdcve-2.0-2024.json.gz");
+        std::fs::write(&feed, &once).expect("write");
+        let loaded = load(&[feed.as_path()]).expect("loads");
+        assert_eq!(loaded.sources[0].kind, "file");
+        assert_eq!(loaded.sources[0].records, 1);
     }
 }
