@@ -1,7 +1,7 @@
 //! Findings rendered for people (a table), for programs (JSON) and for code-scanning services
 //! (SARIF 2.1.0).
 
-use super::matcher::{Finding, Outcome};
+use super::matcher::{Finding, NotEvaluated, Outcome};
 use super::source::SourceSummary;
 use serde_json::{Value, json};
 use std::fmt::Write as _;
@@ -130,14 +130,7 @@ pub fn human(results: &[SbomOutcome], sources: &[SourceSummary], explain: bool) 
             );
             if explain {
                 for n in &o.not_evaluable {
-                    let _ = writeln!(
-                        out,
-                        "    {} for {} {}: {}",
-                        n.record,
-                        n.component.name,
-                        n.component.version.as_deref().unwrap_or("(no version)"),
-                        n.reason
-                    );
+                    let _ = writeln!(out, "{}", undecided_line(n, true));
                 }
             }
         }
@@ -149,18 +142,7 @@ pub fn human(results: &[SbomOutcome], sources: &[SourceSummary], explain: bool) 
                 plural(o.not_analysed.len(), "record", "records"),
             );
             for n in &o.not_analysed {
-                let _ = writeln!(
-                    out,
-                    "    {} for {} {}{}",
-                    n.record,
-                    n.component.name,
-                    n.component.version.as_deref().unwrap_or("(no version)"),
-                    if explain {
-                        format!(": {}", n.reason)
-                    } else {
-                        String::new()
-                    }
-                );
+                let _ = writeln!(out, "{}", undecided_line(n, explain));
             }
         }
         if !o.unidentified.is_empty() {
@@ -231,6 +213,29 @@ fn finding_json(f: &Finding) -> Value {
     })
 }
 
+/// A record not decided for a component (not evaluable, or not analysed), as JSON.
+fn undecided_json(n: &NotEvaluated) -> Value {
+    json!({
+        "component": {"id": n.component.id, "name": n.component.name, "version": n.component.version},
+        "record": n.record, "identifier": n.identifier, "reason": n.reason,
+    })
+}
+
+/// A record not decided for a component, as a line of the human report.
+fn undecided_line(n: &NotEvaluated, with_reason: bool) -> String {
+    let mut line = format!(
+        "    {} for {} {}",
+        n.record,
+        n.component.name,
+        n.component.version.as_deref().unwrap_or("(no version)")
+    );
+    if with_reason {
+        line.push_str(": ");
+        line.push_str(&n.reason);
+    }
+    line
+}
+
 /// The JSON report.
 pub fn json(results: &[SbomOutcome], sources: &[SourceSummary]) -> Value {
     json!({
@@ -240,14 +245,8 @@ pub fn json(results: &[SbomOutcome], sources: &[SourceSummary]) -> Value {
             "file": r.file,
             "components": r.outcome.components,
             "findings": r.outcome.findings.iter().map(finding_json).collect::<Vec<_>>(),
-            "not_evaluable": r.outcome.not_evaluable.iter().map(|n| json!({
-                "component": {"id": n.component.id, "name": n.component.name, "version": n.component.version},
-                "record": n.record, "identifier": n.identifier, "reason": n.reason,
-            })).collect::<Vec<_>>(),
-            "not_analysed": r.outcome.not_analysed.iter().map(|n| json!({
-                "component": {"id": n.component.id, "name": n.component.name, "version": n.component.version},
-                "record": n.record, "identifier": n.identifier, "reason": n.reason,
-            })).collect::<Vec<_>>(),
+            "not_evaluable": r.outcome.not_evaluable.iter().map(undecided_json).collect::<Vec<_>>(),
+            "not_analysed": r.outcome.not_analysed.iter().map(undecided_json).collect::<Vec<_>>(),
             "unidentified": r.outcome.unidentified.iter().map(|c| json!({
                 "id": c.id, "name": c.name, "version": c.version,
             })).collect::<Vec<_>>(),
