@@ -3,8 +3,9 @@
 
 Names come from the PyPA advisory tree (every project directory, sorted), so most components
 have records to evaluate; each gets the first version its first record lists (or 1.0.0), so
-that some match and some do not. CPython and three C libraries known by CPE (expat, zlib,
-SQLite) make the PSF and NVD records count too.
+that some match and some do not. CPython and four C libraries known by CPE (expat, zlib,
+SQLite, OpenSSL) make the PSF, NVD and CVE 5 records count too, and AlmaLinux RPMs of expat
+and openssl the AlmaLinux records.
 Usage: gen_vulns_sbom.py PYPA_VULNS_DIR N OUT
 """
 import json
@@ -36,8 +37,13 @@ def main():
         ("expat", "2.6.3", "cpe:2.3:a:libexpat_project:libexpat:2.6.3:*:*:*:*:*:*:*"),
         ("zlib", "1.3", "cpe:2.3:a:zlib:zlib:1.3:*:*:*:*:*:*:*"),
         ("sqlite", "3.50.1", "cpe:2.3:a:sqlite:sqlite:3.50.1:*:*:*:*:*:*:*"),
+        ("OpenSSL", "3.0.13", "cpe:2.3:a:openssl:openssl:3.0.13:*:*:*:*:*:*:*"),
     ]
-    for i in range(n - len(c_libraries)):
+    rpms = [
+        ("expat", "pkg:rpm/almalinux/expat@2.5.0-1.el9_3?distro=almalinux-9"),
+        ("openssl", "pkg:rpm/almalinux/openssl@1:3.0.7-24.el9?distro=almalinux-9"),
+    ]
+    for i in range(n - len(c_libraries) - len(rpms)):
         name = names[i % len(names)]
         version = first_version(os.path.join(vulns, name))
         if i >= len(names):
@@ -52,6 +58,11 @@ def main():
         components.append({
             "type": "library", "bom-ref": name.lower(), "name": name, "version": version,
             "cpe": cpe,
+        })
+    for name, purl in rpms:
+        components.append({
+            "type": "library", "bom-ref": f"rpm-{name}", "name": name,
+            "version": purl.split("@")[1].split("?")[0], "purl": purl,
         })
     doc = {"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
            "serialNumber": "urn:uuid:8b4c3e2a-0000-4000-8000-000000000001",

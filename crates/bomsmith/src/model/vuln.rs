@@ -47,6 +47,10 @@ pub struct Advisory {
     /// `Awaiting Analysis`, ...); `None` for sources that have none (OSV).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// What a CVE JSON 5 record's containers say of each product (`affected[]`), in the
+    /// record's order: the CNA's first, then each ADP's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub products: Vec<ProductStatus>,
 }
 
 impl Advisory {
@@ -58,14 +62,82 @@ impl Advisory {
     }
 }
 
-/// A severity score: its kind (`CVSS_V3`, `CVSS_V4`, `CVSS_V2`, `Ubuntu`) and value (a vector
-/// or a label).
+/// A severity score: its kind (`CVSS_V3`, `CVSS_V4`, `CVSS_V2`, `SSVC`, `Ubuntu`) and value (a
+/// vector or a label).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Severity {
     /// The scoring system.
     pub kind: String,
     /// The score as given (a CVSS vector string, or a label).
     pub score: String,
+    /// The base score the source states beside the vector (`7.5`), as written; OSV states
+    /// none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_score: Option<String>,
+}
+
+/// What one container of a CVE JSON 5 record says of one product: the product's names, and
+/// the status of its versions.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductStatus {
+    /// Who says it: `cna`, or an ADP's short name (`CISA-ADP`).
+    pub container: String,
+    /// The vendor as written (`Python Software Foundation`; `n/a` when the CNA gives none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<String>,
+    /// The product as written (`CPython`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
+    /// A package name in `collection_url`'s registry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package_name: Option<String>,
+    /// The registry the package name belongs to (`https://pypi.org`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collection_url: Option<String>,
+    /// The product's source repository.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repo: Option<String>,
+    /// CPEs (2.3 formatted strings or 2.2 URIs) the container gives the product.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cpes: Vec<String>,
+    /// The status of versions no entry covers (`affected`, `unaffected`, `unknown`); absent
+    /// means `unknown`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_status: Option<String>,
+    /// The versions and ranges, in the record's order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub versions: Vec<VersionStatus>,
+}
+
+/// One CVE JSON 5 `versions[]` entry: a version, or a range from `version` up to `less_than`
+/// (exclusive) or `less_than_or_equal`, with a status and the status changes within it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionStatus {
+    /// `affected`, `unaffected` or `unknown`.
+    pub status: String,
+    /// The version, or the start of the range (`0`: from the first version).
+    pub version: String,
+    /// The exclusive end of the range (`*`: no end).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub less_than: Option<String>,
+    /// The inclusive end of the range.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub less_than_or_equal: Option<String>,
+    /// The ordering of the versions (`python`, `semver`, `git`, `rpm`, `custom`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_type: Option<String>,
+    /// Points in the range where the status changes, in the record's order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<StatusChange>,
+}
+
+/// A status change inside a CVE JSON 5 range: from `at` on, the status is `status`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusChange {
+    /// The version where it changes.
+    pub at: String,
+    /// The status from there on.
+    pub status: String,
 }
 
 /// A reference URL.

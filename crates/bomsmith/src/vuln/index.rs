@@ -58,10 +58,11 @@ pub fn words(text: &str) -> Vec<String> {
     out
 }
 
-/// Every key a record is indexed under, sorted, once each: its affected packages, and the
-/// vendor and product of each vulnerable CPE match of its configurations (where both are plain
+/// Every key a record is indexed under, sorted, once each: its affected packages, the vendor
+/// and product of each vulnerable CPE match of its configurations (where both are plain
 /// values: a match with a wildcard vendor or product names no product and is never looked up),
-/// and for a record NVD has not analysed, the words of its description.
+/// the identifiers of its CVE 5 product statements ([`super::cve5::product_keys`]), and for a
+/// record NVD has not analysed, the words of its description.
 pub fn package_keys(a: &Advisory) -> Vec<(String, String)> {
     let mut keys: Vec<(String, String)> = a
         .affected
@@ -82,6 +83,9 @@ pub fn package_keys(a: &Advisory) -> Vec<(String, String)> {
             keys.push(cpe_key(v, p));
         }
     }
+    for p in &a.products {
+        keys.extend(super::cve5::product_keys(p));
+    }
     if is_unanalysed(a) {
         for w in words(a.summary.as_deref().unwrap_or_default()) {
             keys.push((UNANALYSED_FAMILY.to_owned(), w));
@@ -93,7 +97,7 @@ pub fn package_keys(a: &Advisory) -> Vec<(String, String)> {
 }
 
 /// The repositories of the GIT ranges of a record's affected entries that name no package
-/// (the PSF's CPython records), normalised.
+/// (the PSF's CPython records) and of its CVE 5 product statements, normalised.
 pub fn unpackaged_repos(a: &Advisory) -> Vec<String> {
     let mut out: Vec<String> = a
         .affected
@@ -102,6 +106,7 @@ pub fn unpackaged_repos(a: &Advisory) -> Vec<String> {
         .flat_map(|x| x.ranges.iter())
         .filter_map(|r| r.repo.as_deref())
         .map(normalize_repo)
+        .chain(a.products.iter().filter_map(super::cve5::product_repo))
         .collect();
     out.sort();
     out.dedup();

@@ -7,6 +7,7 @@
 //! component. Every finding says which identifier, version, range and rule matched.
 
 use super::cpe_match::{self, CpeVerdict};
+use super::cve5;
 use super::git::{GitRepos, normalize_repo};
 use super::index::{Found, Store, UNANALYSED_FAMILY, cpe_key, package_key};
 use super::range::{self, Rule, Verdict};
@@ -96,6 +97,9 @@ enum Key {
         key: (String, String),
         name: Box<CpeName>,
         version: Option<String>,
+        /// The component's own version, which CVE 5 statements (written in the product's
+        /// version strings) are evaluated with.
+        component_version: Option<String>,
         shown: String,
     },
 }
@@ -162,6 +166,16 @@ impl Level {
         })
     }
 
+    /// CVSS v2's levels (NVD): low 0.0-3.9, medium 4.0-6.9, high 7.0-10.0.
+    fn of_v2_score(score: f64) -> Level {
+        match score {
+            s if s >= 7.0 => Level::High,
+            s if s >= 4.0 => Level::Medium,
+            s if s > 0.0 => Level::Low,
+            _ => Level::Unknown,
+        }
+    }
+
     fn of_score(score: f64) -> Level {
         match score {
             s if s >= 9.0 => Level::Critical,
@@ -178,42 +192,58 @@ impl Level {
 pub struct SeverityOf {
     /// The qualitative level.
     pub level: Level,
-    /// The CVSS base score, when computed from a vector.
+    /// The CVSS base score.
     pub score: Option<f64>,
     /// The vector or label it was taken from.
     pub source: Option<String>,
+    /// How the score was had: `computed` from the vector (CVSS v3, and v4 or v2 vectors whose
+    /// source states no score), or `given` by the source beside the vector (CVSS v4 and v2).
+    pub how: Option<&'static str>,
 }
 
-/// The severity of a group of records: the highest CVSS v3 base score computed from the
-/// vectors they give (CVSS v4 vectors likewise when no v3 is given), else the highest
-/// qualitative label the database states, else unknown.
+/// The severity of a group of records: the highest CVSS v3.x base score, computed from the
+/// vectors they give; else, when they give no v3 vector, the highest CVSS v4.0 base score,
+/// as the source gives it beside the vector (computed from the vector only where no score
+/// is given); else likewise CVSS v2 (whose levels stop at high: 7.0-10.0); else the highest
+/// qualitative label the database states; else unknown. The level is what `--fail-on`
+/// compares.
 pub fn severity_of(records: &[&Advisory]) -> SeverityOf {
-    let mut best: Option<(f64, String)> = None;
-    for kind in ["CVSS_V3", "CVSS_V4"] {
+    for kind in ["CVSS_V3", "CVSS_V4", "CVSS_V2"] {
+        let mut best: Option<(f64, String, &'static str)> = None;
         for a in records {
             let scores = a
                 .severity
                 .iter()
                 .chain(a.affected.iter().flat_map(|x| x.severity.iter()));
             for s in scores.filter(|s| s.kind == kind) {
-                if let Ok(cvss) = s.score.parse::<cvss::Cvss>() {
-                    let score = cvss.score();
-                    if best.as_ref().is_none_or(|(b, _)| score > *b) {
-                        best = Some((score, s.score.clone()));
-                    }
+                let given = s
+                    .base_score
+                    .as_deref()
+                    .and_then(|b| b.parse::<f64>().ok())
+                    .filter(|b| (0.0..=10.0).contains(b));
+                let score = match (kind, given) {
+                    ("CVSS_V4" | "CVSS_V2", Some(b)) => Some((b, "given")),
+                    _ => cvss_vector(kind, &s.score).map(|c| (c.score(), "computed")),
+                };
+                if let Some((score, how)) = score
+                    && best.as_ref().is_none_or(|(b, ..)| score > *b)
+                {
+                    best = Some((score, s.score.clone(), how));
                 }
             }
         }
-        if best.is_some() {
-            break;
+        if let Some((score, vector, how)) = best {
+            let level = match kind {
+                "CVSS_V2" => Level::of_v2_score(score),
+                _ => Level::of_score(score),
+            };
+            return SeverityOf {
+                level,
+                score: Some(score),
+                source: Some(vector),
+                how: Some(how),
+            };
         }
-    }
-    if let Some((score, vector)) = best {
-        return SeverityOf {
-            level: Level::of_score(score),
-            score: Some(score),
-            source: Some(vector),
-        };
     }
     let label = records
         .iter()
@@ -225,13 +255,34 @@ pub fn severity_of(records: &[&Advisory]) -> SeverityOf {
             level,
             score: None,
             source: Some(l.to_owned()),
+            how: None,
         },
         None => SeverityOf {
             level: Level::Unknown,
             score: None,
             source: None,
+            how: None,
         },
     }
+}
+
+/// A CVSS vector of `kind` parsed by the `cvss` crate (v2 vectors as NVD and OSV write them,
+/// with no `CVSS:2.0/` prefix; one is removed if given).
+fn cvss_vector(kind: &str, vector: &str) -> Option<cvss::Cvss> {
+    let v = vector.trim();
+    let v = if kind == "CVSS_V2" {
+        v.strip_prefix("CVSS:2.0/").unwrap_or(v)
+    } else {
+        v
+    };
+    let parsed = v.parse::<cvss::Cvss>().ok()?;
+    let matches_kind = match parsed {
+        cvss::Cvss::CvssV30(_) | cvss::Cvss::CvssV31(_) => kind == "CVSS_V3",
+        cvss::Cvss::CvssV40(_) => kind == "CVSS_V4",
+        cvss::Cvss::CvssV20(_) => kind == "CVSS_V2",
+        _ => false,
+    };
+    matches_kind.then_some(parsed)
 }
 
 /// One vulnerability affecting one component.
@@ -431,6 +482,7 @@ fn cpe_key_of(locator: &str, component_version: Option<&str>) -> Option<Key> {
         key,
         name: Box::new(name),
         version,
+        component_version: component_version.map(str::to_owned),
         shown: locator.to_owned(),
     })
 }
@@ -493,10 +545,15 @@ pub fn match_document(
             out.unidentified.push(component);
             continue;
         }
-        // Per record ID: the first match (a record found by two identifiers counts once).
-        let mut hits: BTreeMap<String, (Found, String, String, Rule, Vec<String>)> =
+        // Per record (ID and file): the first match (a record found by two identifiers counts
+        // once). Records of one ID from several sources (NVD's and the CVE List's CVE-2024-6232)
+        // are decided each, and a finding lists every one that matched.
+        let mut hits: BTreeMap<(String, String), (Found, String, String, Rule, Vec<String>)> =
             BTreeMap::new();
         let mut undecided: BTreeMap<String, NotEvaluated> = BTreeMap::new();
+        // IDs some record decided (affected or not) for this component: a record of the same
+        // ID that cannot be decided is then no open question.
+        let mut decided: BTreeSet<String> = BTreeSet::new();
         for key in &keys {
             let (found, shown, version) = match key {
                 Key::Package {
@@ -535,9 +592,19 @@ pub fn match_document(
                 ),
             };
             for f in found {
-                if hits.contains_key(&f.advisory.id) {
+                let hit_key = (f.advisory.id.clone(), f.file.clone());
+                if hits.contains_key(&hit_key) {
                     continue;
                 }
+                // CVE 5 statements are written in the product's own version strings: a CPE
+                // component is evaluated with its own version there.
+                let version = match key {
+                    Key::Cpe {
+                        component_version: Some(v),
+                        ..
+                    } if !f.advisory.products.is_empty() => Some(v),
+                    _ => version.as_ref(),
+                };
                 let Some(version) = version else {
                     undecided
                         .entry(f.advisory.id.clone())
@@ -551,13 +618,12 @@ pub fn match_document(
                 };
                 match decide(&f.advisory, key, version, git, &cpes) {
                     Decision::Affected(rule, fixed) => {
-                        undecided.remove(&f.advisory.id);
-                        hits.insert(
-                            f.advisory.id.clone(),
-                            (f, shown.clone(), version.clone(), rule, fixed),
-                        );
+                        decided.insert(f.advisory.id.clone());
+                        hits.insert(hit_key, (f, shown.clone(), version.clone(), rule, fixed));
                     }
-                    Decision::NotAffected => {}
+                    Decision::NotAffected => {
+                        decided.insert(f.advisory.id.clone());
+                    }
                     Decision::NotEvaluable(reason) => {
                         undecided
                             .entry(f.advisory.id.clone())
@@ -597,6 +663,7 @@ pub fn match_document(
                     });
             }
         }
+        undecided.retain(|id, _| !decided.contains(id));
         out.findings.extend(group(&component, hits));
         out.not_evaluable.extend(undecided.into_values());
         out.not_analysed.extend(unanalysed.into_values());
@@ -628,6 +695,9 @@ enum Decision {
 
 /// Decides one record for one identifier of a component (`cpes`: every CPE of the SBOM).
 fn decide(a: &Advisory, key: &Key, version: &str, git: &GitRepos, cpes: &[CpeName]) -> Decision {
+    if !a.products.is_empty() {
+        return decide_cve5(a, key, version, git);
+    }
     if let Key::Cpe { name, .. } = key {
         let others: Vec<CpeName> = cpes.iter().filter(|c| **c != **name).cloned().collect();
         return match cpe_match::evaluate(&a.configurations, name, &others) {
@@ -725,6 +795,49 @@ fn decide(a: &Advisory, key: &Key, version: &str, git: &GitRepos, cpes: &[CpeNam
     }
 }
 
+/// Decides a CVE 5 record for one identifier: the product statements linked to it, evaluated
+/// with `version` (for a CPE, the component's own version; else the CPE's, unless the CPE
+/// names an update such as `rc1`, which no CVE 5 version carries).
+fn decide_cve5(a: &Advisory, key: &Key, version: &str, git: &GitRepos) -> Decision {
+    let verdict = match key {
+        Key::Cpe {
+            key: k,
+            name,
+            component_version,
+            ..
+        } => {
+            if component_version.is_none() && !matches!(name.attr(4), Attr::Any | Attr::Na) {
+                return Decision::NotEvaluable(
+                    "the CPE names an update and the component states no version to compare with the record's"
+                        .into(),
+                );
+            }
+            cve5::evaluate(a, |p| cve5::product_keys(p).contains(k), version, git)
+        }
+        Key::Package { family, name, .. } => cve5::evaluate(
+            a,
+            |p| {
+                cve5::product_keys(p)
+                    .iter()
+                    .any(|(f, n)| f == family && n == name)
+            },
+            version,
+            git,
+        ),
+        Key::Repo { repo, .. } => cve5::evaluate(
+            a,
+            |p| cve5::product_repo(p).as_deref() == Some(repo.as_str()),
+            version,
+            git,
+        ),
+    };
+    match verdict {
+        Some((Verdict::Affected(rule), fixed)) => Decision::Affected(rule, fixed),
+        Some((Verdict::NotEvaluable(why), _)) => Decision::NotEvaluable(why),
+        Some((Verdict::NotAffected, _)) | None => Decision::NotAffected,
+    }
+}
+
 /// The versions a record's CPE matches for the component's product say are fixed: their
 /// exclusive upper bounds (`versionEndExcluding`).
 fn cpe_fixed(a: &Advisory, name: &CpeName) -> Vec<String> {
@@ -793,7 +906,7 @@ fn fixed_of(entry: &crate::model::vuln::Affected) -> Vec<String> {
 /// upstream ID describe one vulnerability.
 fn group(
     component: &ComponentRef,
-    hits: BTreeMap<String, (Found, String, String, Rule, Vec<String>)>,
+    hits: BTreeMap<(String, String), (Found, String, String, Rule, Vec<String>)>,
 ) -> Vec<Finding> {
     let hits: Vec<_> = hits.into_values().collect();
     // Union-find over records, joined by any shared name.
@@ -912,6 +1025,7 @@ mod tests {
         ghsa.advisory.severity = vec![Severity {
             kind: "CVSS_V3".into(),
             score: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H".into(),
+            base_score: None,
         }];
         let store = Store::Memory(MemoryIndex::new(LoadedSources {
             records: vec![

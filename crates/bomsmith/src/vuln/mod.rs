@@ -2,6 +2,7 @@
 //! compile into, range evaluation and the matcher that turns an SBOM into findings.
 
 pub mod cpe_match;
+pub mod cve5;
 pub mod db;
 pub mod git;
 pub mod index;

@@ -90,6 +90,8 @@ struct Metric {
 #[serde(rename_all = "camelCase")]
 struct CvssData {
     vector_string: String,
+    #[serde(default)]
+    base_score: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -192,7 +194,7 @@ pub fn parse(text: &str) -> Result<Parsed, Malformed> {
 }
 
 /// NVD times have no offset; they are UTC.
-fn utc(t: Option<String>) -> Option<String> {
+pub(super) fn utc(t: Option<String>) -> Option<String> {
     t.map(|t| {
         let has_offset = t.ends_with('Z')
             || t.get(19..)
@@ -220,6 +222,7 @@ fn convert(cve: Cve) -> Advisory {
                 let s = Severity {
                     kind: kind.to_owned(),
                     score: x.cvss_data.vector_string,
+                    base_score: x.cvss_data.base_score.map(|b| format!("{b:.1}")),
                 };
                 if !severity.contains(&s) {
                     severity.push(s);
@@ -290,6 +293,7 @@ fn convert(cve: Cve) -> Advisory {
             })
             .collect(),
         status: cve.vuln_status,
+        products: Vec::new(),
     }
 }
 

@@ -203,7 +203,7 @@ fn looks_like_yaml_record(text: &str) -> bool {
     key("id") && RECORD_FIELDS.iter().any(|f| key(f))
 }
 
-fn one_line(s: &str) -> String {
+pub(super) fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -232,7 +232,7 @@ fn locate(value: &serde_json::Value, message: String) -> Result<Parsed, Malforme
     }
 }
 
-fn pointer_of(path: &serde_path_to_error::Path) -> String {
+pub(super) fn pointer_of(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
     let mut out = String::new();
     for segment in path.iter() {
@@ -253,6 +253,7 @@ fn severities(raw: Option<Vec<RawSeverity>>) -> Vec<Severity> {
         .map(|s| Severity {
             kind: s.kind,
             score: s.score,
+            base_score: None,
         })
         .collect()
 }
@@ -347,6 +348,7 @@ fn convert(raw: RawRecord) -> Result<Advisory, Malformed> {
             .collect(),
         configurations: Vec::new(),
         status: None,
+        products: Vec::new(),
     })
 }
 

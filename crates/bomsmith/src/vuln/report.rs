@@ -110,8 +110,17 @@ pub fn human(results: &[SbomOutcome], sources: &[SourceSummary], explain: bool) 
                         let _ = writeln!(out, "      range: {}", m.rule.range);
                         let _ = writeln!(out, "      rule:  {}", m.rule.reason);
                     }
-                    if let Some(src) = &f.severity.source {
-                        let _ = writeln!(out, "    severity from {src}");
+                    match (&f.severity.source, f.severity.score, f.severity.how) {
+                        (Some(src), Some(score), Some(how)) => {
+                            let _ = writeln!(
+                                out,
+                                "    severity from {src} (base score {score:.1}, {how})"
+                            );
+                        }
+                        (Some(src), ..) => {
+                            let _ = writeln!(out, "    severity from {src}");
+                        }
+                        _ => {}
                     }
                 }
             }
@@ -204,6 +213,7 @@ fn finding_json(f: &Finding) -> Value {
             "level": f.severity.level.name(),
             "score": f.severity.score,
             "from": f.severity.source,
+            "score_is": f.severity.how,
         },
         "fixed": f.fixed,
         "records": f.records.iter().map(|m| json!({

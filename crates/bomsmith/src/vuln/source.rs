@@ -294,7 +294,8 @@ fn gzip_of_json(path: &Path) -> bool {
     )
 }
 
-/// One file: NVD's CVE records when a JSON text has their fields, else OSV. A gzip-compressed
+/// One file: a CVE JSON 5 record, or NVD's CVE records, when a JSON text has their fields;
+/// else OSV. A gzip-compressed
 /// file (an NVD feed) is decompressed first, within [`MAX_DECOMPRESSED_BYTES`].
 pub fn parse_file(bytes: &[u8]) -> Result<Parsed, osv::Malformed> {
     if is_gzip(bytes) {
@@ -321,8 +322,17 @@ pub fn parse_file(bytes: &[u8]) -> Result<Parsed, osv::Malformed> {
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        if text.trim_start().starts_with('{') && super::nvd::looks_like_nvd(text) {
-            return super::nvd::parse(text);
+        if text.trim_start().starts_with('{') {
+            // A CVE 5 record is told by its metadata member; the NVD's by its fields.
+            if super::cve5::looks_like_cve5(text) {
+                match super::cve5::parse(text)? {
+                    Parsed::NotARecord(_) => {}
+                    parsed => return Ok(parsed),
+                }
+            }
+            if super::nvd::looks_like_nvd(text) {
+                return super::nvd::parse(text);
+            }
         }
     }
     osv::parse(bytes)
