@@ -3,7 +3,7 @@
 # corpus (every SPDX and CycloneDX JSON version bomsmith reads: SPDX 2.2 and 2.3 examples, the
 # SPDX 2.2 and 2.3 tag-value examples for the tag-value target, the SPDX 3.0.1 examples for the
 # spdx3 target, the version-ordering vectors for the version target, every input string of
-# the purl-spec conformance suite for the purl target, PSF, PyPA and NVD records for the osv target,
+# the purl-spec conformance suite for the purl target, PSF, PyPA, NVD and CVE 5 records for the osv target,
 # the CPEs the NVD records name for the cpe target,
 # CycloneDX 1.2-1.7 conformance documents valid and invalid), from the peer tools' documents in
 # BOMSMITH_PEER_DOCS (default ../../peer-docs, outside the repo; only when it exists) and from
@@ -64,6 +64,7 @@ mapfile -t pypa < <(find "$shared"/advisories/pypa/vulns -name '*.yaml' | sort)
 cp "${pypa[@]:0:200}" corpus/osv/
 # ... and the NVD CVE records (per-CVE files and an API response), which the same reader takes.
 cp "$shared"/advisories/nvd/*/CVE-*.json corpus/osv/
+cp "$shared"/advisories/cve5/*/CVE-*.json corpus/osv/
 # The purl target starts from every input string of the purl-spec suite, one file each.
 i=0
 while IFS= read -r line; do

@@ -1,13 +1,16 @@
-//! Any bytes as an advisory file (OSV JSON or YAML, NVD CVE JSON): nothing may panic or hang; a
-//! malformed record's pointer is a JSON pointer; a record read survives the database's storage
-//! form unchanged; and evaluating its ranges against a few versions in every ordering, and its
-//! CPE configurations against a few CPEs, never panics.
+//! Any bytes as an advisory file (OSV JSON or YAML, NVD CVE JSON, CVE JSON 5): nothing may panic
+//! or hang; a malformed record's pointer is a JSON pointer; a record read survives the
+//! database's storage form unchanged; and evaluating its ranges against a few versions in every
+//! ordering, its CPE configurations against a few CPEs, and its CVE 5 product statements
+//! against a few versions, never panics.
 #![no_main]
 
 use bomsmith::ident::cpe::CpeName;
 use bomsmith::ident::version::Scheme;
 use bomsmith::model::vuln::Advisory;
 use bomsmith::vuln::cpe_match;
+use bomsmith::vuln::cve5;
+use bomsmith::vuln::git::GitRepos;
 use bomsmith::vuln::osv::Parsed;
 use bomsmith::vuln::range;
 use bomsmith::vuln::source::parse_file;
@@ -35,6 +38,17 @@ fn check(advisory: &Advisory) {
         .collect();
         for t in &targets {
             let _ = cpe_match::evaluate(&advisory.configurations, t, &targets);
+        }
+    }
+
+    if !advisory.products.is_empty() {
+        let git = GitRepos::new();
+        for v in ["0", "3.12.4", "3.13.0rc1", "1.1.1zb", "1:1.2-3", ""] {
+            let _ = cve5::evaluate(advisory, |_| true, v, &git);
+        }
+        for p in &advisory.products {
+            let _ = cve5::product_keys(p);
+            let _ = cve5::product_repo(p);
         }
     }
 }

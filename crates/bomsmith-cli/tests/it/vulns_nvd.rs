@@ -339,3 +339,279 @@ fn almalinux_records_match_rpm_components_of_their_release_by_evr() {
         undecided[0]
     );
 }
+
+/// Per component ID: the record IDs of its findings, and of its records not evaluable.
+fn ids_by_component(s: &Value, list: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for f in s[list].as_array().expect("list") {
+        let id = f["component"]["id"].as_str().expect("id").to_owned();
+        let set = out.entry(id).or_default();
+        match f.get("records") {
+            Some(records) => {
+                for r in records.as_array().expect("records") {
+                    set.insert(r["id"].as_str().expect("record").to_owned());
+                }
+            }
+            None => {
+                set.insert(f["record"].as_str().expect("record").to_owned());
+            }
+        }
+    }
+    out
+}
+
+fn set(ids: &[&str]) -> BTreeSet<String> {
+    ids.iter().map(|s| (*s).to_owned()).collect()
+}
+
+/// CVE JSON 5 records (`../shared/advisories/cve5`: CISA Vulnrichment's CVE List records and
+/// osv.dev's test copies): CPython by the PSF's own ranges (versionType python), and the C
+/// libraries CPython bundles, linked by CPE only. The expected IDs are read off the records'
+/// CNA ranges by hand: for 3.12.4, CVE-2024-3219 and -6923 are `3.12.0 <= v < 3.12.5`, -6232,
+/// -7592 and -8088 `< 3.12.6`, -9287 `0 <= v <= 3.13.0`; CVE-2024-4030/4032 end before
+/// 3.12.4, -0397 before 3.12.3. The folder's name collisions (node-sqlite3 CVE-2022-43441,
+/// Cloudflare's zlib CVE-2023-6992, black CVE-2024-21503, perl-Crypt-OpenSSL-RSA
+/// CVE-2024-2467, sqlitedict and sqlite-vec CVE-2024-35515/46488) are never linked to them.
+#[test]
+fn cpython_and_c_libraries_match_cve5_records_by_their_own_ranges() {
+    let (Some(cve5), Some(nvd)) = (
+        shared_file("advisories/cve5"),
+        shared_file("advisories/nvd"),
+    ) else {
+        return;
+    };
+    let rows: &[(&str, &str, &str, &[&str])] = &[
+        (
+            "CPython",
+            "3.12.4",
+            "cpe:2.3:a:python:python:3.12.4:*:*:*:*:*:*:*",
+            &[
+                "CVE-2024-3219",
+                "CVE-2024-6232",
+                "CVE-2024-6923",
+                "CVE-2024-7592",
+                "CVE-2024-8088",
+                "CVE-2024-9287",
+            ],
+        ),
+        (
+            "CPython",
+            "3.12.6",
+            "cpe:2.3:a:python:python:3.12.6:*:*:*:*:*:*:*",
+            &["CVE-2024-9287"],
+        ),
+        (
+            "CPython",
+            "3.13.0",
+            "cpe:2.3:a:python:python:3.13.0:*:*:*:*:*:*:*",
+            &["CVE-2024-9287"],
+        ),
+        (
+            "CPython",
+            "3.13.5",
+            "cpe:2.3:a:python:python:3.13.5:*:*:*:*:*:*:*",
+            &[],
+        ),
+        // A release candidate is compared by its own version (PEP 440), not the CPE's 3.13.0:
+        // inside `3.13.0a1 <= v < 3.13.0rc2`, past CVE-2024-3219's `< 3.13.0rc1`.
+        (
+            "CPython",
+            "3.13.0rc1",
+            "cpe:2.3:a:python:python:3.13.0:rc1:*:*:*:*:*:*",
+            &[
+                "CVE-2024-6232",
+                "CVE-2024-6923",
+                "CVE-2024-7592",
+                "CVE-2024-8088",
+                "CVE-2024-9287",
+            ],
+        ),
+        // OpenSSL's CNA ranges (semver): 3.0.13 is before 3.0.14 / 3.0.15 / 3.0.16 fixes.
+        (
+            "OpenSSL",
+            "3.0.13",
+            "cpe:2.3:a:openssl:openssl:3.0.13:*:*:*:*:*:*:*",
+            &[
+                "CVE-2024-2511",
+                "CVE-2024-4603",
+                "CVE-2024-5535",
+                "CVE-2024-6119",
+                "CVE-2024-9143",
+            ],
+        ),
+        (
+            "OpenSSL",
+            "3.0.16",
+            "cpe:2.3:a:openssl:openssl:3.0.16:*:*:*:*:*:*:*",
+            &[],
+        ),
+        // The libraries the collisions are named like: no finding from those records.
+        (
+            "sqlite",
+            "3.45.3",
+            "cpe:2.3:a:sqlite:sqlite:3.45.3:*:*:*:*:*:*:*",
+            &[],
+        ),
+        (
+            "zlib",
+            "1.3.1",
+            "cpe:2.3:a:zlib:zlib:1.3.1:*:*:*:*:*:*:*",
+            &[],
+        ),
+        (
+            "expat",
+            "2.6.3",
+            "cpe:2.3:a:libexpat_project:libexpat:2.6.3:*:*:*:*:*:*:*",
+            &[],
+        ),
+    ];
+    let collisions = set(&[
+        "CVE-2022-43441",
+        "CVE-2023-6992",
+        "CVE-2024-21503",
+        "CVE-2024-2467",
+        "CVE-2024-35515",
+        "CVE-2024-46488",
+    ]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let packages: Vec<(String, String, String, Value)> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, (n, v, cpe, _))| {
+            (
+                format!("SPDXRef-c{i}"),
+                (*n).to_owned(),
+                (*v).to_owned(),
+                json!([{"referenceCategory": "SECURITY", "referenceType": "cpe23Type",
+                        "referenceLocator": cpe}]),
+            )
+        })
+        .collect();
+    let sbom = dir.path().join("cve5.spdx.json");
+    std::fs::write(&sbom, spdx23("cve5", &packages).to_string()).expect("write");
+    let db = dir.path().join("cve5.db");
+    let built = bomsmith()
+        .args(["db", "build"])
+        .arg(&cve5)
+        .arg("-o")
+        .arg(&db)
+        .output()
+        .expect("runs");
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let run = |sources: &[&std::path::Path]| {
+        let mut args: Vec<&std::ffi::OsStr> = vec!["vulns".as_ref(), sbom.as_os_str()];
+        args.push("--db".as_ref());
+        args.extend(sources.iter().map(|p| p.as_os_str()));
+        args.extend([
+            std::ffi::OsStr::new("--format"),
+            std::ffi::OsStr::new("json"),
+        ]);
+        run_json(&args).0
+    };
+    let raw = run(&[&cve5]);
+    // The database answers exactly as the raw records do.
+    let mut from_db = run(&[&db]);
+    from_db["sboms"][0]["database"] = raw["sboms"][0]["database"].clone();
+    assert_eq!(
+        raw["sboms"][0]["findings"], from_db["sboms"][0]["findings"],
+        "raw and database findings"
+    );
+    assert_eq!(
+        raw["sboms"][0]["not_evaluable"],
+        from_db["sboms"][0]["not_evaluable"]
+    );
+    let s = &raw["sboms"][0];
+    let mut got = ids_by_component(s, "findings");
+    for (i, (n, v, _, want)) in rows.iter().enumerate() {
+        assert_eq!(
+            got.remove(&format!("SPDXRef-c{i}")).unwrap_or_default(),
+            set(want),
+            "{n} {v}"
+        );
+    }
+    assert!(got.is_empty(), "findings for no listed row: {got:?}");
+    // What cannot be decided is listed, never a finding: CPython's records all decide; the
+    // ADP's `custom` ranges for zlib (CVE-2023-45853) and expat (CVE-2023-52425, -45490) do
+    // not, nor OpenSSL's older records, whose versions are prose with no default status.
+    let undecided = ids_by_component(s, "not_evaluable");
+    for (i, (n, v, ..)) in rows.iter().enumerate() {
+        let have = undecided
+            .get(&format!("SPDXRef-c{i}"))
+            .cloned()
+            .unwrap_or_default();
+        assert!(have.is_disjoint(&collisions), "{n} {v}: {have:?}");
+        match *n {
+            "CPython" | "sqlite" => assert!(have.is_empty(), "{n} {v}: {have:?}"),
+            "zlib" => assert_eq!(have, set(&["CVE-2023-45853"]), "{n} {v}"),
+            "expat" => assert_eq!(have, set(&["CVE-2023-52425", "CVE-2024-45490"]), "{n} {v}"),
+            _ => {}
+        }
+    }
+    let reason = s["not_evaluable"]
+        .as_array()
+        .expect("not_evaluable")
+        .iter()
+        .find(|n| n["record"] == "CVE-2023-45853")
+        .expect("zlib's record")["reason"]
+        .as_str()
+        .expect("reason")
+        .to_owned();
+    assert!(reason.contains("versionType `custom`"), "{reason}");
+    // The rule names the CNA's range and the PEP 440 comparison; the severity is CVSS v4.0's
+    // base score as the record gives it.
+    let finding = s["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["component"]["id"] == "SPDXRef-c0" && f["id"] == "CVE-2024-8088")
+        .expect("CVE-2024-8088 for 3.12.4");
+    assert_eq!(
+        finding["records"][0]["range"],
+        "CVE 5 cna Python Software Foundation/CPython: affected from 3.12.0 before 3.12.6 (python)"
+    );
+    assert_eq!(
+        finding["records"][0]["rule"],
+        "3.12.4 >= 3.12.0 and < 3.12.6 (PEP 440)"
+    );
+    assert_eq!(finding["fixed"], json!(["3.12.6"]));
+    assert_eq!(finding["severity"]["score"], 8.7);
+    assert_eq!(finding["severity"]["score_is"], "given");
+    assert_eq!(finding["severity"]["level"], "high");
+
+    // With NVD's records too: one finding per CVE, listing both records where both match;
+    // a record NVD decided is no open question where the CVE 5 one cannot be decided.
+    let both = run(&[&cve5, &nvd]);
+    let s = &both["sboms"][0];
+    let f = s["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["component"]["id"] == "SPDXRef-c0" && f["id"] == "CVE-2024-6232")
+        .collect::<Vec<_>>();
+    assert_eq!(f.len(), 1);
+    let files: Vec<&str> = f[0]["records"]
+        .as_array()
+        .expect("records")
+        .iter()
+        .map(|r| r["file"].as_str().expect("file"))
+        .collect();
+    assert_eq!(files.len(), 2, "{files:?}");
+    assert!(files.iter().any(|p| p.contains("cve5")) && files.iter().any(|p| p.contains("nvd")));
+    // NVD's v3.1 vector decides the severity (computed), before CVE 5's v4.0.
+    assert_eq!(f[0]["severity"]["score_is"], "computed");
+    let undecided = ids_by_component(s, "not_evaluable");
+    let expat = undecided.get("SPDXRef-c9").cloned().unwrap_or_default();
+    assert!(expat.is_empty(), "NVD decides expat's records: {expat:?}");
+    // NVD finds CVE-2023-45853 for zlib <= 1.3 only: 1.3.1 is not affected, and so not open.
+    assert!(!undecided.contains_key("SPDXRef-c8"), "{undecided:?}");
+    let mut got = ids_by_component(s, "findings");
+    assert_eq!(
+        got.remove("SPDXRef-c9").unwrap_or_default(),
+        set(&["CVE-2025-59375"]),
+        "expat 2.6.3 with NVD"
+    );
+}

@@ -1097,7 +1097,9 @@ mod tests {
     fn malformed_records_are_located_and_other_json_is_no_record() {
         let bad = r#"{"cveMetadata":{"cveId":"CVE-1","state":"PUBLISHED"},
             "containers":{"cna":{"affected":[{"versions":[{"status":"affected"}]}]}}}"#;
-        let err = parse(bad).err().expect("malformed");
+        let Err(err) = parse(bad) else {
+            panic!("malformed");
+        };
         assert_eq!(err.pointer, "/containers/cna/affected/0/versions/0");
         assert!(err.message.contains("version"), "{}", err.message);
         assert!(matches!(

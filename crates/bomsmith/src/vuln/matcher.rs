@@ -548,8 +548,7 @@ pub fn match_document(
         // Per record (ID and file): the first match (a record found by two identifiers counts
         // once). Records of one ID from several sources (NVD's and the CVE List's CVE-2024-6232)
         // are decided each, and a finding lists every one that matched.
-        let mut hits: BTreeMap<(String, String), (Found, String, String, Rule, Vec<String>)> =
-            BTreeMap::new();
+        let mut hits: BTreeMap<(String, String), Hit> = BTreeMap::new();
         let mut undecided: BTreeMap<String, NotEvaluated> = BTreeMap::new();
         // IDs some record decided (affected or not) for this component: a record of the same
         // ID that cannot be decided is then no open question.
@@ -686,6 +685,10 @@ pub fn match_document(
         .sort_by_cached_key(|n| (order(&n.component), n.record.clone()));
     Ok(out)
 }
+
+/// A record that matched a component: the record, the identifier shown, the version
+/// evaluated, the rule and the fixed versions.
+type Hit = (Found, String, String, Rule, Vec<String>);
 
 enum Decision {
     Affected(Rule, Vec<String>),
@@ -904,10 +907,7 @@ fn fixed_of(entry: &crate::model::vuln::Affected) -> Vec<String> {
 
 /// Groups a component's matched records into findings: records sharing an ID, alias or
 /// upstream ID describe one vulnerability.
-fn group(
-    component: &ComponentRef,
-    hits: BTreeMap<(String, String), (Found, String, String, Rule, Vec<String>)>,
-) -> Vec<Finding> {
+fn group(component: &ComponentRef, hits: BTreeMap<(String, String), Hit>) -> Vec<Finding> {
     let hits: Vec<_> = hits.into_values().collect();
     // Union-find over records, joined by any shared name.
     let mut parent: Vec<usize> = (0..hits.len()).collect();
