@@ -1059,6 +1059,72 @@ mod tests {
     }
 
     #[test]
+    fn severity_prefers_v3_computed_then_v4_and_v2_as_given() {
+        let sev = |kind: &str, score: &str, base: Option<&str>| Severity {
+            kind: kind.into(),
+            score: score.into(),
+            base_score: base.map(str::to_owned),
+        };
+        let with = |s: Vec<Severity>, label: Option<&str>| Advisory {
+            id: "X".into(),
+            severity: s,
+            severity_label: label.map(str::to_owned),
+            ..Advisory::default()
+        };
+        // NVD's v3.1 vector for CVE-2017-1000376 (9.8, computed) beats its v2 (given 7.5).
+        let v3 = sev(
+            "CVSS_V3",
+            "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
+            None,
+        );
+        let v2 = sev("CVSS_V2", "AV:N/AC:L/Au:N/C:P/I:P/A:P", Some("7.5"));
+        let a = with(vec![v2.clone(), v3], Some("LOW"));
+        let s = severity_of(&[&a]);
+        assert_eq!(
+            (s.level, s.score, s.how),
+            (Level::Critical, Some(9.8), Some("computed"))
+        );
+        // CVE-2024-8088's v4.0 vector with the score the record gives (8.7), not recomputed.
+        let v4 = sev(
+            "CVSS_V4",
+            "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:H/SC:N/SI:N/SA:N/S:N/AU:N/R:U/RE:L",
+            Some("8.7"),
+        );
+        let s = severity_of(&[&with(vec![v2.clone(), v4.clone()], None)]);
+        assert_eq!(
+            (s.level, s.score, s.how),
+            (Level::High, Some(8.7), Some("given"))
+        );
+        // The same vector with no score given: computed by the cvss crate.
+        let bare = Severity {
+            base_score: None,
+            ..v4
+        };
+        let s = severity_of(&[&with(vec![bare], None)]);
+        assert_eq!((s.level, s.how), (Level::High, Some("computed")));
+        // v2 alone: as given, and 10.0 is high (CVSS v2 has no critical).
+        let s = severity_of(&[&with(
+            vec![sev("CVSS_V2", "AV:N/AC:L/Au:N/C:C/I:C/A:C", Some("10.0"))],
+            None,
+        )]);
+        assert_eq!((s.level, s.score), (Level::High, Some(10.0)));
+        // v2 with no score: computed from the vector as NVD writes it (no prefix).
+        let s = severity_of(&[&with(
+            vec![sev("CVSS_V2", "AV:N/AC:L/Au:N/C:P/I:P/A:P", None)],
+            None,
+        )]);
+        assert_eq!((s.level, s.score), (Level::High, Some(7.5)));
+        // No vector: the label; SSVC rates nothing.
+        let ssvc = sev("SSVC", "Exploitation:none/Automatable:no", None);
+        let s = severity_of(&[&with(vec![ssvc.clone()], Some("Moderate"))]);
+        assert_eq!((s.level, s.score, s.how), (Level::Medium, None, None));
+        assert_eq!(
+            severity_of(&[&with(vec![ssvc], None)]).level,
+            Level::Unknown
+        );
+    }
+
+    #[test]
     fn purl_types_map_to_osv_ecosystems_and_their_names() {
         assert_eq!(ecosystem_of("deb", Some("Debian")), Some("Debian"));
         assert_eq!(ecosystem_of("rpm", Some("almalinux")), Some("AlmaLinux"));
