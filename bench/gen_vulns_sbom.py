@@ -41,7 +41,7 @@ def main():
     ]
     rpms = [
         ("expat", "pkg:rpm/almalinux/expat@2.5.0-1.el9_3?distro=almalinux-9"),
-        ("openssl", "pkg:rpm/almalinux/openssl@1:3.0.7-24.el9?distro=almalinux-9"),
+        ("openssl", "pkg:rpm/almalinux/openssl@3.0.7-24.el9?epoch=1&distro=almalinux-9"),
     ]
     for i in range(n - len(c_libraries) - len(rpms)):
         name = names[i % len(names)]

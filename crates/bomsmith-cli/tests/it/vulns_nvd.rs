@@ -271,6 +271,16 @@ fn almalinux_records_match_rpm_components_of_their_release_by_evr() {
             "pkg:rpm/almalinux/expat@2.2.5-16.el8_10",
             &["ALSA-2025:21776", "ALSA-2025:3913", "ALSA-2026:22721"],
         ),
+        // OpenSSL's EVRs carry epoch 1, which a PURL states as the `epoch` qualifier (or, as
+        // some writers do, in the version): 3.5.1-7.el9_7 is before the three 3.5.5 fixes.
+        (
+            "pkg:rpm/almalinux/openssl@3.5.1-7.el9_7?epoch=1&distro=almalinux-9",
+            &["ALSA-2026:19218", "ALSA-2026:22312", "ALSA-2026:25239"],
+        ),
+        (
+            "pkg:rpm/almalinux/openssl@1:3.5.5-4.el9_8?distro=almalinux-9",
+            &[],
+        ),
         // Another distribution's expat, and a PyPI project of that name: never these records.
         ("pkg:rpm/fedora/expat@2.5.0-1.fc39", &[]),
         ("pkg:pypi/expat@2.5.0", &[]),

@@ -373,6 +373,14 @@ fn keys_of(p: &Package) -> Vec<Key> {
             .version()
             .map(str::to_owned)
             .or_else(|| p.version.clone());
+        // An RPM's epoch is the PURL's `epoch` qualifier (the version never carries it there):
+        // records write EVRs (`1:3.0.7-27.el9`), and a missing epoch is 0.
+        let version = match (purl.ty(), purl.qualifier("epoch"), version) {
+            ("rpm", Some(e), Some(v)) if !v.contains(':') && !e.is_empty() => {
+                Some(format!("{e}:{v}"))
+            }
+            (_, _, v) => v,
+        };
         keys.push(Key::Package {
             ecosystem,
             family,
