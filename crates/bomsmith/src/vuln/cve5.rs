@@ -53,11 +53,25 @@ pub const CPE_OF_PRODUCT: &[(&str, &str, &str, &str, &str)] = &[
         "CISA's ADP entries for expat (CVE-2023-52425)",
     ),
     (
+        "libexpat project",
+        "libexpat",
+        "libexpat_project",
+        "libexpat",
+        "MITRE's CNA record CVE-2025-59375, whose cpeApplicability names libexpat_project:libexpat",
+    ),
+    (
         "OpenSSL",
         "OpenSSL",
         "openssl",
         "openssl",
         "the OpenSSL CNA's records (CVE-2024-5535) against NVD's openssl:openssl",
+    ),
+    (
+        "SQLite",
+        "SQLite",
+        "sqlite",
+        "sqlite",
+        "Google's CNA record CVE-2025-6965 against NVD's sqlite:sqlite",
     ),
     (
         "tukaani-project",
@@ -136,6 +150,9 @@ struct Container {
     metrics: Vec<RawMetric>,
     #[serde(default)]
     references: Vec<RawReference>,
+    /// CPE configurations in NVD's shape (CVE 5.1.1).
+    #[serde(default)]
+    cpe_applicability: Vec<super::nvd::RawConfig>,
 }
 
 #[derive(Deserialize)]
@@ -273,7 +290,12 @@ fn convert(raw: RawRecord) -> Advisory {
     let mut severity_label = None;
     let mut references: Vec<Reference> = Vec::new();
     let mut products = Vec::new();
+    let mut configurations = Vec::new();
     for (name, c) in containers {
+        // The CNA's CPE configurations; an ADP's only where the CNA gives none.
+        if configurations.is_empty() {
+            configurations = super::nvd::configurations(c.cpe_applicability);
+        }
         for metric in c.metrics {
             for (kind, cvss) in [
                 ("CVSS_V3", metric.v31),
@@ -374,6 +396,7 @@ fn convert(raw: RawRecord) -> Advisory {
         references,
         status: Some(m.state),
         products,
+        configurations,
         ..Advisory::default()
     }
 }
@@ -448,9 +471,12 @@ fn cpe_vendor_product(cpe: &str) -> Option<(String, String)> {
     Some((decode(parts.next()?)?, decode(parts.next()?)?))
 }
 
-/// Every index key a product statement is found by: CPE keys (its own CPEs, and its vendor
-/// and product through [`CPE_OF_PRODUCT`]) and a package key (a registry of
-/// [`ECOSYSTEM_OF_COLLECTION`] and a package name).
+/// Every index key a product statement is found by: CPE keys (its vendor and product through
+/// [`CPE_OF_PRODUCT`], and its own `cpes` when it names no package) and a package key (a
+/// registry of [`ECOSYSTEM_OF_COLLECTION`] and a package name). A statement with a
+/// `packageName` speaks of that package's versions; its `cpes` then name the platform that
+/// ships it (Red Hat's `cpe:/o:redhat:enterprise_linux:9` beside package `expat`), whose own
+/// versions the statement does not give.
 pub fn product_keys(p: &ProductStatus) -> Vec<(String, String)> {
     let mut keys = Vec::new();
     if let (Some(vendor), Some(product)) = (&p.vendor, &p.product) {
@@ -460,9 +486,11 @@ pub fn product_keys(p: &ProductStatus) -> Vec<(String, String)> {
             }
         }
     }
-    for cpe in &p.cpes {
-        if let Some((v, pr)) = cpe_vendor_product(cpe) {
-            keys.push(cpe_key(&v, &pr));
+    if p.package_name.is_none() {
+        for cpe in &p.cpes {
+            if let Some((v, pr)) = cpe_vendor_product(cpe) {
+                keys.push(cpe_key(&v, &pr));
+            }
         }
     }
     if let (Some(url), Some(name)) = (&p.collection_url, &p.package_name) {

@@ -706,8 +706,12 @@ enum Decision {
 
 /// Decides one record for one identifier of a component (`cpes`: every CPE of the SBOM).
 fn decide(a: &Advisory, key: &Key, version: &str, git: &GitRepos, cpes: &[CpeName]) -> Decision {
-    if !a.products.is_empty() {
-        return decide_cve5(a, key, version, git);
+    // A CVE 5 record: its product statements linked to the identifier decide; where none is,
+    // its CPE configurations (`cpeApplicability`) do, as NVD's.
+    if !a.products.is_empty()
+        && let Some(decision) = decide_cve5(a, key, version, git)
+    {
+        return decision;
     }
     if let Key::Cpe { name, .. } = key {
         let others: Vec<CpeName> = cpes.iter().filter(|c| **c != **name).cloned().collect();
@@ -808,8 +812,9 @@ fn decide(a: &Advisory, key: &Key, version: &str, git: &GitRepos, cpes: &[CpeNam
 
 /// Decides a CVE 5 record for one identifier: the product statements linked to it, evaluated
 /// with `version` (for a CPE, the component's own version; else the CPE's, unless the CPE
-/// names an update such as `rc1`, which no CVE 5 version carries).
-fn decide_cve5(a: &Advisory, key: &Key, version: &str, git: &GitRepos) -> Decision {
+/// names an update such as `rc1`, which no CVE 5 version carries). `None` when no statement
+/// is linked to the identifier.
+fn decide_cve5(a: &Advisory, key: &Key, version: &str, git: &GitRepos) -> Option<Decision> {
     let verdict = match key {
         Key::Cpe {
             key: k,
@@ -817,11 +822,14 @@ fn decide_cve5(a: &Advisory, key: &Key, version: &str, git: &GitRepos) -> Decisi
             component_version,
             ..
         } => {
-            if component_version.is_none() && !matches!(name.attr(4), Attr::Any | Attr::Na) {
-                return Decision::NotEvaluable(
+            if component_version.is_none()
+                && !matches!(name.attr(4), Attr::Any | Attr::Na)
+                && a.products.iter().any(|p| cve5::product_keys(p).contains(k))
+            {
+                return Some(Decision::NotEvaluable(
                     "the CPE names an update and the component states no version to compare with the record's"
                         .into(),
-                );
+                ));
             }
             cve5::evaluate(a, |p| cve5::product_keys(p).contains(k), version, git)
         }
@@ -842,11 +850,11 @@ fn decide_cve5(a: &Advisory, key: &Key, version: &str, git: &GitRepos) -> Decisi
             git,
         ),
     };
-    match verdict {
-        Some((Verdict::Affected(rule), fixed)) => Decision::Affected(rule, fixed),
-        Some((Verdict::NotEvaluable(why), _)) => Decision::NotEvaluable(why),
-        Some((Verdict::NotAffected, _)) | None => Decision::NotAffected,
-    }
+    Some(match verdict? {
+        (Verdict::Affected(rule), fixed) => Decision::Affected(rule, fixed),
+        (Verdict::NotEvaluable(why), _) => Decision::NotEvaluable(why),
+        (Verdict::NotAffected, _) => Decision::NotAffected,
+    })
 }
 
 /// The versions a record's CPE matches for the component's product say are fixed: their
@@ -1130,6 +1138,71 @@ mod tests {
             severity_of(&[&with(vec![ssvc], None)]).level,
             Level::Unknown
         );
+    }
+
+    /// A CVE 5 record decides by its linked product statements; with none linked (a vendor
+    /// name no table links), by its CPE configurations (`cpeApplicability`), as NVD's; and a
+    /// Red Hat-style statement (package `expat` on a RHEL CPE) never speaks for the RHEL CPE.
+    #[test]
+    fn cve5_records_fall_back_to_their_cpe_applicability() {
+        let text = r#"{"cveMetadata":{"cveId":"CVE-2099-7","state":"PUBLISHED"},
+          "containers":{"cna":{"affected":[
+              {"vendor":"Example Org","product":"libfoo","defaultStatus":"unaffected",
+               "versions":[{"status":"affected","version":"0","lessThan":"9.0","versionType":"semver"}]},
+              {"vendor":"Red Hat","product":"Red Hat Enterprise Linux 9","packageName":"expat",
+               "cpes":["cpe:/o:redhat:enterprise_linux:9::baseos"],"defaultStatus":"affected",
+               "versions":[{"status":"unaffected","version":"0:2.5.0-3.el9_5.3","lessThan":"*","versionType":"rpm"}]}],
+            "cpeApplicability":[{"nodes":[{"operator":"OR","negate":false,"cpeMatch":[
+              {"vulnerable":true,"criteria":"cpe:2.3:a:example:libfoo:*:*:*:*:*:*:*:*","versionEndExcluding":"2.0"}]}]}]}}}"#;
+        let Ok(crate::vuln::osv::Parsed::Record(a)) = crate::vuln::cve5::parse(text) else {
+            panic!("a CVE 5 record");
+        };
+        let store = Store::Memory(MemoryIndex::new(LoadedSources {
+            records: vec![Loaded {
+                source: 0,
+                file: "CVE-2099-7.json".into(),
+                advisory: *a,
+            }],
+            ..LoadedSources::default()
+        }));
+        let cpe = |id: &str, version: &str, cpe: &str| Package {
+            id: id.into(),
+            name: id.into(),
+            version: Some(version.into()),
+            external_refs: vec![ExternalRef {
+                kind: RefKind::Cpe23,
+                locator: cpe.into(),
+                comment: None,
+            }],
+            ..Package::default()
+        };
+        let doc = Document {
+            packages: vec![
+                cpe("old", "1.5", "cpe:2.3:a:example:libfoo:1.5:*:*:*:*:*:*:*"),
+                cpe("new", "2.0", "cpe:2.3:a:example:libfoo:2.0:*:*:*:*:*:*:*"),
+                cpe(
+                    "rhel",
+                    "9",
+                    "cpe:2.3:o:redhat:enterprise_linux:9:*:*:*:*:*:*:*",
+                ),
+            ],
+            ..Document::default()
+        };
+        let out =
+            match_document(&doc, &BTreeMap::new(), &store, &GitRepos::new()).expect("matches");
+        let hit: Vec<(&str, &str)> = out
+            .findings
+            .iter()
+            .map(|f| (f.component.id.as_str(), f.records[0].rule.range.as_str()))
+            .collect();
+        assert_eq!(
+            hit,
+            [(
+                "old",
+                "cpe:2.3:a:example:libfoo:*:*:*:*:*:*:*:* versionEndExcluding 2.0"
+            )]
+        );
+        assert!(out.not_evaluable.is_empty(), "{:?}", out.not_evaluable);
     }
 
     #[test]

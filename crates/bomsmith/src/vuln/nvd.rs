@@ -95,7 +95,7 @@ struct CvssData {
 }
 
 #[derive(Deserialize)]
-struct RawConfig {
+pub(super) struct RawConfig {
     #[serde(default)]
     operator: Option<RawOperator>,
     #[serde(default)]
@@ -203,6 +203,37 @@ pub(super) fn utc(t: Option<String>) -> Option<String> {
     })
 }
 
+/// CPE configurations as NVD's API (and CVE 5's `cpeApplicability`, which has their shape)
+/// write them, in the model.
+pub(super) fn configurations(raw: Vec<RawConfig>) -> Vec<CpeConfig> {
+    raw.into_iter()
+        .map(|c| CpeConfig {
+            operator: operator(c.operator),
+            negate: c.negate,
+            nodes: c
+                .nodes
+                .into_iter()
+                .map(|n| CpeNode {
+                    operator: operator(n.operator),
+                    negate: n.negate,
+                    matches: n
+                        .cpe_match
+                        .into_iter()
+                        .map(|m| CpeMatch {
+                            vulnerable: m.vulnerable,
+                            criteria: m.criteria,
+                            start_including: m.version_start_including,
+                            start_excluding: m.version_start_excluding,
+                            end_including: m.version_end_including,
+                            end_excluding: m.version_end_excluding,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
 fn operator(o: Option<RawOperator>) -> Operator {
     match o {
         Some(RawOperator::And) => Operator::And,
@@ -264,34 +295,7 @@ fn convert(cve: Cve) -> Advisory {
                 url: r.url,
             })
             .collect(),
-        configurations: cve
-            .configurations
-            .into_iter()
-            .map(|c| CpeConfig {
-                operator: operator(c.operator),
-                negate: c.negate,
-                nodes: c
-                    .nodes
-                    .into_iter()
-                    .map(|n| CpeNode {
-                        operator: operator(n.operator),
-                        negate: n.negate,
-                        matches: n
-                            .cpe_match
-                            .into_iter()
-                            .map(|m| CpeMatch {
-                                vulnerable: m.vulnerable,
-                                criteria: m.criteria,
-                                start_including: m.version_start_including,
-                                start_excluding: m.version_start_excluding,
-                                end_including: m.version_end_including,
-                                end_excluding: m.version_end_excluding,
-                            })
-                            .collect(),
-                    })
-                    .collect(),
-            })
-            .collect(),
+        configurations: configurations(cve.configurations),
         status: cve.vuln_status,
         products: Vec::new(),
     }
