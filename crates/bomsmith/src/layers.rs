@@ -27,6 +27,7 @@ const ORDER: &[&str] = &[
     "intree",
     "diff",
     "vuln",
+    "vex",
 ];
 
 /// The top-level modules a line of code names through `crate::` paths (`crate::a::b`,

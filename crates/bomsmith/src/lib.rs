@@ -14,6 +14,7 @@
 //! assemble scan              configuration + evidence -> document; the scan pipeline
 //! validate intree diff       checks of documents, the in-tree SBOM, differences
 //! vuln                       advisory sources, their SQLite database, matching documents
+//! vex                        VEX documents: read, merge, write (OpenVEX, CycloneDX, CSAF)
 //! ```
 //!
 //! `layers.rs` (a test) holds the code to that order.
@@ -48,6 +49,8 @@ pub mod diff;
 pub mod intree;
 pub mod validate;
 pub mod vuln;
+
+pub mod vex;
 
 pub use diff::diff;
 pub use error::{Error, Result};

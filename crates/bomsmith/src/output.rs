@@ -185,7 +185,15 @@ fn json_by_bomsmith(v: &Value) -> bool {
                     .iter()
                     .all(|k| o.contains_key(*k)))
     });
-    spdx2 || cyclonedx || spdx3 || sarif || report
+    // VEX: OpenVEX's `tooling` and CSAF's generator name it first (`bomsmith-0.1.0, ...`).
+    let first_is_us = |t: Option<&Value>| {
+        t.and_then(Value::as_str)
+            .and_then(|s| s.strip_prefix(NAME))
+            .is_some_and(|rest| rest.starts_with('-'))
+    };
+    let openvex = v.get("@context").is_some() && first_is_us(v.get("tooling"));
+    let csaf = first_is_us(v.pointer("/document/tracking/generator/engine/name"));
+    spdx2 || cyclonedx || spdx3 || sarif || report || openvex || csaf
 }
 
 /// True for the last line of `bomsmith vulns`' human report: `bomsmith 0.1.0: 2793 records

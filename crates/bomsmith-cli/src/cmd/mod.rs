@@ -66,7 +66,14 @@ pub fn write_options(
 /// Reads an SBOM file (`-` for standard input) into the model; returns the name to show, its
 /// format, the document and what the read could not carry.
 pub fn read_document(path: &Path) -> Result<(String, Kind, Document, ReadReport)> {
-    let (name, bytes) = if path.as_os_str() == "-" {
+    let (name, bytes) = read_input(path)?;
+    let (kind, doc, report) = bomsmith::format::read(&bytes, &name)?;
+    Ok((name, kind, doc, report))
+}
+
+/// The bytes of an input file (`-`: standard input) and the name it goes by in messages.
+pub fn read_input(path: &Path) -> Result<(String, Vec<u8>)> {
+    Ok(if path.as_os_str() == "-" {
         let mut buf = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut buf)
             .context("reading standard input")?;
@@ -75,9 +82,7 @@ pub fn read_document(path: &Path) -> Result<(String, Kind, Document, ReadReport)
         let name = path.display().to_string();
         let bytes = std::fs::read(path).with_context(|| format!("reading {name}"))?;
         (name, bytes)
-    };
-    let (kind, doc, report) = bomsmith::format::read(&bytes, &name)?;
-    Ok((name, kind, doc, report))
+    })
 }
 
 /// The creation time to record: `SOURCE_DATE_EPOCH` when set, else now.

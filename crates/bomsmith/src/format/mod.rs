@@ -1,7 +1,9 @@
 //! Serialisations of the model. Only this module knows format field names.
 
+pub mod csaf;
 pub mod cyclonedx;
 pub mod intree;
+pub mod openvex;
 pub mod spdx2;
 pub mod spdx3;
 

@@ -9,6 +9,7 @@ mod file;
 mod license;
 mod package;
 mod relationship;
+pub mod vex;
 pub mod vuln;
 
 pub use checksum::{Algorithm, Checksum, find_checksum};

@@ -17,6 +17,7 @@
 
 mod props;
 mod read;
+pub mod vex;
 mod write;
 
 pub use read::{read, read_value};
