@@ -3,7 +3,7 @@
 # corpus (every SPDX and CycloneDX JSON version bomsmith reads: SPDX 2.2 and 2.3 examples, the
 # SPDX 2.2 and 2.3 tag-value examples for the tag-value target, the SPDX 3.0.1 examples for the
 # spdx3 target, the version-ordering vectors for the version target, every input string of
-# the purl-spec conformance suite for the purl target, PSF, PyPA, NVD and CVE 5 records for the osv target,
+# the purl-spec conformance suite for the purl target, PSF, PyPA, NVD and CVE 5 records for the osv target, the VEX documents for the vex target,
 # the CPEs the NVD records name for the cpe target,
 # CycloneDX 1.2-1.7 conformance documents valid and invalid), from the peer tools' documents in
 # BOMSMITH_PEER_DOCS (default ../../peer-docs, outside the repo; only when it exists) and from
@@ -16,7 +16,7 @@ cd "$(dirname "$0")"
 secs="${1:-600}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(validate_spdx validate_cyclonedx convert tagvalue spdx3 pyliteral version purl tar zip osv cpe)
+[ ${#targets[@]} -gt 0 ] || targets=(validate_spdx validate_cyclonedx convert tagvalue spdx3 pyliteral version purl tar zip osv cpe vex)
 shared="${BOMSMITH_SHARED:-$(pwd)/../../shared}"
 peers="${BOMSMITH_PEER_DOCS:-$(pwd)/../../peer-docs}"
 mkdir -p corpus/validate_spdx corpus/validate_cyclonedx corpus/convert corpus/tagvalue corpus/spdx3 corpus/pyliteral corpus/version corpus/purl
@@ -65,6 +65,12 @@ cp "${pypa[@]:0:200}" corpus/osv/
 # ... and the NVD CVE records (per-CVE files and an API response), which the same reader takes.
 cp "$shared"/advisories/nvd/*/CVE-*.json corpus/osv/
 cp "$shared"/advisories/cve5/*/CVE-*.json corpus/osv/
+# The vex target starts from every VEX document of the shared corpus (OpenVEX, CycloneDX, CSAF),
+# the hub's largest left out for speed.
+mkdir -p corpus/vex
+find "$shared"/conformance/vex -name '*.json' -size -200k -print0 | while IFS= read -r -d '' f; do
+  cp "$f" "corpus/vex/$(echo "$f" | sha1sum | cut -c1-16).json"
+done
 # The purl target starts from every input string of the purl-spec suite, one file each.
 i=0
 while IFS= read -r line; do

@@ -29,6 +29,7 @@ mod vendor_cpython;
 mod vendor_rules;
 mod version_vectors;
 mod versions;
+mod vex;
 mod vulns;
 mod vulns_cli;
 mod vulns_nvd;

@@ -284,12 +284,22 @@ pub fn read(v: &Value, file: &str) -> Result<(VexDocument, ReadReport)> {
             .enumerate()
         {
             let label = flag.get("label").and_then(Value::as_str).unwrap_or("");
-            let justification = Justification::parse(label).ok_or_else(|| {
-                err(
+            let names_products = flag
+                .get("product_ids")
+                .and_then(Value::as_array)
+                .is_some_and(|l| !l.is_empty());
+            let Some(justification) = Justification::parse(label) else {
+                // A template's empty flag (Red Hat publishes one) names no product: nothing to
+                // read, but said.
+                if !names_products {
+                    report.drop("vulnerabilities[].flags[] naming no product");
+                    continue;
+                }
+                return Err(err(
                     format!("{at}/flags/{j}/label"),
                     format!("unknown flag label `{label}`"),
-                )
-            })?;
+                ));
+            };
             for id in flag
                 .get("product_ids")
                 .and_then(Value::as_array)

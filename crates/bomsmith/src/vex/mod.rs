@@ -314,6 +314,14 @@ pub fn write(doc: &VexDocument, to: VexFormat, time: &str, file: &str) -> Result
             csaf::to_json(&doc, &fallback)
         }
     };
+    if to == VexFormat::OpenVex && doc.statements.is_empty() {
+        return Err(Error::Unsupported {
+            path: file.to_owned(),
+            message:
+                "no statement to write as OpenVEX (a document needs one): the input states none"
+                    .into(),
+        });
+    }
     if to == VexFormat::Csaf
         && value
             .get("vulnerabilities")

@@ -1,0 +1,361 @@
+//! VEX documents in all three formats: every real document in `../shared/conformance/vex`
+//! (OpenVEX samples, the CycloneDX and CSAF use cases, 59 OpenVEX documents of a public VEX hub,
+//! project-committed OpenVEX, Red Hat's CSAF VEX) is read and converted; the other files there
+//! are refused with what they are; a round trip through the three formats keeps what each can
+//! carry and says what it cannot. Counts are taken from the documents' own JSON by the test, not
+//! from bomsmith's reader; the statement total of the hub is the number the corpus states.
+
+use crate::util::{bomsmith, shared_file};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// Every `.json` file under `dir`, sorted.
+fn json_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("read dir") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "json") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn load(p: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(p).expect("read")).expect("JSON")
+}
+
+/// What a shared file is, judged by the test from its JSON (not by bomsmith).
+#[derive(Debug, PartialEq, Eq)]
+enum Is {
+    OpenVex(usize),
+    Csaf,
+    CycloneDxVex,
+    Other(&'static str),
+}
+
+fn is(v: &Value) -> Is {
+    if v["@context"]
+        .as_str()
+        .is_some_and(|c| c.starts_with("https://openvex.dev/ns"))
+    {
+        return Is::OpenVex(v["statements"].as_array().map_or(0, Vec::len));
+    }
+    if v["document"]["csaf_version"].is_string() {
+        return Is::Csaf;
+    }
+    if v["bomFormat"] == "CycloneDX" {
+        return if v["vulnerabilities"]
+            .as_array()
+            .is_some_and(|l| !l.is_empty())
+        {
+            Is::CycloneDxVex
+        } else {
+            Is::Other("a CycloneDX BOM without vulnerabilities")
+        };
+    }
+    if v.get("runs").is_some() {
+        return Is::Other("a SARIF log");
+    }
+    if v.get("spdxVersion").is_some() {
+        return Is::Other("an SPDX SBOM");
+    }
+    if v.get("ID").is_some() && v.get("Sources").is_some() {
+        return Is::Other("a VEX Hub package manifest");
+    }
+    if v.get("packages").is_some() && v.get("updated_at").is_some() {
+        return Is::Other("a VEX Hub index");
+    }
+    Is::Other("a VEX repository description")
+}
+
+/// Runs `convert FILE --to TO -o OUT`; (success, stderr).
+fn convert(file: &Path, to: &str, out: &Path) -> (bool, String) {
+    let o = bomsmith()
+        .arg("convert")
+        .arg(file)
+        .args(["--to", to, "-o"])
+        .arg(out)
+        .output()
+        .expect("runs");
+    (
+        o.status.success(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+/// The number of statements read, from the summary line (`... → openvex: N statements`).
+fn statements_read(stderr: &str) -> usize {
+    stderr
+        .lines()
+        .find_map(|l| {
+            let tail = l.rsplit_once(": ")?.1;
+            tail.split(' ').next()?.parse().ok()
+        })
+        .unwrap_or_else(|| panic!("no summary in {stderr}"))
+}
+
+#[test]
+fn every_shared_vex_document_imports_and_the_other_files_are_refused() {
+    let Some(dir) = shared_file("conformance/vex") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut hub_statements = 0usize;
+    let mut hub_documents = 0usize;
+    let mut read = 0usize;
+    let mut refused = BTreeMap::new();
+    for (i, f) in json_files(&dir).iter().enumerate() {
+        let v = load(f);
+        let out = tmp.path().join(format!("{i}.cdx.json"));
+        let (ok, stderr) = convert(f, "cyclonedx-vex", &out);
+        match is(&v) {
+            Is::Other(what) => {
+                assert!(!ok, "{} should be refused", f.display());
+                assert!(stderr.contains(what), "{}: {stderr}", f.display());
+                assert!(!out.exists(), "nothing is written for {}", f.display());
+                *refused.entry(what).or_insert(0) += 1;
+            }
+            kind => {
+                assert!(ok, "{}: {stderr}", f.display());
+                read += 1;
+                if let Is::OpenVex(n) = kind {
+                    assert_eq!(statements_read(&stderr), n, "{}", f.display());
+                    if f.to_string_lossy().contains("vexhub") {
+                        hub_statements += n;
+                        hub_documents += 1;
+                    }
+                }
+            }
+        }
+    }
+    // The hub as the corpus describes it: 59 documents, 15,304 statements.
+    assert_eq!((hub_documents, hub_statements), (59, 15_304));
+    assert!(read >= 100, "{read} VEX documents read");
+    let expect: BTreeMap<&str, usize> = [
+        ("a SARIF log", 3),
+        ("an SPDX SBOM", 1),
+        ("a CycloneDX BOM without vulnerabilities", 14),
+        ("a VEX Hub package manifest", 57),
+        ("a VEX Hub index", 1),
+        ("a VEX repository description", 1),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(refused, expect);
+}
+
+/// Red Hat's CSAF VEX for CVE-2023-20593: every one of its 2,571 fixed and 210 known not
+/// affected product IDs (each a package within a product, by relationship) is one CycloneDX
+/// `affects` entry of the right state, and one OpenVEX subcomponent.
+#[test]
+fn red_hat_csaf_product_ids_all_arrive() {
+    let Some(f) = shared_file("conformance/vex/wild/csaf-redhat/cve-2023-20593.json") else {
+        return;
+    };
+    let source = load(&f);
+    let status = &source["vulnerabilities"][0]["product_status"];
+    let fixed = status["fixed"].as_array().expect("fixed").len();
+    let not_affected = status["known_not_affected"].as_array().expect("kna").len();
+    assert_eq!((fixed, not_affected), (2571, 210));
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let cdx = tmp.path().join("rh.cdx.json");
+    let (ok, stderr) = convert(&f, "cyclonedx-vex", &cdx);
+    assert!(ok, "{stderr}");
+    let mut by_state: BTreeMap<String, usize> = BTreeMap::new();
+    for v in load(&cdx)["vulnerabilities"]
+        .as_array()
+        .expect("vulnerabilities")
+    {
+        *by_state
+            .entry(v["analysis"]["state"].as_str().expect("state").to_owned())
+            .or_default() += v["affects"].as_array().expect("affects").len();
+    }
+    assert_eq!(by_state["resolved"], fixed);
+    assert_eq!(by_state["not_affected"], not_affected);
+    let ovx = tmp.path().join("rh.openvex.json");
+    let (ok, stderr) = convert(&f, "openvex", &ovx);
+    assert!(ok, "{stderr}");
+    let mut subs: BTreeMap<String, usize> = BTreeMap::new();
+    for s in load(&ovx)["statements"].as_array().expect("statements") {
+        for p in s["products"].as_array().expect("products") {
+            *subs
+                .entry(s["status"].as_str().expect("status").to_owned())
+                .or_default() += p["subcomponents"].as_array().map_or(1, Vec::len);
+        }
+    }
+    assert_eq!(subs["fixed"], fixed);
+    assert_eq!(subs["not_affected"], not_affected);
+    // What OpenVEX has no field for is said, counted.
+    assert!(
+        stderr.contains("not carried (2856×): product names"),
+        "{stderr}"
+    );
+}
+
+type Fact = (String, String, String, Option<String>);
+
+/// (vulnerability, status, product, subcomponent) of every statement of an OpenVEX document,
+/// and the same with justification and impact statement.
+fn facts(
+    v: &Value,
+) -> (
+    BTreeSet<Fact>,
+    BTreeSet<(Fact, Option<String>, Option<String>)>,
+) {
+    let mut core = BTreeSet::new();
+    let mut full = BTreeSet::new();
+    for s in v["statements"].as_array().expect("statements") {
+        let name = s["vulnerability"]["name"]
+            .as_str()
+            .expect("name")
+            .to_owned();
+        let status = s["status"].as_str().expect("status").to_owned();
+        for p in s["products"].as_array().into_iter().flatten() {
+            let id = p["@id"].as_str().expect("@id").to_owned();
+            let subs: Vec<Option<String>> = match p["subcomponents"].as_array() {
+                Some(l) if !l.is_empty() => l
+                    .iter()
+                    .map(|x| Some(x["@id"].as_str().expect("@id").to_owned()))
+                    .collect(),
+                _ => vec![None],
+            };
+            for sub in subs {
+                let fact = (name.clone(), status.clone(), id.clone(), sub);
+                core.insert(fact.clone());
+                full.insert((
+                    fact,
+                    s["justification"].as_str().map(str::to_owned),
+                    s["impact_statement"].as_str().map(str::to_owned),
+                ));
+            }
+        }
+    }
+    (core, full)
+}
+
+/// OpenVEX → CycloneDX → CSAF → OpenVEX of every shared OpenVEX document: vulnerability, status
+/// and products (with subcomponents) exactly; justifications and impact statements too, except
+/// where a document says two different things about one product and vulnerability, which CSAF
+/// cannot hold and the conversion reports.
+#[test]
+fn round_trip_through_the_three_formats_keeps_statuses_and_products() {
+    let Some(dir) = shared_file("conformance/vex") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut documents = 0;
+    let mut contradicting = 0;
+    for (i, f) in json_files(&dir).iter().enumerate() {
+        let source = load(f);
+        if !matches!(is(&source), Is::OpenVex(_)) {
+            continue;
+        }
+        documents += 1;
+        let step = |from: &Path, to: &str, n: &str| {
+            let out = tmp.path().join(format!("{i}.{n}.json"));
+            let (ok, stderr) = convert(from, to, &out);
+            assert!(ok, "{} → {to}: {stderr}", from.display());
+            (out, stderr)
+        };
+        let (cdx, _) = step(f, "cyclonedx-vex", "cdx");
+        let (csaf, csaf_err) = step(&cdx, "csaf-vex", "csaf");
+        let (back, _) = step(&csaf, "openvex", "back");
+        let (core_in, full_in) = facts(&source);
+        let (core_out, full_out) = facts(&load(&back));
+        assert_eq!(core_in, core_out, "{}", f.display());
+        if csaf_err.contains("contradict an earlier one") {
+            contradicting += 1;
+        } else {
+            assert_eq!(full_in, full_out, "{}", f.display());
+        }
+    }
+    assert_eq!(documents, 68);
+    // The documents of the hub that state two things about one product are few, and said.
+    assert!(contradicting < 20, "{contradicting}");
+}
+
+/// A CISA justification CycloneDX has no word for is kept in a property and reported; the same
+/// input gives the same bytes.
+#[test]
+fn what_cyclonedx_cannot_say_is_reported_and_output_is_deterministic() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let input = tmp.path().join("in.openvex.json");
+    std::fs::write(
+        &input,
+        serde_json::json!({
+            "@context": "https://openvex.dev/ns/v0.2.0",
+            "@id": "https://example.org/vex/1", "author": "A", "version": 1,
+            "timestamp": "2024-01-01T00:00:00Z",
+            "statements": [{
+                "vulnerability": {"name": "CVE-2025-59375"},
+                "products": [{"@id": "pkg:generic/cpython@3.13.5",
+                              "subcomponents": [{"@id": "pkg:generic/expat@2.7.1"}]}],
+                "status": "not_affected",
+                "justification": "vulnerable_code_cannot_be_controlled_by_adversary",
+                "impact_statement": "the parser is never given untrusted input here",
+                "timestamp": "2024-02-01T00:00:00Z"
+            }]
+        })
+        .to_string(),
+    )
+    .expect("write");
+    let a = tmp.path().join("a.json");
+    let b = tmp.path().join("b.json");
+    let (ok, stderr) = convert(&input, "cyclonedx-vex", &a);
+    assert!(ok, "{stderr}");
+    assert!(
+        stderr.contains(
+            "justification vulnerable_code_cannot_be_controlled_by_adversary (no CycloneDX equivalent"
+        ),
+        "{stderr}"
+    );
+    let (ok, _) = convert(&input, "cyclonedx-vex", &b);
+    assert!(ok);
+    assert_eq!(std::fs::read(&a).expect("a"), std::fs::read(&b).expect("b"));
+    let cdx = load(&a);
+    let v = &cdx["vulnerabilities"][0];
+    assert!(v["analysis"].get("justification").is_none());
+    assert_eq!(
+        v["properties"][0]["value"],
+        "vulnerable_code_cannot_be_controlled_by_adversary"
+    );
+    assert_eq!(
+        v["analysis"]["detail"],
+        "the parser is never given untrusted input here"
+    );
+    assert_eq!(v["analysis"]["firstIssued"], "2024-02-01T00:00:00Z");
+    // The subcomponent is a component within the product, and the one `affects` names.
+    assert_eq!(v["affects"][0]["ref"], "pkg:generic/expat@2.7.1");
+    assert_eq!(
+        cdx["components"][0]["components"][0]["bom-ref"],
+        "pkg:generic/expat@2.7.1"
+    );
+    // CSAF: the justification is a flag, the impact a threat, the date the flag's; the
+    // subcomponent a relationship.
+    let c = tmp.path().join("c.json");
+    let (ok, stderr) = convert(&input, "csaf-vex", &c);
+    assert!(ok, "{stderr}");
+    let csaf = load(&c);
+    let v = &csaf["vulnerabilities"][0];
+    assert_eq!(v["cve"], "CVE-2025-59375");
+    let id = "pkg:generic/cpython@3.13.5:pkg:generic/expat@2.7.1";
+    assert_eq!(v["product_status"]["known_not_affected"][0], id);
+    assert_eq!(
+        v["flags"][0]["label"],
+        "vulnerable_code_cannot_be_controlled_by_adversary"
+    );
+    assert_eq!(v["flags"][0]["date"], "2024-02-01T00:00:00Z");
+    assert_eq!(v["threats"][0]["category"], "impact");
+    assert_eq!(
+        csaf["product_tree"]["relationships"][0]["category"],
+        "default_component_of"
+    );
+}
