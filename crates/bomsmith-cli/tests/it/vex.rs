@@ -202,6 +202,9 @@ fn red_hat_csaf_product_ids_all_arrive() {
 
 type Fact = (String, String, String, Option<String>);
 
+/// A fact with the statement's justification and impact statement.
+type FullFact = (Fact, Option<String>, Option<String>);
+
 /// (vulnerability, status, product, subcomponent) of every statement of an OpenVEX document,
 /// and the same with justification and impact statement.
 fn facts(
