@@ -207,12 +207,7 @@ type FullFact = (Fact, Option<String>, Option<String>);
 
 /// (vulnerability, status, product, subcomponent) of every statement of an OpenVEX document,
 /// and the same with justification and impact statement.
-fn facts(
-    v: &Value,
-) -> (
-    BTreeSet<Fact>,
-    BTreeSet<(Fact, Option<String>, Option<String>)>,
-) {
+fn facts(v: &Value) -> (BTreeSet<Fact>, BTreeSet<FullFact>) {
     let mut core = BTreeSet::new();
     let mut full = BTreeSet::new();
     for s in v["statements"].as_array().expect("statements") {
