@@ -21,6 +21,11 @@ pub struct VulnsArgs {
     /// versions map to tags `vX.Y.Z` (then `X.Y.Z`). Without it GIT ranges are not evaluable.
     #[arg(long = "git-repo", value_name = "URL=PATH", value_parser = parse_git_repo)]
     git_repo: Vec<(String, PathBuf)>,
+    /// VEX documents (OpenVEX, CycloneDX VEX, CSAF VEX) whose statements mark the findings they
+    /// speak for: shown and counted, never dropped; `not_affected` and `fixed` ones do not count
+    /// for --fail-on. Statements are merged first: per vulnerability and product the newest.
+    #[arg(long = "vex", num_args = 1.., value_name = "FILE")]
+    vex: Vec<PathBuf>,
     /// Report format.
     #[arg(long, value_enum, default_value_t = Output::Human)]
     format: Output,
@@ -67,6 +72,7 @@ fn parse_fail_on(s: &str) -> Result<matcher::Level, String> {
 pub fn run(args: VulnsArgs) -> Result<ExitCode> {
     let mut inputs: Vec<&Path> = args.sboms.iter().map(PathBuf::as_path).collect();
     inputs.extend(args.db.iter().map(PathBuf::as_path));
+    inputs.extend(args.vex.iter().map(PathBuf::as_path));
     out::check_outputs(&[args.output.as_deref()], &inputs, args.force)?;
     let mut git = GitRepos::new();
     for (url, path) in &args.git_repo {
@@ -81,11 +87,23 @@ pub fn run(args: VulnsArgs) -> Result<ExitCode> {
         super::db::say_problems(&store.sources(), &store.problems());
     }
     super::db::require_records(&store.sources())?;
+    let statements = read_vex(&args.vex)?;
     let mut results = Vec::with_capacity(args.sboms.len());
     for path in &args.sboms {
         let (name, _, doc, read) = read_document(path)?;
-        let outcome = matcher::match_document(&doc, &read.renamed, &store, &git)
+        let mut outcome = matcher::match_document(&doc, &read.renamed, &store, &git)
             .with_context(|| format!("matching {name}"))?;
+        if !args.vex.is_empty() {
+            let applied =
+                bomsmith::vex::apply::apply(&doc, &read.renamed, &mut outcome, &statements);
+            if applied.unused > 0 {
+                out::say(format_args!(
+                    "{name}: {} of {} VEX statements (per vulnerability and product) spoke for no finding",
+                    applied.unused,
+                    statements.len()
+                ));
+            }
+        }
         results.push(report::SbomOutcome {
             file: name,
             outcome,
@@ -109,6 +127,7 @@ pub fn run(args: VulnsArgs) -> Result<ExitCode> {
         results
             .iter()
             .flat_map(|r| &r.outcome.findings)
+            .filter(|f| !f.vex.as_ref().is_some_and(|m| m.settles()))
             .any(|f| f.severity.level >= threshold)
     });
     Ok(if failing {
@@ -116,4 +135,27 @@ pub fn run(args: VulnsArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Reads and merges the VEX documents: conflicts (two statements about one vulnerability and
+/// product that disagree) are said on standard error with both sources; the newest is kept.
+fn read_vex(paths: &[PathBuf]) -> Result<Vec<bomsmith::vex::Merged>> {
+    let mut docs = Vec::with_capacity(paths.len());
+    for p in paths {
+        let (name, bytes) = super::read_input(p)?;
+        docs.push(bomsmith::vex::read(&bytes, &name)?);
+    }
+    let (merged, conflicts) = bomsmith::vex::merge(&docs);
+    for c in &conflicts {
+        out::say(format_args!(
+            "VEX conflict on {} for {}: {} ({}) kept over {} ({}), the newer",
+            c.vulnerability,
+            c.product,
+            c.kept.0.name(),
+            c.kept.1,
+            c.dropped.0.name(),
+            c.dropped.1
+        ));
+    }
+    Ok(merged)
 }

@@ -357,3 +357,241 @@ fn what_cyclonedx_cannot_say_is_reported_and_output_is_deterministic() {
         "default_component_of"
     );
 }
+
+/// Runs `vulns SBOM --db DB [--vex VEX] --format json`; the JSON report and the exit code.
+fn vulns_json(sbom: &Path, db: &Path, vex: Option<&Path>, fail_on: Option<&str>) -> (Value, i32) {
+    let mut c = bomsmith();
+    c.arg("vulns").arg(sbom).arg("--db").arg(db);
+    if let Some(v) = vex {
+        c.arg("--vex").arg(v);
+    }
+    if let Some(f) = fail_on {
+        c.args(["--fail-on", f]);
+    }
+    let out = c.args(["--format", "json"]).output().expect("runs");
+    let code = out.status.code().expect("exit code");
+    assert!(
+        code == 0 || code == 1,
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (
+        serde_json::from_slice(&out.stdout).expect("JSON report"),
+        code,
+    )
+}
+
+/// (component name, vulnerability ID, VEX status or "-") of every finding.
+fn marks(report: &Value) -> BTreeSet<(String, String, String)> {
+    report["sboms"][0]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["component"]["name"].as_str().expect("name").to_owned(),
+                f["id"].as_str().expect("id").to_owned(),
+                f["vex"]["status"].as_str().unwrap_or("-").to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// End to end on a CPython-like tarball made here: its bundled pip wheel vendors urllib3 and
+/// requests; OSV records made here affect both; a `not_affected` statement for urllib3's
+/// finding, exported as OpenVEX (and converted to CycloneDX and CSAF), marks exactly that
+/// finding with its justification, leaves requests' intact, and `--fail-on` counts only it.
+#[test]
+fn a_not_affected_statement_settles_its_finding_and_no_other() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut zw = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    zw.start_file("pip/_vendor/vendor.txt", opts)
+        .expect("entry");
+    zw.write_all(b"urllib3==1.26.0\nrequests==2.25.0\n")
+        .expect("data");
+    let whl = zw.finish().expect("zip").into_inner();
+    let tar = crate::util::raw_tar(&[
+        crate::util::file(b"Python-3.99.0/Modules/main.c", b"int main;\n"),
+        crate::util::file(
+            b"Python-3.99.0/Lib/ensurepip/_bundled/pip-24.0-py3-none-any.whl",
+            &whl,
+        ),
+    ]);
+    let tarball = dir.path().join("Python-3.99.0.tar");
+    std::fs::write(&tarball, tar).expect("write");
+    let cfg = dir.path().join("cfg.toml");
+    std::fs::write(
+        &cfg,
+        "[[bundled_wheel]]\npath = \"Lib/ensurepip/_bundled/pip-*.whl\"\nvendored = \"pip/_vendor/vendor.txt\"\n",
+    )
+    .expect("write");
+    let sbom = dir.path().join("python.spdx.json");
+    let out = bomsmith()
+        .arg("scan")
+        .arg(&tarball)
+        .arg("--config")
+        .arg(&cfg)
+        .arg("-o")
+        .arg(&sbom)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let records = dir.path().join("osv");
+    std::fs::create_dir(&records).expect("mkdir");
+    for (id, alias, name, fixed) in [
+        ("PYSEC-9999-1", "CVE-9999-0001", "urllib3", "1.26.5"),
+        ("PYSEC-9999-2", "CVE-9999-0002", "requests", "2.31.0"),
+    ] {
+        std::fs::write(
+            records.join(format!("{id}.json")),
+            serde_json::json!({
+                "id": id, "aliases": [alias], "modified": "2024-01-01T00:00:00Z",
+                "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}],
+                "affected": [{"package": {"ecosystem": "PyPI", "name": name},
+                              "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": fixed}]}]}]
+            })
+            .to_string(),
+        )
+        .expect("write");
+    }
+    let (before, code) = vulns_json(&sbom, &records, None, Some("high"));
+    assert_eq!(code, 1);
+    let expect_before: BTreeSet<(String, String, String)> = [
+        ("requests", "CVE-9999-0002", "-"),
+        ("urllib3", "CVE-9999-0001", "-"),
+    ]
+    .iter()
+    .map(|(a, b, c)| ((*a).to_owned(), (*b).to_owned(), (*c).to_owned()))
+    .collect();
+    assert_eq!(marks(&before), expect_before);
+    // The statement names the vulnerability by its alias and the component by its PURL.
+    let vex = dir.path().join("triage.json");
+    std::fs::write(
+        &vex,
+        serde_json::json!({
+            "@context": "https://openvex.dev/ns/v0.2.0", "@id": "https://example.org/vex/triage",
+            "author": "release manager", "timestamp": "2024-02-01T00:00:00Z", "version": 1,
+            "statements": [{
+                "vulnerability": {"name": "CVE-9999-0001"},
+                "products": [{"@id": "pkg:pypi/urllib3@1.26.0"}],
+                "status": "not_affected",
+                "justification": "vulnerable_code_not_in_execute_path",
+                "impact_statement": "pip never calls the affected function"
+            }]
+        })
+        .to_string(),
+    )
+    .expect("write");
+    for to in ["openvex", "cyclonedx-vex", "csaf-vex"] {
+        let file = dir.path().join(format!("triage.{to}.json"));
+        let (ok, stderr) = convert(&vex, to, &file);
+        assert!(ok, "{stderr}");
+        let (after, code) = vulns_json(&sbom, &records, Some(&file), Some("high"));
+        // Still shown, marked; the other finding untouched; --fail-on counts only that one.
+        let expect: BTreeSet<(String, String, String)> = [
+            ("requests", "CVE-9999-0002", "-"),
+            ("urllib3", "CVE-9999-0001", "not_affected"),
+        ]
+        .iter()
+        .map(|(a, b, c)| ((*a).to_owned(), (*b).to_owned(), (*c).to_owned()))
+        .collect();
+        assert_eq!(marks(&after), expect, "{to}");
+        assert_eq!(code, 1, "{to}: requests still fails --fail-on high");
+        let f = after["sboms"][0]["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .find(|f| f["component"]["name"] == "urllib3")
+            .expect("urllib3");
+        assert_eq!(
+            f["vex"]["justification"], "vulnerable_code_not_in_execute_path",
+            "{to}"
+        );
+        assert_eq!(
+            f["vex"]["impact_statement"], "pip never calls the affected function",
+            "{to}"
+        );
+    }
+}
+
+/// The real CPython 3.13.5 release SBOM against every advisory tree in `../shared`: expat 2.6.3
+/// is affected by CVE-2025-59375; a `not_affected` statement for it (a test statement: its
+/// words are ours), in each of the three formats, marks exactly that finding, and `--fail-on
+/// high` then passes.
+#[test]
+fn cpythons_expat_finding_is_settled_by_a_statement_in_each_format() {
+    let (Some(tarball), Some(advisories)) =
+        (crate::util::cpython_tarball(), shared_file("advisories"))
+    else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sbom = dir.path().join("cpython.spdx.json");
+    let out = bomsmith()
+        .arg("scan")
+        .arg(&tarball)
+        .args(["--preset", "cpython", "-o"])
+        .arg(&sbom)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (before, code) = vulns_json(&sbom, &advisories, None, Some("high"));
+    assert_eq!(code, 1);
+    let expat: BTreeSet<(String, String, String)> = [(
+        "expat".to_owned(),
+        "CVE-2025-59375".to_owned(),
+        "-".to_owned(),
+    )]
+    .into_iter()
+    .collect();
+    assert_eq!(marks(&before), expat);
+    let vex = dir.path().join("cpython-vex.json");
+    std::fs::write(
+        &vex,
+        serde_json::json!({
+            "@context": "https://openvex.dev/ns/v0.2.0",
+            "@id": "https://example.org/vex/cpython-3.13.5", "author": "bomsmith tests",
+            "timestamp": "2025-10-01T00:00:00Z", "version": 1,
+            "statements": [{
+                "vulnerability": {"name": "CVE-2025-59375"},
+                "products": [{"@id": "cpe:2.3:a:python:python:3.13.5:*:*:*:*:*:*:*",
+                              "subcomponents": [{"@id": "cpe:2.3:a:libexpat_project:libexpat:2.6.3:*:*:*:*:*:*:*"}]}],
+                "status": "not_affected",
+                "justification": "vulnerable_code_cannot_be_controlled_by_adversary",
+                "impact_statement": "A test statement, not an assessment of CPython."
+            }]
+        })
+        .to_string(),
+    )
+    .expect("write");
+    for to in ["openvex", "cyclonedx-vex", "csaf-vex"] {
+        let file = dir.path().join(format!("cpython.{to}.json"));
+        let (ok, stderr) = convert(&vex, to, &file);
+        assert!(ok, "{stderr}");
+        let (after, code) = vulns_json(&sbom, &advisories, Some(&file), Some("high"));
+        let settled: BTreeSet<(String, String, String)> = [(
+            "expat".to_owned(),
+            "CVE-2025-59375".to_owned(),
+            "not_affected".to_owned(),
+        )]
+        .into_iter()
+        .collect();
+        assert_eq!(marks(&after), settled, "{to}");
+        assert_eq!(code, 0, "{to}: nothing left for --fail-on high");
+        let f = &after["sboms"][0]["findings"][0];
+        assert_eq!(
+            f["vex"]["justification"], "vulnerable_code_cannot_be_controlled_by_adversary",
+            "{to}"
+        );
+    }
+}

@@ -260,3 +260,30 @@ impl Statement {
         out
     }
 }
+
+/// A VEX statement applied to a finding: what it says and where it comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VexMark {
+    /// The status the statement gives.
+    pub status: Status,
+    /// Its justification.
+    pub justification: Option<Justification>,
+    /// Its impact statement.
+    pub impact_statement: Option<String>,
+    /// Its action statement.
+    pub action_statement: Option<String>,
+    /// The vulnerability ID the statement names.
+    pub vulnerability: String,
+    /// The product (and subcomponent) it names, as written.
+    pub product: String,
+    /// The file it was read from.
+    pub source: String,
+}
+
+impl VexMark {
+    /// Whether the finding is settled by it (`not_affected` or `fixed`): shown and counted, but
+    /// not what `--fail-on` counts.
+    pub fn settles(&self) -> bool {
+        matches!(self.status, Status::NotAffected | Status::Fixed)
+    }
+}

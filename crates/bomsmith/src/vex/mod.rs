@@ -1,6 +1,8 @@
 //! VEX documents in and out: reading any of the three formats (recognised by content), merging
 //! documents statement by statement, and writing the model in each format.
 
+pub mod apply;
+
 use crate::error::{Error, Result};
 use crate::format::ReadReport;
 use crate::format::csaf;

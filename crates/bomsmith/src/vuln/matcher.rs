@@ -304,6 +304,8 @@ pub struct Finding {
     pub severity: SeverityOf,
     /// Fixed versions (or commits) the matched ranges name, sorted, deduplicated.
     pub fixed: Vec<String>,
+    /// The VEX statement that speaks for this finding, when one was applied.
+    pub vex: Option<crate::model::vex::VexMark>,
 }
 
 impl Finding {
@@ -986,6 +988,7 @@ fn group(component: &ComponentRef, hits: BTreeMap<(String, String), Hit>) -> Vec
                 summary: advisories.iter().find_map(|a| a.summary.clone()),
                 severity: severity_of(&advisories),
                 fixed,
+                vex: None,
             }
         })
         .collect()

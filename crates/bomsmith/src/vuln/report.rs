@@ -50,16 +50,29 @@ pub fn human(results: &[SbomOutcome], sources: &[SourceSummary], explain: bool) 
         let o = &r.outcome;
         let affected: std::collections::BTreeSet<_> =
             o.findings.iter().map(|f| &f.component).collect();
+        let marked = o.findings.iter().filter(|f| f.vex.is_some()).count();
+        let settled = o
+            .findings
+            .iter()
+            .filter(|f| f.vex.as_ref().is_some_and(|m| m.settles()))
+            .count();
         let _ = writeln!(
             out,
-            "{}: {} in {} of {}",
+            "{}: {} in {} of {}{}",
             r.file,
             plural(o.findings.len(), "vulnerability", "vulnerabilities"),
             affected.len(),
             plural(o.components, "component", "components"),
+            if marked > 0 {
+                format!(
+                    "; VEX statements speak for {marked}, {settled} of them not_affected or fixed"
+                )
+            } else {
+                String::new()
+            }
         );
         if !o.findings.is_empty() {
-            let rows: Vec<[String; 5]> = o
+            let rows: Vec<[String; 6]> = o
                 .findings
                 .iter()
                 .map(|f| {
@@ -73,6 +86,9 @@ pub fn human(results: &[SbomOutcome], sources: &[SourceSummary], explain: bool) 
                         } else {
                             f.fixed.join(", ")
                         },
+                        f.vex
+                            .as_ref()
+                            .map_or_else(|| "-".to_owned(), |m| m.status.name().to_owned()),
                     ]
                 })
                 .collect();
@@ -82,6 +98,7 @@ pub fn human(results: &[SbomOutcome], sources: &[SourceSummary], explain: bool) 
                 "VULNERABILITY",
                 "SEVERITY",
                 "FIXED IN",
+                "VEX",
             ];
             let mut width = head.map(str::len);
             for row in &rows {
@@ -100,9 +117,11 @@ pub fn human(results: &[SbomOutcome], sources: &[SourceSummary], explain: bool) 
                 }
                 l
             };
-            let _ = writeln!(out, "{}", line(&head.map(str::to_owned)));
+            // The VEX column only when a statement speaks for some finding.
+            let cols = if marked > 0 { 6 } else { 5 };
+            let _ = writeln!(out, "{}", line(&head.map(str::to_owned)[..cols]));
             for (row, f) in rows.iter().zip(&o.findings) {
-                let _ = writeln!(out, "{}", line(row));
+                let _ = writeln!(out, "{}", line(&row[..cols]));
                 if explain {
                     let _ = writeln!(out, "    matched {} at version {}", f.identifier, f.version);
                     for m in &f.records {
@@ -122,6 +141,18 @@ pub fn human(results: &[SbomOutcome], sources: &[SourceSummary], explain: bool) 
                         }
                         _ => {}
                     }
+                }
+            }
+        }
+        if marked > 0 {
+            let _ = writeln!(
+                out,
+                "{}: what the VEX statements say (not_affected and fixed do not count for --fail-on):",
+                r.file
+            );
+            for f in o.findings.iter() {
+                if let Some(m) = &f.vex {
+                    let _ = writeln!(out, "{}", vex_line(f, m));
                 }
             }
         }
@@ -220,6 +251,41 @@ fn finding_json(f: &Finding) -> Value {
             "id": m.id, "file": m.file, "range": m.rule.range, "rule": m.rule.reason,
             "fixed": m.fixed,
         })).collect::<Vec<_>>(),
+        "vex": f.vex.as_ref().map(vex_json),
+    })
+}
+
+/// A finding's VEX statement as a line: status, justification, the statement's words, source.
+fn vex_line(f: &Finding, m: &crate::model::vex::VexMark) -> String {
+    let mut line = format!(
+        "    {} for {} {}: {}",
+        f.primary_id(),
+        f.component.name,
+        f.version,
+        m.status.name()
+    );
+    if let Some(j) = m.justification {
+        line.push_str(&format!(" ({})", j.name()));
+    }
+    if let Some(t) = m.impact_statement.as_ref().or(m.action_statement.as_ref()) {
+        line.push_str(&format!(": {t}"));
+    }
+    line.push_str(&format!(
+        " [{} for {}, in {}]",
+        m.vulnerability, m.product, m.source
+    ));
+    line
+}
+
+fn vex_json(m: &crate::model::vex::VexMark) -> Value {
+    json!({
+        "status": m.status.name(),
+        "justification": m.justification.map(|j| j.name()),
+        "impact_statement": m.impact_statement,
+        "action_statement": m.action_statement,
+        "vulnerability": m.vulnerability,
+        "product": m.product,
+        "source": m.source,
     })
 }
 
@@ -288,7 +354,7 @@ pub fn sarif(results: &[SbomOutcome]) -> Value {
                 Some(v) => format!("{}@{v}", f.component.name),
                 None => f.component.name.clone(),
             };
-            out.push(json!({
+            let mut result = json!({
                 "ruleId": id,
                 "level": level,
                 "message": {"text": format!(
@@ -301,7 +367,23 @@ pub fn sarif(results: &[SbomOutcome]) -> Value {
                     "physicalLocation": {"artifactLocation": {"uri": r.file}},
                     "logicalLocations": [{"name": component, "fullyQualifiedName": f.identifier, "kind": "module"}],
                 }],
-            }));
+            });
+            // A VEX statement that settles the finding is a suppression the SBOM's supplier
+            // made: kept in the log, marked as such.
+            if let Some(m) = f.vex.as_ref().filter(|m| m.settles()) {
+                let mut why = m.status.name().to_owned();
+                if let Some(j) = m.justification {
+                    why.push_str(&format!(" ({})", j.name()));
+                }
+                if let Some(t) = &m.impact_statement {
+                    why.push_str(&format!(": {t}"));
+                }
+                result["suppressions"] = json!([{
+                    "kind": "external", "status": "accepted",
+                    "justification": format!("{why} [VEX statement in {}]", m.source),
+                }]);
+            }
+            out.push(result);
         }
     }
     json!({
