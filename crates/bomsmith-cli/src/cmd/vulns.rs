@@ -146,7 +146,9 @@ fn read_vex(paths: &[PathBuf]) -> Result<Vec<bomsmith::vex::Merged>> {
         docs.push(bomsmith::vex::read(&bytes, &name)?);
     }
     let (merged, conflicts) = bomsmith::vex::merge(&docs);
-    for c in &conflicts {
+    // The first few in full, then a count: a hub of documents can disagree with itself often.
+    const SHOWN: usize = 10;
+    for c in conflicts.iter().take(SHOWN) {
         out::say(format_args!(
             "VEX conflict on {} for {}: {} ({}) kept over {} ({}), the newer",
             c.vulnerability,
@@ -155,6 +157,12 @@ fn read_vex(paths: &[PathBuf]) -> Result<Vec<bomsmith::vex::Merged>> {
             c.kept.1,
             c.dropped.0.name(),
             c.dropped.1
+        ));
+    }
+    if conflicts.len() > SHOWN {
+        out::say(format_args!(
+            "VEX: {} more conflicts like these (statements about one vulnerability and product that disagree; the newer kept)",
+            conflicts.len() - SHOWN
         ));
     }
     Ok(merged)

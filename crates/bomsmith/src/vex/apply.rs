@@ -62,49 +62,155 @@ fn names_of<'a>(p: &'a Package, shown: &'a str) -> Names<'a> {
     }
 }
 
-/// Whether the statement's identifier `id` names the component.
-fn names(id: &str, c: &Names<'_>, namespace: &str) -> bool {
+/// A statement's product identifier, read once.
+enum Query {
+    Purl(Purl),
+    Cpe(CpeName),
+    /// A BOM-Link's serial number (`urn:uuid:...`) and reference.
+    BomLink(String, String),
+    /// An SPDX document namespace and element ID.
+    SpdxRef(String, String),
+    Plain(String),
+    /// A PURL or CPE that does not parse: names nothing.
+    Nothing,
+}
+
+fn query(id: &str) -> Query {
     if id.starts_with("pkg:") {
-        let Ok(v) = parse_purl(id) else {
-            return false;
-        };
-        return c.purls.iter().any(|p| {
-            p.ty() == v.ty()
-                && p.namespace() == v.namespace()
-                && p.name() == v.name()
-                && v.version().is_none_or(|ver| p.version() == Some(ver))
-                && v.qualifiers()
-                    .iter()
-                    .all(|(k, val)| p.qualifier(k) == Some(val.as_str()))
-        });
+        return parse_purl(id).map_or(Query::Nothing, Query::Purl);
     }
     if id.starts_with("cpe:2.3:") {
-        let Ok(v) = CpeName::parse(id) else {
-            return false;
-        };
-        return c
-            .cpes
-            .iter()
-            .any(|p| matches!(v.compare(p), Relation::Superset | Relation::Equal));
+        return CpeName::parse(id).map_or(Query::Nothing, Query::Cpe);
     }
     if let Some(rest) = id.strip_prefix("urn:cdx:") {
-        let Some((serial_version, reference)) = rest.split_once('#') else {
-            return false;
+        return match rest.split_once('#') {
+            Some((serial_version, reference)) => Query::BomLink(
+                format!(
+                    "urn:uuid:{}",
+                    serial_version.split('/').next().unwrap_or("")
+                ),
+                reference.to_owned(),
+            ),
+            None => Query::Nothing,
         };
-        let serial = serial_version.split('/').next().unwrap_or("");
-        return namespace.eq_ignore_ascii_case(&format!("urn:uuid:{serial}"))
-            && c.refs.contains(&reference);
     }
     if let Some((ns, element)) = id.rsplit_once('#')
         && element.starts_with("SPDXRef-")
     {
-        return ns == namespace && c.refs.contains(&element);
+        return Query::SpdxRef(ns.to_owned(), element.to_owned());
     }
-    c.refs.contains(&id)
+    Query::Plain(id.to_owned())
 }
 
-fn product_names(p: &Product, c: &Names<'_>, namespace: &str) -> bool {
-    p.identifiers().any(|id| names(id, c, namespace))
+/// Whether a PURL of the statement names a component's PURL: same type, namespace and name; its
+/// version, if it has one, equal; each of its qualifiers present with the same value.
+fn purl_names(v: &Purl, p: &Purl) -> bool {
+    p.ty() == v.ty()
+        && p.namespace() == v.namespace()
+        && p.name() == v.name()
+        && v.version().is_none_or(|ver| p.version() == Some(ver))
+        && v.qualifiers()
+            .iter()
+            .all(|(k, val)| p.qualifier(k) == Some(val.as_str()))
+}
+
+/// Whether the query names the component.
+fn names(q: &Query, c: &Names<'_>, namespace: &str) -> bool {
+    match q {
+        Query::Purl(v) => c.purls.iter().any(|p| purl_names(v, p)),
+        Query::Cpe(v) => c
+            .cpes
+            .iter()
+            .any(|p| matches!(v.compare(p), Relation::Superset | Relation::Equal)),
+        Query::BomLink(serial, reference) => {
+            namespace.eq_ignore_ascii_case(serial) && c.refs.contains(&reference.as_str())
+        }
+        Query::SpdxRef(ns, element) => ns == namespace && c.refs.contains(&element.as_str()),
+        Query::Plain(id) => c.refs.contains(&id.as_str()),
+        Query::Nothing => false,
+    }
+}
+
+/// Which packages of the SBOM each product identifier names, worked out once per identifier
+/// (the hub's 15,000 statements name a few thousand products).
+struct Resolver<'a> {
+    names: Vec<Names<'a>>,
+    namespace: &'a str,
+    /// Packages by PURL type, namespace and name, so that a PURL is compared with few.
+    by_purl: HashMap<(String, Option<String>, String), Vec<usize>>,
+    memo: HashMap<String, Vec<usize>>,
+}
+
+impl<'a> Resolver<'a> {
+    fn new(names: Vec<Names<'a>>, namespace: &'a str) -> Self {
+        let mut by_purl: HashMap<(String, Option<String>, String), Vec<usize>> = HashMap::new();
+        for (i, n) in names.iter().enumerate() {
+            for p in &n.purls {
+                let list = by_purl
+                    .entry((
+                        p.ty().to_owned(),
+                        p.namespace().map(str::to_owned),
+                        p.name().to_owned(),
+                    ))
+                    .or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        Resolver {
+            names,
+            namespace,
+            by_purl,
+            memo: HashMap::new(),
+        }
+    }
+
+    /// The packages (indices) `id` names.
+    fn packages(&mut self, id: &str) -> &[usize] {
+        if !self.memo.contains_key(id) {
+            let q = query(id);
+            let hits: Vec<usize> = match &q {
+                Query::Purl(v) => self
+                    .by_purl
+                    .get(&(
+                        v.ty().to_owned(),
+                        v.namespace().map(str::to_owned),
+                        v.name().to_owned(),
+                    ))
+                    .into_iter()
+                    .flatten()
+                    .copied()
+                    .filter(|&i| names(&q, &self.names[i], self.namespace))
+                    .collect(),
+                _ => self
+                    .names
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, n)| names(&q, n, self.namespace))
+                    .map(|(i, _)| i)
+                    .collect(),
+            };
+            self.memo.insert(id.to_owned(), hits);
+        }
+        self.memo.get(id).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether product `p` (any of its identifiers) names package `i`.
+    fn names_package(&mut self, p: &Product, i: usize) -> bool {
+        p.identifiers()
+            .collect::<Vec<_>>()
+            .into_iter()
+            .any(|id| self.packages(id).contains(&i))
+    }
+
+    /// Whether product `p` names any package of the SBOM.
+    fn in_sbom(&mut self, p: &Product) -> bool {
+        p.identifiers()
+            .collect::<Vec<_>>()
+            .into_iter()
+            .any(|id| !self.packages(id).is_empty())
+    }
 }
 
 /// Applies `statements` to the findings of `outcome` (the matching of `doc`; `renamed` maps
@@ -121,26 +227,28 @@ pub fn apply(
             by_vuln.entry(n).or_default().push(i);
         }
     }
-    let shown = |p: &Package| renamed.get(&p.id).cloned().unwrap_or_else(|| p.id.clone());
-    let packages: HashMap<String, &Package> = doc.packages.iter().map(|p| (shown(p), p)).collect();
-    let all_names: Vec<Names<'_>> = doc
+    fn shown<'p>(renamed: &'p BTreeMap<String, String>, p: &'p Package) -> &'p str {
+        renamed.get(&p.id).map_or(p.id.as_str(), String::as_str)
+    }
+    let index: HashMap<&str, usize> = doc
         .packages
         .iter()
-        .map(|p| names_of(p, renamed.get(&p.id).map_or(p.id.as_str(), String::as_str)))
+        .enumerate()
+        .map(|(i, p)| (shown(renamed, p), i))
         .collect();
-    let in_sbom = |p: &Product| {
-        all_names
+    let mut resolver = Resolver::new(
+        doc.packages
             .iter()
-            .any(|n| product_names(p, n, &doc.namespace))
-    };
+            .map(|p| names_of(p, shown(renamed, p)))
+            .collect(),
+        &doc.namespace,
+    );
     let mut used = vec![false; statements.len()];
     let mut applied = Applied::default();
     for f in &mut outcome.findings {
-        let Some(pkg) = packages.get(&f.component.id) else {
+        let Some(&pkg) = index.get(f.component.id.as_str()) else {
             continue;
         };
-        let s = renamed.get(&pkg.id).map_or(pkg.id.as_str(), String::as_str);
-        let names = names_of(pkg, s);
         let mut candidates: Vec<usize> = f
             .ids
             .iter()
@@ -153,13 +261,16 @@ pub fn apply(
             let st = &statements[i].statement;
             for p in &st.products {
                 let hit = if p.subcomponents.is_empty() {
-                    product_names(p, &names, &doc.namespace).then(|| p.id.clone())
+                    resolver.names_package(p, pkg).then(|| p.id.clone())
                 } else {
-                    p.subcomponents
+                    match p
+                        .subcomponents
                         .iter()
-                        .find(|s| product_names(s, &names, &doc.namespace))
-                        .filter(|_| in_sbom(p))
-                        .map(|s| format!("{} / {}", p.id, s.id))
+                        .find(|s| resolver.names_package(s, pkg))
+                    {
+                        Some(s) if resolver.in_sbom(p) => Some(format!("{} / {}", p.id, s.id)),
+                        _ => None,
+                    }
                 };
                 if let Some(product) = hit {
                     used[i] = true;
