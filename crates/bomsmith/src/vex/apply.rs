@@ -314,3 +314,148 @@ fn time(m: &Merged) -> (i64, u32) {
             .or(m.statement.timestamp.as_deref()),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ExternalRef;
+    use crate::model::vex::{Statement, Status, Vulnerability};
+    use crate::vuln::matcher::{ComponentRef, Finding, Level, SeverityOf};
+
+    fn package(id: &str, refs: &[(RefKind, &str)]) -> Package {
+        Package {
+            id: id.into(),
+            name: id.into(),
+            version: Some("1".into()),
+            external_refs: refs
+                .iter()
+                .map(|(kind, l)| ExternalRef {
+                    kind: kind.clone(),
+                    locator: (*l).to_owned(),
+                    comment: None,
+                })
+                .collect(),
+            ..Package::default()
+        }
+    }
+
+    fn finding(component: &str, ids: &[&str]) -> Finding {
+        Finding {
+            component: ComponentRef {
+                id: component.into(),
+                name: component.into(),
+                version: Some("1".into()),
+            },
+            identifier: String::new(),
+            version: "1".into(),
+            ids: ids.iter().map(|s| (*s).to_owned()).collect(),
+            records: Vec::new(),
+            summary: None,
+            severity: SeverityOf {
+                level: Level::High,
+                score: None,
+                source: None,
+                how: None,
+            },
+            fixed: Vec::new(),
+            vex: None,
+        }
+    }
+
+    fn statement(vuln: &str, product: Product) -> Merged {
+        Merged {
+            statement: Statement {
+                vulnerability: Vulnerability {
+                    name: vuln.into(),
+                    ..Vulnerability::default()
+                },
+                products: vec![product],
+                status: Status::NotAffected,
+                ..Statement::default()
+            },
+            source: "v.json".into(),
+        }
+    }
+
+    /// Which findings (component, ID) a statement with `product` marks.
+    fn marked(product: Product) -> Vec<String> {
+        let doc = Document {
+            namespace: "urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79".into(),
+            packages: vec![
+                package(
+                    "app",
+                    &[(
+                        RefKind::Cpe23,
+                        "cpe:2.3:a:python:python:3.13.5:*:*:*:*:*:*:*",
+                    )],
+                ),
+                package(
+                    "expat",
+                    &[(
+                        RefKind::Cpe23,
+                        "cpe:2.3:a:libexpat_project:libexpat:2.6.3:*:*:*:*:*:*:*",
+                    )],
+                ),
+                package(
+                    "net",
+                    &[(
+                        RefKind::Purl,
+                        "pkg:golang/golang.org/x/net@v0.23.0?goos=linux",
+                    )],
+                ),
+            ],
+            ..Document::default()
+        };
+        let mut outcome = Outcome {
+            findings: vec![
+                finding("expat", &["CVE-1"]),
+                finding("net", &["GO-1", "CVE-1"]),
+            ],
+            ..Outcome::default()
+        };
+        apply(
+            &doc,
+            &BTreeMap::new(),
+            &mut outcome,
+            &[statement("CVE-1", product)],
+        );
+        outcome
+            .findings
+            .iter()
+            .filter(|f| f.vex.is_some())
+            .map(|f| f.component.id.clone())
+            .collect()
+    }
+
+    #[test]
+    fn products_name_components_by_purl_cpe_bom_link_or_reference() {
+        let p = Product::named;
+        // A PURL without a version names every version; qualifiers must agree.
+        assert_eq!(marked(p("pkg:golang/golang.org/x/net")), ["net"]);
+        assert_eq!(
+            marked(p("pkg:golang/golang.org/x/net@v0.23.0?goos=linux")),
+            ["net"]
+        );
+        assert!(marked(p("pkg:golang/golang.org/x/net@v0.24.0")).is_empty());
+        assert!(marked(p("pkg:golang/golang.org/x/net?goos=darwin")).is_empty());
+        // A CPE with ANY version is a superset of expat 2.6.3's; another version is not.
+        assert_eq!(
+            marked(p("cpe:2.3:a:libexpat_project:libexpat:*:*:*:*:*:*:*:*")),
+            ["expat"]
+        );
+        assert!(marked(p("cpe:2.3:a:libexpat_project:libexpat:2.7.1:*:*:*:*:*:*:*")).is_empty());
+        // A BOM-Link into this SBOM, and not into another; a plain reference.
+        assert_eq!(
+            marked(p("urn:cdx:3e671687-395b-41f5-a30f-a58921a69b79/1#expat")),
+            ["expat"]
+        );
+        assert!(marked(p("urn:cdx:00000000-395b-41f5-a30f-a58921a69b79/1#expat")).is_empty());
+        assert_eq!(marked(p("expat")), ["expat"]);
+        // A subcomponent counts within a product of this SBOM only.
+        let mut app = p("cpe:2.3:a:python:python:3.13.5:*:*:*:*:*:*:*");
+        app.subcomponents = vec![p("cpe:2.3:a:libexpat_project:libexpat:2.6.3:*:*:*:*:*:*:*")];
+        assert_eq!(marked(app.clone()), ["expat"]);
+        app.id = "pkg:oci/another-image".into();
+        assert!(marked(app).is_empty());
+    }
+}

@@ -341,3 +341,75 @@ pub fn write(doc: &VexDocument, to: VexFormat, time: &str, file: &str) -> Result
         supplied,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::vex::Vulnerability;
+
+    fn doc(file: &str, time: &str, status: Status) -> Loaded {
+        Loaded {
+            file: file.into(),
+            format: VexFormat::OpenVex,
+            document: VexDocument {
+                timestamp: Some(time.into()),
+                statements: vec![Statement {
+                    vulnerability: Vulnerability {
+                        name: "CVE-1".into(),
+                        ..Vulnerability::default()
+                    },
+                    products: vec![
+                        Product::named("pkg:pypi/a@1"),
+                        Product::named("pkg:pypi/b@1"),
+                    ],
+                    status,
+                    ..Statement::default()
+                }],
+                ..VexDocument::default()
+            },
+            report: ReadReport::default(),
+        }
+    }
+
+    #[test]
+    fn the_newest_statement_per_vulnerability_and_product_wins_and_disagreement_is_said() {
+        let old = doc(
+            "old.json",
+            "2024-01-01T00:00:00Z",
+            Status::UnderInvestigation,
+        );
+        let new = doc(
+            "new.json",
+            "2024-06-01T00:00:00.5+02:00",
+            Status::NotAffected,
+        );
+        // Given newest first, the older document still loses.
+        let (merged, conflicts) = merge(&[new.clone(), old.clone()]);
+        assert_eq!(merged.len(), 2, "one per product");
+        assert!(merged.iter().all(|m| m.source == "new.json"));
+        assert!(merged.iter().all(|m| m.statement.products.len() == 1));
+        assert_eq!(conflicts.len(), 2);
+        assert_eq!(
+            conflicts[0].kept,
+            (Status::NotAffected, "new.json".to_owned())
+        );
+        assert_eq!(
+            conflicts[0].dropped,
+            (Status::UnderInvestigation, "old.json".to_owned())
+        );
+        // The same words twice are no conflict; at equal times the later document wins.
+        let again = doc(
+            "again.json",
+            "2024-06-01T00:00:00.5+02:00",
+            Status::NotAffected,
+        );
+        let (merged, conflicts) = merge(&[new, again]);
+        assert!(conflicts.is_empty());
+        assert!(merged.iter().all(|m| m.source == "again.json"));
+        // A fraction of a second orders too.
+        assert!(
+            time_key(Some("2024-01-01T00:00:00.2Z")) > time_key(Some("2024-01-01T00:00:00.1Z"))
+        );
+        assert!(time_key(None) < time_key(Some("1970-01-01T00:00:00Z")));
+    }
+}
