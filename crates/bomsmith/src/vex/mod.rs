@@ -2,6 +2,7 @@
 //! documents statement by statement, and writing the model in each format.
 
 pub mod apply;
+pub mod store;
 
 use crate::error::{Error, Result};
 use crate::format::ReadReport;
@@ -369,6 +370,22 @@ mod tests {
             },
             report: ReadReport::default(),
         }
+    }
+
+    /// Found by the `vex` fuzz target: a document with no statement (Red Hat's CSAF template)
+    /// written as CycloneDX must read back.
+    #[test]
+    fn a_document_with_no_statement_writes_as_cyclonedx_and_reads_back() {
+        let empty = VexDocument::default();
+        assert!(write(&empty, VexFormat::OpenVex, "2024-01-01T00:00:00Z", "x").is_err());
+        assert!(write(&empty, VexFormat::Csaf, "2024-01-01T00:00:00Z", "x").is_err());
+        let w = write(&empty, VexFormat::CycloneDx, "2024-01-01T00:00:00Z", "x").expect("writes");
+        let back = read(w.text.as_bytes(), "back.json").expect("reads back");
+        assert_eq!(back.format, VexFormat::CycloneDx);
+        assert!(back.document.statements.is_empty());
+        // A BOM without the member is still no VEX document.
+        let sbom = br#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": []}"#;
+        assert!(read(sbom, "sbom.json").is_err());
     }
 
     #[test]

@@ -67,12 +67,12 @@ pub fn cdx_justification(j: Justification) -> Option<&'static str> {
     }
 }
 
-/// Whether a JSON value is a CycloneDX BOM that carries vulnerabilities.
+/// Whether a JSON value is a CycloneDX BOM that carries vulnerabilities: it has the
+/// `vulnerabilities` member (an empty one is a VEX document with no statement yet, as bomsmith
+/// writes for a document that states none).
 pub fn is_cyclonedx_vex(v: &Value) -> bool {
     v.get("bomFormat").and_then(Value::as_str) == Some("CycloneDX")
-        && v.get("vulnerabilities")
-            .and_then(Value::as_array)
-            .is_some_and(|l| !l.is_empty())
+        && v.get("vulnerabilities").is_some_and(Value::is_array)
 }
 
 /// A component of the BOM, by `bom-ref`: its PURL and CPE, and the top-level component it is
