@@ -47,6 +47,10 @@ enum Command {
     /// Build a vulnerability database from advisory sources, or describe one.
     #[command(subcommand)]
     Db(cmd::db::DbCommand),
+    /// A project's VEX statements: add, change, list and show them (an OpenVEX document in the
+    /// tree), and make statements for triage from `vulns` findings.
+    #[command(subcommand)]
+    Vex(cmd::vex::VexCommand),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(cmd::docs::CompletionsArgs),
     /// Write the manual pages, generated from this command line.
@@ -68,6 +72,7 @@ fn main() -> ExitCode {
         Command::Diff(args) => cmd::diff::run(args),
         Command::Vulns(args) => cmd::vulns::run(args),
         Command::Db(command) => cmd::db::run(command),
+        Command::Vex(command) => cmd::vex::run(command),
         Command::Completions(args) => cmd::docs::completions(&args, Cli::command()),
         Command::Man(args) => cmd::docs::man(&args, Cli::command()),
     };

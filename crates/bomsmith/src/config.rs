@@ -36,6 +36,9 @@ pub struct Config {
     /// properties, the completeness of dependencies).
     #[serde(default)]
     pub cyclonedx: CycloneDxConfig,
+    /// The project's VEX statements.
+    #[serde(default)]
+    pub vex: VexConfig,
     /// Where the configuration came from, to place findings about it.
     #[serde(skip)]
     pub origin: Origin,
@@ -323,6 +326,16 @@ pub struct CycloneDxConfig {
     /// The `compositions` aggregate for every component's dependencies: `complete`,
     /// `incomplete`, `unknown`, ... (CycloneDX's `aggregateType`).
     pub dependencies: Option<Spanned<String>>,
+}
+
+/// `[vex]`: where the project keeps its VEX statements, and who states them.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VexConfig {
+    /// The store: an OpenVEX document, its path relative to the configuration file.
+    pub store: Option<String>,
+    /// The author written into the store when it is created.
+    pub author: Option<String>,
 }
 
 /// The values of `[cyclonedx]` keys: the BSI taxonomy's, and CycloneDX 1.6's `aggregateType`.

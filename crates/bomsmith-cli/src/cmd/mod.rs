@@ -7,6 +7,7 @@ pub mod docs;
 pub mod scan;
 pub mod validate;
 pub mod vendor;
+pub mod vex;
 pub mod vulns;
 
 use anyhow::{Context, Result};

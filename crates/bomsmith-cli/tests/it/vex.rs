@@ -595,3 +595,227 @@ fn cpythons_expat_finding_is_settled_by_a_statement_in_each_format() {
         );
     }
 }
+
+/// The in-tree store: `vex add|set|list|show` with the store's path in bomsmith.toml. Invalid
+/// statements (a `not_affected` without justification or impact, an `affected` without action,
+/// an unknown status, a product the SBOM does not have, a second `add`) are refused with what
+/// is wrong and where, and leave the store byte for byte as it was; a change keeps the older
+/// statement as history, and `vulns --vex` applies the current one without calling the
+/// history a conflict.
+#[test]
+fn the_store_takes_valid_edits_only_and_keeps_history() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("bomsmith.toml"),
+        "[vex]\nstore = \"Misc/vex.openvex.json\"\nauthor = \"release team\"\n",
+    )
+    .expect("write");
+    std::fs::create_dir(dir.path().join("Misc")).expect("mkdir");
+    let store = dir.path().join("Misc/vex.openvex.json");
+    // An SBOM with a product and its component, by PURL.
+    let sbom = dir.path().join("app.cdx.json");
+    std::fs::write(
+        &sbom,
+        serde_json::json!({"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+            "serialNumber": "urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79",
+            "metadata": {"component": {"type": "application", "bom-ref": "app", "name": "app",
+                                       "version": "1.0", "purl": "pkg:generic/app@1.0"}},
+            "components": [{"type": "library", "bom-ref": "lib", "name": "lib", "version": "2.0",
+                            "purl": "pkg:pypi/lib@2.0"}]})
+        .to_string(),
+    )
+    .expect("write");
+    let vex = |args: &[&str], epoch: &str| {
+        let out = bomsmith()
+            .current_dir(dir.path())
+            .env("SOURCE_DATE_EPOCH", epoch)
+            .arg("vex")
+            .args(args)
+            .output()
+            .expect("runs");
+        (
+            out.status.code().expect("code"),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let base = [
+        "--vuln",
+        "CVE-2024-1",
+        "--product",
+        "pkg:generic/app@1.0",
+        "--subcomponent",
+        "pkg:pypi/lib@2.0",
+        "--sbom",
+        "app.cdx.json",
+    ];
+    let with = |extra: &[&'static str]| -> Vec<&str> {
+        base.iter().copied().chain(extra.iter().copied()).collect()
+    };
+    // Refused before the store exists: nothing is created.
+    let mut args = vec!["add"];
+    args.extend(with(&["--status", "not_affected"]));
+    let (code, _, err) = vex(&args, "1700000000");
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("needs a justification or an impact statement"),
+        "{err}"
+    );
+    assert!(!store.exists());
+    let mut args = vec!["add"];
+    args.extend(with(&["--status", "under_investigation"]));
+    let (code, _, err) = vex(&args, "1700000000");
+    assert_eq!(code, 0, "{err}");
+    let before = std::fs::read(&store).expect("store");
+    // Each refusal leaves the store as it was.
+    let refusals: &[(&[&str], &str)] = &[
+        (&["add", "--status", "fixed"], "already stated"),
+        (
+            &["set", "--status", "affected"],
+            "needs an action statement",
+        ),
+        (
+            &["set", "--status", "maybe"],
+            "invalid value 'maybe' for '--status",
+        ),
+        (
+            &["set", "--status", "fixed", "--justification", "it_is_fine"],
+            "invalid value 'it_is_fine' for '--justification",
+        ),
+    ];
+    for (extra, message) in refusals {
+        let mut args = vec![extra[0]];
+        args.extend(with(&extra[1..]));
+        let (code, _, err) = vex(&args, "1700000100");
+        assert_eq!(code, 2, "{extra:?}: {err}");
+        assert!(err.contains(message), "{extra:?}: {err}");
+        assert_eq!(std::fs::read(&store).expect("store"), before, "{extra:?}");
+    }
+    let (code, _, err) = vex(
+        &[
+            "set",
+            "--vuln",
+            "CVE-2024-1",
+            "--product",
+            "pkg:pypi/other@1",
+            "--status",
+            "fixed",
+            "--sbom",
+            "app.cdx.json",
+        ],
+        "1700000100",
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--product pkg:pypi/other@1: no component of app.cdx.json"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&store).expect("store"), before);
+    // A valid change: the older statement stays as history.
+    let mut args = vec!["set"];
+    args.extend(with(&[
+        "--status",
+        "not_affected",
+        "--justification",
+        "vulnerable_code_not_present",
+    ]));
+    let (code, _, err) = vex(&args, "1700000200");
+    assert_eq!(code, 0, "{err}");
+    let (_, listed, _) = vex(&["list", "--format", "json"], "1700000300");
+    let listed: Value = serde_json::from_str(&listed).expect("JSON");
+    assert_eq!(listed["statements"].as_array().expect("list").len(), 1);
+    assert_eq!(listed["statements"][0]["status"], "not_affected");
+    let (_, history, _) = vex(&["show", "CVE-2024-1"], "1700000300");
+    let lines: Vec<&str> = history.lines().collect();
+    assert_eq!(lines.len(), 2, "{history}");
+    assert!(lines[0].contains("under_investigation") && lines[1].contains("not_affected"));
+    // The store is an OpenVEX document: the author from bomsmith.toml, version 2.
+    let doc = load(&store);
+    assert_eq!(doc["author"], "release team");
+    assert_eq!(doc["version"], 2);
+    assert_eq!(doc["statements"].as_array().expect("statements").len(), 2);
+    // Applied: the newest statement, and no conflict with its own history.
+    let records = dir.path().join("osv");
+    std::fs::create_dir(&records).expect("mkdir");
+    std::fs::write(
+        records.join("PYSEC-1.json"),
+        serde_json::json!({"id": "PYSEC-1", "aliases": ["CVE-2024-1"],
+            "modified": "2024-01-01T00:00:00Z",
+            "affected": [{"package": {"ecosystem": "PyPI", "name": "lib"}, "versions": ["2.0"]}]})
+        .to_string(),
+    )
+    .expect("write");
+    let out = bomsmith()
+        .arg("vulns")
+        .arg(&sbom)
+        .arg("--db")
+        .arg(&records)
+        .arg("--vex")
+        .arg(&store)
+        .args(["--format", "json"])
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("conflict"), "{err}");
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(
+        report["sboms"][0]["findings"][0]["vex"]["status"],
+        "not_affected"
+    );
+}
+
+/// `vex from-findings`: a `vulns` JSON report becomes `under_investigation` statements, one per
+/// (vulnerability, component), naming the component by the identifier that matched.
+#[test]
+fn findings_become_statements_for_triage() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let report = dir.path().join("report.json");
+    std::fs::write(
+        &report,
+        serde_json::json!({"bomsmith_vulns": 1, "sources": [], "sboms": [{"file": "a.cdx.json",
+            "components": 1, "findings": [
+                {"component": {"id": "lib", "name": "lib", "version": "2.0"},
+                 "identifier": "pkg:pypi/lib@2.0", "version": "2.0", "id": "CVE-2024-1",
+                 "ids": ["CVE-2024-1", "PYSEC-1"], "summary": "A flaw."},
+                {"component": {"id": "expat", "name": "expat", "version": "2.6.3"},
+                 "identifier": "cpe:2.3:a:libexpat_project:libexpat:2.6.3:*:*:*:*:*:*:*",
+                 "version": "2.6.3", "id": "CVE-2025-59375", "ids": ["CVE-2025-59375"]}]}]})
+        .to_string(),
+    )
+    .expect("write");
+    let out_file = dir.path().join("triage.openvex.json");
+    let out = bomsmith()
+        .args(["vex", "from-findings"])
+        .arg(&report)
+        .arg("-o")
+        .arg(&out_file)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = load(&out_file);
+    let st = doc["statements"].as_array().expect("statements");
+    assert_eq!(st.len(), 2);
+    assert!(st.iter().all(|s| s["status"] == "under_investigation"));
+    let products: BTreeSet<&str> = st
+        .iter()
+        .map(|s| s["products"][0]["@id"].as_str().expect("@id"))
+        .collect();
+    assert_eq!(
+        products,
+        BTreeSet::from([
+            "pkg:pypi/lib@2.0",
+            "cpe:2.3:a:libexpat_project:libexpat:2.6.3:*:*:*:*:*:*:*"
+        ])
+    );
+    // Not a report: refused.
+    let out = bomsmith()
+        .args(["vex", "from-findings"])
+        .arg(&out_file)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+}

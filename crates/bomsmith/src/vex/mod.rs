@@ -168,8 +168,9 @@ pub fn product_key(p: &Product) -> String {
 
 /// Merges documents: every statement split into one per product, and per (vulnerability,
 /// product) the newest statement kept (its `last_updated`, else its `timestamp`, else the
-/// document's); statements that disagree (another status or justification) are conflicts,
-/// reported with both sources. At equal times the later document wins. The result is sorted by
+/// document's); statements of different documents that disagree (another status or
+/// justification) are conflicts, reported with both sources. Within one document a newer
+/// statement is the next version of an older one (a history), not a conflict. At equal times the later document wins. The result is sorted by
 /// vulnerability, then product.
 pub fn merge(docs: &[Loaded]) -> (Vec<Merged>, Vec<Conflict>) {
     // Per (vulnerability, product key): the statement kept, its time and its document's index.
@@ -202,8 +203,11 @@ pub fn merge(docs: &[Loaded]) -> (Vec<Merged>, Vec<Conflict>) {
                     }
                     Some((old, old_time, old_n)) => {
                         let newer = (key_time, n) >= (*old_time, *old_n);
-                        let differ = old.statement.status != s.status
-                            || old.statement.justification != s.justification;
+                        // Within one document a later statement is the earlier one's next
+                        // version (OpenVEX keeps history so), not a disagreement.
+                        let differ = *old_n != n
+                            && (old.statement.status != s.status
+                                || old.statement.justification != s.justification);
                         let (kept, set_aside) = if newer {
                             (&merged, old)
                         } else {
