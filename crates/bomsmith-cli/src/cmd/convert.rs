@@ -26,7 +26,7 @@ const VEX_FORMATS: [VexFormat; 3] = [VexFormat::OpenVex, VexFormat::CycloneDx, V
 
 fn target_parser() -> impl clap::builder::TypedValueParser<Value = Target> {
     use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
-    let sbom = Format::ALL.map(|f| PossibleValue::new(f.name()));
+    let sbom = Format::ALL.map(|f| PossibleValue::new(f.name()).help(super::format_help(f)));
     let vex = VEX_FORMATS.map(|f| {
         PossibleValue::new(f.name()).help(match f {
             VexFormat::OpenVex => "OpenVEX 0.2.0 (from a VEX document)",

@@ -18,15 +18,18 @@ use std::path::Path;
 /// The `-f`/`--to` parser: the format names, each with what it writes, listed in `--help`.
 pub fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
     use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
-    let values = Format::ALL.map(|f| {
-        PossibleValue::new(f.name()).help(match f {
-            Format::SpdxJson => "SPDX 2.3 JSON",
-            Format::CycloneDxJson => "CycloneDX JSON (1.6; 1.7 with --spec-version)",
-            Format::SpdxTagValue => "SPDX 2.3 tag-value",
-            Format::Spdx3Json => "SPDX 3.0.1 JSON-LD",
-        })
-    });
+    let values = Format::ALL.map(|f| PossibleValue::new(f.name()).help(format_help(f)));
     PossibleValuesParser::new(values).try_map(|s| parse_format(&s))
+}
+
+/// What an SBOM output format is, for `--help`.
+pub fn format_help(f: Format) -> &'static str {
+    match f {
+        Format::SpdxJson => "SPDX 2.3 JSON",
+        Format::CycloneDxJson => "CycloneDX JSON (1.6; 1.7 with --spec-version)",
+        Format::SpdxTagValue => "SPDX 2.3 tag-value",
+        Format::Spdx3Json => "SPDX 3.0.1 JSON-LD",
+    }
 }
 
 /// The `--preset` parser: the bundled presets, listed in `--help`.

@@ -394,6 +394,9 @@ fn help_lists_every_value_an_option_takes() {
         assert!(scan.contains(&format!("- {format}:")), "{scan}");
         assert!(convert.contains(&format!("- {format}:")), "{convert}");
     }
+    for format in ["openvex", "cyclonedx-vex", "csaf-vex"] {
+        assert!(convert.contains(&format!("- {format}:")), "{convert}");
+    }
     assert!(scan.contains("[possible values: cpython]"), "{scan}");
     let validate = help(&["validate", "--help"]);
     for profile in [
