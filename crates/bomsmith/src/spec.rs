@@ -206,6 +206,26 @@ impl std::fmt::Display for Spec {
 #[cfg(test)]
 pub(crate) const SARIF_210_SCHEMA: &str = include_str!("../schemas/sarif-2.1.0.schema.json");
 
+/// The OpenVEX 0.2.0 JSON schema.
+pub const OPENVEX_020_SCHEMA: &str = include_str!("../schemas/openvex-0.2.0.schema.json");
+/// The CSAF 2.0 JSON schema.
+pub const CSAF_20_SCHEMA: &str = include_str!("../schemas/csaf-2.0.schema.json");
+/// The FIRST CVSS schemas the CSAF schema refers to, under the URIs it uses.
+pub const CSAF_REFERENCED: [(&str, &str); 3] = [
+    (
+        "https://www.first.org/cvss/cvss-v2.0.json",
+        include_str!("../schemas/cvss-v2.0.json"),
+    ),
+    (
+        "https://www.first.org/cvss/cvss-v3.0.json",
+        include_str!("../schemas/cvss-v3.0.json"),
+    ),
+    (
+        "https://www.first.org/cvss/cvss-v3.1.json",
+        include_str!("../schemas/cvss-v3.1.json"),
+    ),
+];
+
 /// Version (`MAJOR.MINOR`) of the SPDX license list bomsmith checks license expressions
 /// against, and so the one its documents name in `licenseListVersion`: the list of the `spdx`
 /// crate, whatever release of it is built in.
@@ -376,6 +396,31 @@ mod tests {
                 "sarif-2.1.0.schema.json",
                 SARIF_210_SCHEMA,
                 "spec/sarif/sarif-schema-2.1.0.json",
+            ),
+            (
+                "openvex-0.2.0.schema.json",
+                OPENVEX_020_SCHEMA,
+                "spec/openvex/openvex_json_schema.json",
+            ),
+            (
+                "csaf-2.0.schema.json",
+                CSAF_20_SCHEMA,
+                "spec/csaf/csaf_json_schema.json",
+            ),
+            (
+                "cvss-v2.0.json",
+                CSAF_REFERENCED[0].1,
+                "spec/csaf/referenced/cvss-v2.0.json",
+            ),
+            (
+                "cvss-v3.0.json",
+                CSAF_REFERENCED[1].1,
+                "spec/csaf/referenced/cvss-v3.0.json",
+            ),
+            (
+                "cvss-v3.1.json",
+                CSAF_REFERENCED[2].1,
+                "spec/csaf/referenced/cvss-v3.1.json",
             ),
         ];
         let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared");

@@ -153,6 +153,9 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode> {
 }
 
 fn describe(r: &Report) -> String {
+    if let Some(v) = r.vex {
+        return v.title().to_owned();
+    }
     match (r.spec, r.kind, &r.version) {
         (Some(spec), _, _) => spec.title(),
         (None, Some(k), Some(v)) if v == bomsmith::format::spdx3::SPEC_VERSION => {
@@ -225,7 +228,10 @@ impl<'a> Input<'a> {
     fn of(r: &'a Report) -> Self {
         Input {
             file: &r.file,
-            format: r.kind.map(|k| k.name()),
+            format: r.kind.map(|k| k.name()).or(r.vex.map(|v| match v {
+                bomsmith::validate::vex::VexKind::OpenVex => "OpenVEX",
+                bomsmith::validate::vex::VexKind::Csaf => "CSAF",
+            })),
             version: r.version.as_deref(),
             errors: r.count(Severity::Error),
             warnings: r.count(Severity::Warning),

@@ -819,3 +819,86 @@ fn findings_become_statements_for_triage() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `validate` judges VEX documents by their own schemas and the status rules: the real
+/// documents of `../shared/conformance/vex` pass or fail where a person reading them would say
+/// so, and a statement breaking a rule is named by its JSON pointer.
+#[test]
+fn validate_judges_vex_documents_by_schema_and_status_rules() {
+    let Some(dir) = shared_file("conformance/vex") else {
+        return;
+    };
+    let check = |path: &Path| -> (i32, String) {
+        let out = bomsmith().arg("validate").arg(path).output().expect("runs");
+        (
+            out.status.code().expect("code"),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    // Valid: the CISA CSAF use cases and an OpenVEX hub document.
+    for rel in [
+        "csaf/2022-evd-uc-07-001.json",
+        "csaf/sec-vex-2022-0001.json",
+        "wild/vexhub/pkg/golang/github.com/rancher/rke2/scan.openvex.json",
+    ] {
+        let (code, out) = check(&dir.join(rel));
+        assert_eq!(code, 0, "{rel}: {out}");
+        assert!(out.contains("0 errors"), "{rel}: {out}");
+    }
+    // Real defects, each named where it is (a CycloneDX BOM stays valid: a warning).
+    let cases: &[(&str, i32, &str)] = &[
+        (
+            "openvex/sample-1statement.openvex.json",
+            1,
+            "VEX001 error: Additional properties are not allowed ('statement' was unexpected) (/statements/0)",
+        ),
+        (
+            "wild/vexhub/pkg/golang/github.com/aquasecurity/trivy/trivy.openvex.json",
+            1,
+            "is not a \"iri\" (/@id)",
+        ),
+        (
+            "cyclonedx/Use-Cases/Case-5/vex.json",
+            0,
+            "VEX004 warning: CVE-2020-25649: an `affected` statement needs an action statement",
+        ),
+    ];
+    for (rel, want, message) in cases {
+        let (code, out) = check(&dir.join(rel));
+        assert_eq!(code, *want, "{rel}: {out}");
+        assert!(out.contains(message), "{rel}: {out}");
+    }
+    // Made here: a not_affected without reason, an unknown status.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let f = tmp.path().join("bad.openvex.json");
+    let doc = |statement: Value| {
+        serde_json::json!({"@context": "https://openvex.dev/ns/v0.2.0",
+            "@id": "https://example.org/vex/1", "author": "a", "version": 1,
+            "timestamp": "2024-01-01T00:00:00Z", "statements": [
+                {"vulnerability": {"name": "CVE-1"}, "products": [{"@id": "pkg:npm/a@1"}],
+                 "status": "fixed"}, statement]})
+        .to_string()
+    };
+    std::fs::write(
+        &f,
+        doc(serde_json::json!({"vulnerability": {"name": "CVE-2"},
+            "products": [{"@id": "pkg:npm/a@1"}], "status": "not_affected"})),
+    )
+    .expect("write");
+    let (code, out) = check(&f);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("VEX002 error: CVE-2: a `not_affected` statement needs a justification or an impact statement (/statements/1)"),
+        "{out}"
+    );
+    std::fs::write(
+        &f,
+        doc(serde_json::json!({"vulnerability": {"name": "CVE-2"},
+            "products": [{"@id": "pkg:npm/a@1"}], "status": "maybe"})),
+    )
+    .expect("write");
+    let (code, out) = check(&f);
+    assert_eq!(code, 1);
+    assert!(out.contains("(/statements/1/status)"), "{out}");
+    assert!(out.contains("VEX003"), "{out}");
+}

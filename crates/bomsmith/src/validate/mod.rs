@@ -15,6 +15,7 @@ pub mod ntia;
 pub mod schema;
 pub mod spdx;
 pub mod spdx3;
+pub mod vex;
 
 use crate::diag::Location;
 pub use crate::diag::{Diagnostic, Rule, RuleSet, Severity};
@@ -34,7 +35,7 @@ crate::rules! {
 }
 
 /// The rule sets of `validate`, in the order they are listed.
-pub const RULE_SETS: [&RuleSet; 8] = [
+pub const RULE_SETS: [&RuleSet; 9] = [
     &GENERAL_RULES,
     &spdx::RULES,
     &spdx3::RULES,
@@ -43,6 +44,7 @@ pub const RULE_SETS: [&RuleSet; 8] = [
     &bsi::RULES,
     &bsi21::RULES,
     &fsct3::RULES,
+    &vex::RULES,
 ];
 
 /// Every rule of every profile, in code order within each group.
@@ -150,7 +152,7 @@ impl Sink {
 }
 
 /// What `validate` judges, for messages about what it does not.
-const JUDGES: &str = "bomsmith judges SPDX 2.2 and 2.3 JSON and tag-value, SPDX 3.0.1 JSON-LD and CycloneDX 1.2 to 1.7 JSON";
+const JUDGES: &str = "bomsmith judges SPDX 2.2 and 2.3 JSON and tag-value, SPDX 3.0.1 JSON-LD and CycloneDX 1.2 to 1.7 JSON, and OpenVEX 0.2.0 and CSAF 2.0 VEX documents";
 
 /// What checking one document found.
 #[derive(Debug, Clone)]
@@ -163,6 +165,8 @@ pub struct Report {
     pub version: Option<String>,
     /// The specification version it was judged by, when bomsmith knows the one it states.
     pub spec: Option<Spec>,
+    /// For a VEX document (OpenVEX, CSAF), its format.
+    pub vex: Option<vex::VexKind>,
     /// The problems, in document order.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -185,6 +189,7 @@ pub fn validate(file: &str, text: &[u8], profiles: &[Profile]) -> Report {
         kind: None,
         version: None,
         spec: None,
+        vex: None,
         diagnostics: Vec::new(),
     };
     let text = crate::format::strip_bom(text);
@@ -252,6 +257,12 @@ pub fn validate(file: &str, text: &[u8], profiles: &[Profile]) -> Report {
     report.kind = kind;
     let wants = |p: Profile| profiles.contains(&p);
     match kind {
+        None if vex::VexKind::of(&doc).is_some() => {
+            if let Some(v) = vex::VexKind::of(&doc) {
+                report.vex = Some(v);
+                vex::check(v, &doc, &mut sink);
+            }
+        }
         None if crate::format::spdx3::is_spdx3(&doc)
             && crate::format::not_read_json(&doc).is_none() =>
         {
@@ -313,6 +324,7 @@ pub fn validate(file: &str, text: &[u8], profiles: &[Profile]) -> Report {
                 (Kind::CycloneDx, Ok(spec)) => {
                     cdx::check(spec, &doc, &mut sink);
                     schema::check(spec, &doc, &cdx::SCHEMA, &mut sink);
+                    vex::check_cyclonedx(&doc, &mut sink);
                 }
                 (Kind::Spdx, Err(stated)) => sink.report(
                     &spdx::SPDX_VERSION,
