@@ -525,6 +525,16 @@ impl Assembly<'_> {
                 }
             }
         }
+        if let Some(url) = &config.vex.published {
+            root.external_refs.push(ExternalRef {
+                kind: crate::model::RefKind::Other {
+                    category: "SECURITY".into(),
+                    kind: "advisory".into(),
+                },
+                locator: vars.expand(url),
+                comment: Some(crate::model::vex::VEX_REFERENCE_COMMENT.into()),
+            });
+        }
         self.packages.push(root);
         (root_id, vars)
     }

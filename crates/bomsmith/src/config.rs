@@ -336,6 +336,10 @@ pub struct VexConfig {
     pub store: Option<String>,
     /// The author written into the store when it is created.
     pub author: Option<String>,
+    /// Where the VEX document is published (a URL; `{version}` and the other root variables
+    /// expand): `scan` names it in the root package (SPDX: a `SECURITY`/`advisory` reference;
+    /// CycloneDX: an `exploitability-statement` external reference).
+    pub published: Option<String>,
 }
 
 /// The values of `[cyclonedx]` keys: the BSI taxonomy's, and CycloneDX 1.6's `aggregateType`.

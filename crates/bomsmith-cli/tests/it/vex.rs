@@ -902,3 +902,71 @@ fn validate_judges_vex_documents_by_schema_and_status_rules() {
     assert!(out.contains("(/statements/1/status)"), "{out}");
     assert!(out.contains("VEX003"), "{out}");
 }
+
+/// `scan` names the published VEX document in the root package when `[vex] published` says
+/// where it is: an SPDX `SECURITY`/`advisory` reference marked as VEX, a CycloneDX
+/// `exploitability-statement` external reference, and each converts into the other.
+#[test]
+fn scan_links_the_published_vex_document_from_the_sbom() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tree = dir.path().join("app-1.0");
+    std::fs::create_dir(&tree).expect("mkdir");
+    std::fs::write(tree.join("main.c"), "int main;\n").expect("write");
+    let cfg = dir.path().join("cfg.toml");
+    std::fs::write(
+        &cfg,
+        "[root]\nname = \"app\"\nversion = \"1.0\"\n\n[vex]\npublished = \"https://example.org/app-{version}.openvex.json\"\n",
+    )
+    .expect("write");
+    let url = "https://example.org/app-1.0.openvex.json";
+    let scan = |format: &str, out: &Path| {
+        let o = bomsmith()
+            .arg("scan")
+            .arg(&tree)
+            .arg("--config")
+            .arg(&cfg)
+            .args(["-f", format, "-o"])
+            .arg(out)
+            .output()
+            .expect("runs");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        load(out)
+    };
+    let spdx = scan("spdx-json", &dir.path().join("a.spdx.json"));
+    let root = spdx["packages"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .find(|p| p["name"] == "app")
+        .expect("root");
+    let vex_ref = root["externalRefs"]
+        .as_array()
+        .expect("refs")
+        .iter()
+        .find(|r| r["referenceLocator"] == url)
+        .expect("the VEX reference");
+    assert_eq!(vex_ref["referenceCategory"], "SECURITY");
+    assert_eq!(vex_ref["referenceType"], "advisory");
+    let cdx_path = dir.path().join("a.cdx.json");
+    let cdx = scan("cyclonedx-json", &cdx_path);
+    let refs = cdx["metadata"]["component"]["externalReferences"]
+        .as_array()
+        .expect("externalReferences");
+    assert!(
+        refs.iter()
+            .any(|r| r["type"] == "exploitability-statement" && r["url"] == url),
+        "{refs:?}"
+    );
+    // CycloneDX → SPDX keeps it as SPDX's reference.
+    let back = dir.path().join("b.spdx.json");
+    let o = bomsmith()
+        .arg("convert")
+        .arg(&cdx_path)
+        .args(["--to", "spdx-json", "-o"])
+        .arg(&back)
+        .output()
+        .expect("runs");
+    assert!(o.status.success());
+    let text = std::fs::read_to_string(&back).expect("read");
+    assert!(text.contains(url) && text.contains("\"referenceType\": \"advisory\""));
+}

@@ -261,6 +261,10 @@ impl Statement {
     }
 }
 
+/// The comment that marks a package's `SECURITY`/`advisory` reference as the link to its VEX
+/// document (CycloneDX writes it as an `exploitability-statement` external reference).
+pub const VEX_REFERENCE_COMMENT: &str = "VEX: exploitability statements for this package";
+
 /// A VEX statement applied to a finding: what it says and where it comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VexMark {

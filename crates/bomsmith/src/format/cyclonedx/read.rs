@@ -733,6 +733,7 @@ impl Reader<'_> {
         };
         let mut download = None;
         let mut homepage = None;
+        let mut vex_links = Vec::new();
         for (i, r) in self
             .array(m, "externalReferences", pointer)?
             .iter()
@@ -747,6 +748,18 @@ impl Reader<'_> {
             let local = url
                 .get(..5)
                 .is_some_and(|s| s.eq_ignore_ascii_case("file:"));
+            if t == "exploitability-statement" {
+                // The package's VEX document: an SPDX `SECURITY`/`advisory` reference, marked.
+                vex_links.push(ExternalRef {
+                    kind: RefKind::Other {
+                        category: "SECURITY".into(),
+                        kind: "advisory".into(),
+                    },
+                    locator: url,
+                    comment: Some(crate::model::vex::VEX_REFERENCE_COMMENT.into()),
+                });
+                continue;
+            }
             let slot = match t.as_str() {
                 "distribution" if local => {
                     self.report.drop(format!(
@@ -771,6 +784,7 @@ impl Reader<'_> {
         }
         let (declared, concluded) = self.licenses(m, pointer, "declared")?;
         let mut external_refs = Vec::new();
+        let vex_links_at_end = vex_links;
         if let Some(p) = self.opt_str(m, "purl", pointer)? {
             external_refs.push(ExternalRef::purl(p));
         }
@@ -802,6 +816,7 @@ impl Reader<'_> {
                 &format!("{pointer}/properties"),
             )?);
         }
+        external_refs.extend(vex_links_at_end);
         let files_analyzed = match carried.one("filesAnalyzed").as_deref() {
             None | Some("false") => false,
             Some("true") => true,

@@ -639,7 +639,17 @@ fn package_fields(p: &Package, names: &Names<'_>, version: SpecVersion) -> Map<S
     }
     let (mut purl, mut cpe) = (false, false);
     let (mut swhid, mut gitoid) = (Vec::new(), Vec::new());
+    let mut vex_links = Vec::new();
     for r in &p.external_refs {
+        // The link to the package's VEX document: CycloneDX's own reference type.
+        if r.comment.as_deref() == Some(crate::model::vex::VEX_REFERENCE_COMMENT)
+            && matches!(&r.kind, RefKind::Other { category, kind } if category == "SECURITY" && kind == "advisory")
+            && url_ok(&r.locator)
+        {
+            vex_links.push(json!({"type": "exploitability-statement", "url": r.locator,
+                                  "comment": crate::model::vex::VEX_REFERENCE_COMMENT}));
+            continue;
+        }
         let native = r.comment.is_none()
             && match r.kind {
                 RefKind::Purl if !purl && crate::ident::parse_purl(&r.locator).is_ok() => {
@@ -667,6 +677,14 @@ fn package_fields(p: &Package, names: &Names<'_>, version: SpecVersion) -> Map<S
                 "externalRef",
                 json::to_compact_string(&spdx2::external_ref_value(r)),
             );
+        }
+    }
+    if !vex_links.is_empty() {
+        match m.get_mut("externalReferences") {
+            Some(Value::Array(list)) => list.extend(vex_links),
+            _ => {
+                m.insert("externalReferences".into(), Value::Array(vex_links));
+            }
         }
     }
     if !swhid.is_empty() {
