@@ -5,7 +5,7 @@
 
 use super::read_document;
 use crate::out;
-use anyhow::Result;
+use anyhow::{Context, Result};
 use bomsmith::diag::Location;
 use bomsmith::format::Format;
 use bomsmith::vex::VexFormat;
@@ -61,6 +61,11 @@ pub struct ConvertArgs {
     /// Replace an existing output file even when it is not a document bomsmith wrote.
     #[arg(long)]
     force: bool,
+    /// For a VEX output: the SBOM the statements speak of. CycloneDX VEX then names each product
+    /// by a BOM-Link into it (an SPDX SBOM: `NAMESPACE#SPDXRef-...`) instead of listing
+    /// components; CSAF's product tree takes the SBOM components' names, PURLs and CPEs.
+    #[arg(long, value_name = "FILE")]
+    sbom: Option<PathBuf>,
     /// Exit 1 when anything in the input could not be carried into the output.
     #[arg(long)]
     fail_on_loss: bool,
@@ -72,6 +77,9 @@ pub struct ConvertArgs {
 /// Runs the command: exit 0, or 1 with `--fail-on-loss` when something was lost.
 pub fn run(args: ConvertArgs) -> Result<ExitCode> {
     let to = match args.to {
+        Target::Sbom(_) if args.sbom.is_some() => {
+            anyhow::bail!("--sbom applies to VEX outputs (--to cyclonedx-vex, csaf-vex)")
+        }
         Target::Sbom(f) => f,
         Target::Vex(v) => return run_vex(&args, v),
     };
@@ -124,7 +132,9 @@ fn run_vex(args: &ConvertArgs, to: VexFormat) -> Result<ExitCode> {
             to.name()
         );
     }
-    out::check_outputs(&[args.output.as_deref()], &[&args.input], args.force)?;
+    let mut inputs: Vec<&std::path::Path> = vec![&args.input];
+    inputs.extend(args.sbom.as_deref());
+    out::check_outputs(&[args.output.as_deref()], &inputs, args.force)?;
     let (name, bytes) = super::read_input(&args.input)?;
     let loaded = bomsmith::vex::read(&bytes, &name).map_err(|e| {
         anyhow::anyhow!(
@@ -132,7 +142,46 @@ fn run_vex(args: &ConvertArgs, to: VexFormat) -> Result<ExitCode> {
             to.name()
         )
     })?;
-    let written = bomsmith::vex::write(&loaded.document, to, &super::creation_time()?, &name)?;
+    let links = match &args.sbom {
+        None => None,
+        Some(path) => {
+            let (sbom_name, kind, doc, read) = super::read_document(path)?;
+            // A CycloneDX BOM's serial number and version make BOM-Links.
+            let serial = match kind {
+                bomsmith::format::Kind::CycloneDx => {
+                    let (_, bytes) = super::read_input(path)?;
+                    let v: serde_json::Value = serde_json::from_slice(&bytes)
+                        .with_context(|| format!("{sbom_name}: not JSON"))?;
+                    let serial = v["serialNumber"].as_str().map(str::to_owned);
+                    let Some(serial) = serial else {
+                        anyhow::bail!(
+                            "{sbom_name}: a CycloneDX BOM without a serialNumber cannot be linked to (BOM-Links name it by its serial number)"
+                        );
+                    };
+                    Some((serial, v["version"].as_u64().unwrap_or(1)))
+                }
+                bomsmith::format::Kind::Spdx => None,
+            };
+            let links = bomsmith::vex::link_to_sbom(&loaded.document, &doc, &read.renamed, serial);
+            out::say(format_args!(
+                "{name}: {} products and subcomponents found in {sbom_name}",
+                links.components.len()
+            ));
+            Some(links)
+        }
+    };
+    if args.sbom.is_some() && to == VexFormat::OpenVex {
+        anyhow::bail!(
+            "--sbom applies to --to cyclonedx-vex and csaf-vex (OpenVEX names products by their own IRIs)"
+        );
+    }
+    let written = bomsmith::vex::write_for(
+        &loaded.document,
+        to,
+        &super::creation_time()?,
+        &name,
+        links.as_ref(),
+    )?;
     out::write_output(args.output.as_deref(), &written.text)?;
     let mut lost = 0usize;
     for (what, n) in &loaded.report.dropped {

@@ -90,12 +90,25 @@ pub fn run(args: VulnsArgs) -> Result<ExitCode> {
     let statements = read_vex(&args.vex)?;
     let mut results = Vec::with_capacity(args.sboms.len());
     for path in &args.sboms {
-        let (name, _, doc, read) = read_document(path)?;
+        let (name, kind, doc, read) = read_document(path)?;
         let mut outcome = matcher::match_document(&doc, &read.renamed, &store, &git)
             .with_context(|| format!("matching {name}"))?;
         if !args.vex.is_empty() {
-            let applied =
-                bomsmith::vex::apply::apply(&doc, &read.renamed, &mut outcome, &statements);
+            // A CycloneDX BOM's serial number, which BOM-Links name it by.
+            let serial = match kind {
+                bomsmith::format::Kind::CycloneDx => super::read_input(path)
+                    .ok()
+                    .and_then(|(_, b)| serde_json::from_slice::<serde_json::Value>(&b).ok())
+                    .and_then(|v| v["serialNumber"].as_str().map(str::to_owned)),
+                bomsmith::format::Kind::Spdx => None,
+            };
+            let applied = bomsmith::vex::apply::apply(
+                &doc,
+                &read.renamed,
+                serial.as_deref(),
+                &mut outcome,
+                &statements,
+            );
             if applied.unused > 0 {
                 out::say(format_args!(
                     "{name}: {} of {} VEX statements (per vulnerability and product) spoke for no finding",

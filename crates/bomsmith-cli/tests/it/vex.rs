@@ -970,3 +970,92 @@ fn scan_links_the_published_vex_document_from_the_sbom() {
     let text = std::fs::read_to_string(&back).expect("read");
     assert!(text.contains(url) && text.contains("\"referenceType\": \"advisory\""));
 }
+
+/// `convert --to cyclonedx-vex --sbom SBOM`: products become BOM-Links into the SBOM (its
+/// serial number and version, the component's `bom-ref`), no components are listed, and
+/// `vulns --vex` applies them to that SBOM; `--to csaf-vex --sbom` names the product tree's
+/// products as the SBOM does.
+#[test]
+fn vex_for_an_sbom_names_products_by_bom_links() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sbom = dir.path().join("app.cdx.json");
+    std::fs::write(
+        &sbom,
+        serde_json::json!({"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 3,
+            "serialNumber": "urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79",
+            "components": [{"type": "library", "bom-ref": "lib-ref", "name": "lib",
+                            "version": "2.0", "purl": "pkg:pypi/lib@2.0"}]})
+        .to_string(),
+    )
+    .expect("write");
+    let vex = dir.path().join("in.json");
+    std::fs::write(
+        &vex,
+        serde_json::json!({"@context": "https://openvex.dev/ns/v0.2.0",
+            "@id": "https://example.org/vex/2", "author": "a", "version": 1,
+            "timestamp": "2024-01-01T00:00:00Z",
+            "statements": [{"vulnerability": {"name": "CVE-2024-1"},
+                "products": [{"@id": "pkg:pypi/lib@2.0"}], "status": "not_affected",
+                "justification": "vulnerable_code_not_present"}]})
+        .to_string(),
+    )
+    .expect("write");
+    let out = dir.path().join("linked.cdx.json");
+    let o = bomsmith()
+        .arg("convert")
+        .arg(&vex)
+        .args(["--to", "cyclonedx-vex", "--sbom"])
+        .arg(&sbom)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .expect("runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let linked = load(&out);
+    assert_eq!(
+        linked["vulnerabilities"][0]["affects"][0]["ref"],
+        "urn:cdx:3e671687-395b-41f5-a30f-a58921a69b79/3#lib-ref"
+    );
+    assert!(linked.get("components").is_none());
+    let records = dir.path().join("osv");
+    std::fs::create_dir(&records).expect("mkdir");
+    std::fs::write(
+        records.join("PYSEC-1.json"),
+        serde_json::json!({"id": "PYSEC-1", "aliases": ["CVE-2024-1"],
+            "modified": "2024-01-01T00:00:00Z",
+            "affected": [{"package": {"ecosystem": "PyPI", "name": "lib"}, "versions": ["2.0"]}]})
+        .to_string(),
+    )
+    .expect("write");
+    let (report, code) = vulns_json(&sbom, &records, Some(&out), Some("any"));
+    assert_eq!(code, 0, "the only finding is settled");
+    assert_eq!(
+        report["sboms"][0]["findings"][0]["vex"]["product"],
+        "urn:cdx:3e671687-395b-41f5-a30f-a58921a69b79/3#lib-ref"
+    );
+    let csaf = dir.path().join("linked.csaf.json");
+    let o = bomsmith()
+        .arg("convert")
+        .arg(&vex)
+        .args(["--to", "csaf-vex", "--sbom"])
+        .arg(&sbom)
+        .arg("-o")
+        .arg(&csaf)
+        .output()
+        .expect("runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let c = load(&csaf);
+    assert_eq!(
+        c["product_tree"]["full_product_names"][0]["name"],
+        "lib 2.0"
+    );
+    // --sbom is for VEX outputs only.
+    let o = bomsmith()
+        .arg("convert")
+        .arg(&sbom)
+        .args(["--to", "spdx-json", "--sbom"])
+        .arg(&sbom)
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -114,7 +114,8 @@ fn purl_names(v: &Purl, p: &Purl) -> bool {
             .all(|(k, val)| p.qualifier(k) == Some(val.as_str()))
 }
 
-/// Whether the query names the component.
+/// Whether the query names the component. `namespace` is the SBOM's document namespace, and
+/// for a CycloneDX BOM also its serial number (`urn:uuid:...`), after a `|`.
 fn names(q: &Query, c: &Names<'_>, namespace: &str) -> bool {
     match q {
         Query::Purl(v) => c.purls.iter().any(|p| purl_names(v, p)),
@@ -123,9 +124,12 @@ fn names(q: &Query, c: &Names<'_>, namespace: &str) -> bool {
             .iter()
             .any(|p| matches!(v.compare(p), Relation::Superset | Relation::Equal)),
         Query::BomLink(serial, reference) => {
-            namespace.eq_ignore_ascii_case(serial) && c.refs.contains(&reference.as_str())
+            namespace.split('|').any(|n| n.eq_ignore_ascii_case(serial))
+                && c.refs.contains(&reference.as_str())
         }
-        Query::SpdxRef(ns, element) => ns == namespace && c.refs.contains(&element.as_str()),
+        Query::SpdxRef(ns, element) => {
+            namespace.split('|').any(|n| n == ns) && c.refs.contains(&element.as_str())
+        }
         Query::Plain(id) => c.refs.contains(&id.as_str()),
         Query::Nothing => false,
     }
@@ -213,6 +217,19 @@ impl<'a> Resolver<'a> {
     }
 }
 
+/// The first component of `doc` the product identifier `id` names.
+pub fn first_named<'d>(
+    doc: &'d Document,
+    renamed: &BTreeMap<String, String>,
+    id: &str,
+) -> Option<&'d Package> {
+    let q = query(id);
+    doc.packages.iter().find(|p| {
+        let shown = renamed.get(&p.id).map_or(p.id.as_str(), String::as_str);
+        names(&q, &names_of(p, shown), &doc.namespace)
+    })
+}
+
 /// Whether the product identifier `id` names some component of `doc` (`vex add --sbom`).
 pub fn names_any(doc: &Document, renamed: &BTreeMap<String, String>, id: &str) -> bool {
     let q = query(id);
@@ -227,9 +244,16 @@ pub fn names_any(doc: &Document, renamed: &BTreeMap<String, String>, id: &str) -
 pub fn apply(
     doc: &Document,
     renamed: &BTreeMap<String, String>,
+    serial: Option<&str>,
     outcome: &mut Outcome,
     statements: &[Merged],
 ) -> Applied {
+    // BOM-Links name a CycloneDX BOM by its serial number, which the model keeps as the
+    // namespace only when the BOM carries no SPDX namespace of its own.
+    let namespace = match serial {
+        Some(s) => format!("{}|{s}", doc.namespace),
+        None => doc.namespace.clone(),
+    };
     let mut by_vuln: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, m) in statements.iter().enumerate() {
         for n in m.statement.vulnerability.names() {
@@ -250,7 +274,7 @@ pub fn apply(
             .iter()
             .map(|p| names_of(p, shown(renamed, p)))
             .collect(),
-        &doc.namespace,
+        &namespace,
     );
     let mut used = vec![false; statements.len()];
     let mut applied = Applied::default();
@@ -425,6 +449,7 @@ mod tests {
         apply(
             &doc,
             &BTreeMap::new(),
+            None,
             &mut outcome,
             &[statement("CVE-1", product)],
         );

@@ -111,6 +111,19 @@ pub fn read(bytes: &[u8], file: &str) -> Result<Loaded> {
     })
 }
 
+/// Gives a product the SBOM component's name, PURL and CPE where it has none.
+fn enrich(p: &mut Product, links: &SbomLinks) {
+    if let Some(c) = links.components.get(&p.id) {
+        p.name.get_or_insert_with(|| c.name.clone());
+        if p.purl.is_none() && !p.id.starts_with("pkg:") {
+            p.purl.clone_from(&c.purl);
+        }
+        if p.cpe.is_none() && !p.id.starts_with("cpe:") {
+            p.cpe.clone_from(&c.cpe);
+        }
+    }
+}
+
 /// A statement as merged: one vulnerability, one product, where it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Merged {
@@ -247,12 +260,115 @@ pub struct Written {
     pub supplied: Vec<String>,
 }
 
+/// An SBOM the VEX document speaks of: how its products are referred to in it.
+#[derive(Debug, Clone, Default)]
+pub struct SbomLinks {
+    /// For a CycloneDX SBOM, its serial number (`urn:uuid:...`) and version: products become
+    /// BOM-Links into it.
+    pub serial: Option<(String, u64)>,
+    /// Per product or subcomponent ID of the VEX document, the SBOM component it names: its
+    /// reference (a `bom-ref`; for an SPDX SBOM `NAMESPACE#SPDXRef-...`), name and version,
+    /// PURL and CPE.
+    pub components: std::collections::HashMap<String, LinkedComponent>,
+}
+
+/// An SBOM component a VEX product names.
+#[derive(Debug, Clone, Default)]
+pub struct LinkedComponent {
+    /// How the VEX refers to it.
+    pub reference: String,
+    /// Its name and version, for people.
+    pub name: String,
+    /// Its PURL.
+    pub purl: Option<String>,
+    /// Its CPE 2.3.
+    pub cpe: Option<String>,
+}
+
+/// Resolves every product and subcomponent of `vex` to the component of `sbom` it names (the
+/// rules of `vulns --vex`); `serial` is the SBOM's CycloneDX serial number and version, when
+/// it is a CycloneDX BOM.
+pub fn link_to_sbom(
+    vex: &VexDocument,
+    sbom: &crate::model::Document,
+    renamed: &BTreeMap<String, String>,
+    serial: Option<(String, u64)>,
+) -> SbomLinks {
+    let mut links = SbomLinks {
+        serial: serial.clone(),
+        ..SbomLinks::default()
+    };
+    let ids: Vec<&str> = vex
+        .statements
+        .iter()
+        .flat_map(|s| &s.products)
+        .flat_map(|p| std::iter::once(p).chain(&p.subcomponents))
+        .map(|p| p.id.as_str())
+        .collect();
+    for id in ids {
+        if links.components.contains_key(id) {
+            continue;
+        }
+        let Some(p) = apply::first_named(sbom, renamed, id) else {
+            continue;
+        };
+        let own = renamed.get(&p.id).cloned().unwrap_or_else(|| p.id.clone());
+        let reference = if serial.is_some() {
+            own
+        } else {
+            format!("{}#{}", sbom.namespace, p.id)
+        };
+        let of = |k: crate::model::RefKind| {
+            p.external_refs
+                .iter()
+                .find(|r| r.kind == k)
+                .map(|r| r.locator.clone())
+        };
+        links.components.insert(
+            id.to_owned(),
+            LinkedComponent {
+                reference,
+                name: match &p.version {
+                    Some(v) => format!("{} {v}", p.name),
+                    None => p.name.clone(),
+                },
+                purl: of(crate::model::RefKind::Purl),
+                cpe: of(crate::model::RefKind::Cpe23),
+            },
+        );
+    }
+    links
+}
+
 /// Writes `doc` in `to`. `time` (RFC 3339; `SOURCE_DATE_EPOCH` or now) dates a document that
 /// states no time; a missing ID is derived from the statements, so the same statements give
 /// the same bytes. bomsmith is named among the tools. A document none of whose statements the
 /// format can carry (CSAF needs a product per statement) is an error, not an empty document.
 pub fn write(doc: &VexDocument, to: VexFormat, time: &str, file: &str) -> Result<Written> {
+    write_for(doc, to, time, file, None)
+}
+
+/// [`write`], for the SBOM `links` describe: CycloneDX names the products by BOM-Links into it
+/// (or SPDX element references), lists no components of its own; CSAF's product tree gives
+/// each product the SBOM component's name, PURL and CPE.
+pub fn write_for(
+    doc: &VexDocument,
+    to: VexFormat,
+    time: &str,
+    file: &str,
+    links: Option<&SbomLinks>,
+) -> Result<Written> {
     let mut doc = doc.clone();
+    if let (Some(l), VexFormat::Csaf) = (links, to) {
+        for s in &mut doc.statements {
+            for p in &mut s.products {
+                enrich(p, l);
+                for sub in &mut p.subcomponents {
+                    enrich(sub, l);
+                }
+            }
+        }
+    }
     let content = serde_json::to_string(&doc.statements).unwrap_or_default();
     let uuid = crate::ident::uuid_v5_url(&format!("bomsmith-vex:{content}"));
     let mut supplied = Vec::new();
@@ -295,7 +411,18 @@ pub fn write(doc: &VexDocument, to: VexFormat, time: &str, file: &str) -> Result
             if doc.timestamp.is_none() {
                 supplied.push(format!("metadata.timestamp: {time}"));
             }
-            cdx::to_json(&doc, &serial, time, &cdx::Target::default())
+            let target = match links {
+                Some(l) => cdx::Target {
+                    sbom: l.serial.clone(),
+                    refs: l
+                        .components
+                        .iter()
+                        .map(|(k, c)| (k.clone(), c.reference.clone()))
+                        .collect(),
+                },
+                None => cdx::Target::default(),
+            };
+            cdx::to_json(&doc, &serial, time, &target)
         }
         VexFormat::Csaf => {
             let fallback = csaf::Fallback {

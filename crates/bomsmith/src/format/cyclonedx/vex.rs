@@ -519,6 +519,9 @@ pub fn read(v: &Value, file: &str) -> Result<(VexDocument, ReadReport)> {
 pub struct Target {
     /// The SBOM's serial number (`urn:uuid:...`) and version, for BOM-Links.
     pub sbom: Option<(String, u64)>,
+    /// Per product ID, the reference to the SBOM element it names: the `bom-ref` a BOM-Link
+    /// points at, or (for an SPDX SBOM, with `sbom` unset) `NAMESPACE#SPDXRef-...`.
+    pub refs: HashMap<String, String>,
 }
 
 /// The document as a standalone CycloneDX 1.6 VEX BOM, and what it could not carry. `serial`
@@ -535,13 +538,20 @@ pub fn to_json(
     // Components: every product and subcomponent, once, by its ID (without an SBOM to point
     // into, the VEX lists what it speaks of).
     let mut components: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
-    let reference = |id: &str| match &target.sbom {
-        Some((serial, version)) => format!(
+    // Into an SBOM: each product as the element of the SBOM it names (a BOM-Link, or an SPDX
+    // element reference); without one, the components this VEX lists itself.
+    let into_sbom = target.sbom.is_some() || !target.refs.is_empty();
+    let reference = |id: &str, own: &str| match (&target.sbom, target.refs.get(id)) {
+        (Some((serial, version)), r) => format!(
             "urn:cdx:{}/{version}#{}",
             serial.strip_prefix("urn:uuid:").unwrap_or(serial),
-            id.replace('%', "%25").replace('#', "%23")
+            r.map_or(id, String::as_str)
+                .replace('%', "%25")
+                .replace('#', "%23")
         ),
-        None => id.to_owned(),
+        (None, Some(r)) => r.clone(),
+        (None, None) if into_sbom => id.to_owned(),
+        (None, None) => own.to_owned(),
     };
     let mut vulns = Vec::new();
     let mut refs = Refs::default();
@@ -660,7 +670,10 @@ pub fn to_json(
             };
             for (t, bom_ref) in targets.into_iter().zip(target_refs) {
                 let mut a = Map::new();
-                a.insert("ref".into(), json!(reference(&bom_ref)));
+                if into_sbom && !target.refs.contains_key(&t.id) {
+                    note("products the SBOM has no component for (named by their own ID)");
+                }
+                a.insert("ref".into(), json!(reference(&t.id, &bom_ref)));
                 if !t.versions.is_empty() {
                     let status = match s.status {
                         Status::NotAffected | Status::Fixed => "unaffected",
@@ -742,7 +755,7 @@ pub fn to_json(
         meta.insert("tools".into(), json!({ "components": tools }));
     }
     bom.insert("metadata".into(), Value::Object(meta));
-    if target.sbom.is_none() && !components.is_empty() {
+    if !into_sbom && !components.is_empty() {
         bom.insert(
             "components".into(),
             Value::Array(components.into_values().map(Value::Object).collect()),
