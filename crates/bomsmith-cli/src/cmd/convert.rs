@@ -5,7 +5,7 @@
 
 use super::read_document;
 use crate::out;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use bomsmith::diag::Location;
 use bomsmith::format::Format;
 use bomsmith::vex::VexFormat;
@@ -148,18 +148,12 @@ fn run_vex(args: &ConvertArgs, to: VexFormat) -> Result<ExitCode> {
             let (sbom_name, kind, doc, read) = super::read_document(path)?;
             // A CycloneDX BOM's serial number and version make BOM-Links.
             let serial = match kind {
-                bomsmith::format::Kind::CycloneDx => {
-                    let (_, bytes) = super::read_input(path)?;
-                    let v: serde_json::Value = serde_json::from_slice(&bytes)
-                        .with_context(|| format!("{sbom_name}: not JSON"))?;
-                    let serial = v["serialNumber"].as_str().map(str::to_owned);
-                    let Some(serial) = serial else {
-                        anyhow::bail!(
-                            "{sbom_name}: a CycloneDX BOM without a serialNumber cannot be linked to (BOM-Links name it by its serial number)"
-                        );
-                    };
-                    Some((serial, v["version"].as_u64().unwrap_or(1)))
-                }
+                bomsmith::format::Kind::CycloneDx => match super::bom_link(path) {
+                    Some(link) => Some(link),
+                    None => anyhow::bail!(
+                        "{sbom_name}: a CycloneDX BOM without a serialNumber cannot be linked to (BOM-Links name it by its serial number)"
+                    ),
+                },
                 bomsmith::format::Kind::Spdx => None,
             };
             let links = bomsmith::vex::link_to_sbom(&loaded.document, &doc, &read.renamed, serial);

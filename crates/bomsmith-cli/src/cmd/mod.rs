@@ -89,6 +89,16 @@ pub fn read_input(path: &Path) -> Result<(String, Vec<u8>)> {
     })
 }
 
+/// A CycloneDX BOM's `serialNumber` and `version` (default 1): what a BOM-Link names it by.
+/// Read from the file itself, since the model keeps the BOM's SPDX namespace, when it carries
+/// one, in place of its serial number. `None` for anything else.
+pub fn bom_link(path: &Path) -> Option<(String, u64)> {
+    let (_, bytes) = read_input(path).ok()?;
+    let v: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    let serial = v.get("serialNumber")?.as_str()?.to_owned();
+    Some((serial, v["version"].as_u64().unwrap_or(1)))
+}
+
 /// The creation time to record: `SOURCE_DATE_EPOCH` when set, else now.
 pub fn creation_time() -> Result<String> {
     Ok(bomsmith::ident::creation_time(

@@ -94,12 +94,8 @@ pub fn run(args: VulnsArgs) -> Result<ExitCode> {
         let mut outcome = matcher::match_document(&doc, &read.renamed, &store, &git)
             .with_context(|| format!("matching {name}"))?;
         if !args.vex.is_empty() {
-            // A CycloneDX BOM's serial number, which BOM-Links name it by.
             let serial = match kind {
-                bomsmith::format::Kind::CycloneDx => super::read_input(path)
-                    .ok()
-                    .and_then(|(_, b)| serde_json::from_slice::<serde_json::Value>(&b).ok())
-                    .and_then(|v| v["serialNumber"].as_str().map(str::to_owned)),
+                bomsmith::format::Kind::CycloneDx => super::bom_link(path).map(|(s, _)| s),
                 bomsmith::format::Kind::Spdx => None,
             };
             let applied = bomsmith::vex::apply::apply(

@@ -1,29 +1,13 @@
 //! SPDX 3.0.1 JSON-LD: the official examples read and validated, mutants of them rejected at
 //! the right place, the CPython release SBOM through SPDX 3.0.1 and back, determinism.
 
-use crate::util::{bomsmith, cpython_tarball, error_pointers, file_sha256, fixture, shared_file};
+use crate::util::{
+    bomsmith, cpython_tarball, error_pointers, file_sha256, fixture, json_files, shared_file,
+};
 use crate::validate::check;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-
-/// Every `.json` under `dir`, sorted.
-fn json_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("read dir") {
-            let p = e.expect("entry").path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "json") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
-}
 
 fn examples() -> Option<PathBuf> {
     shared_file("spec/spdx-3.0.1/examples")

@@ -5,28 +5,10 @@
 //! carry and says what it cannot. Counts are taken from the documents' own JSON by the test, not
 //! from bomsmith's reader; the statement total of the hub is the number the corpus states.
 
-use crate::util::{bomsmith, shared_file};
+use crate::util::{bomsmith, json_files, shared_file};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-
-/// Every `.json` file under `dir`, sorted.
-fn json_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("read dir") {
-            let p = e.expect("entry").path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "json") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
-}
+use std::path::Path;
 
 fn load(p: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(p).expect("read")).expect("JSON")

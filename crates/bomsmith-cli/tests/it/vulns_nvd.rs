@@ -127,13 +127,14 @@ const ROWS: &[(&str, &str, &str, &[&str])] = &[
     ),
 ];
 
-#[test]
-fn c_libraries_and_cpython_match_nvd_records_by_their_declared_cpes() {
-    let Some(nvd) = shared_file("advisories/nvd") else {
-        return;
-    };
-    let dir = tempfile::tempdir().expect("tempdir");
-    let packages: Vec<(String, String, String, Value)> = ROWS
+/// An SPDX 2.3 SBOM at `path` of one package per row (`SPDXRef-c{i}`), each declaring its
+/// CPE; and a database built from `source` beside it.
+fn cpe_sbom_and_db(
+    dir: &std::path::Path,
+    rows: &[(&str, &str, &str, &[&str])],
+    source: &std::path::Path,
+) -> (std::path::PathBuf, std::path::PathBuf) {
+    let packages: Vec<(String, String, String, Value)> = rows
         .iter()
         .enumerate()
         .map(|(i, (n, v, cpe, _))| {
@@ -146,12 +147,12 @@ fn c_libraries_and_cpython_match_nvd_records_by_their_declared_cpes() {
             )
         })
         .collect();
-    let sbom = dir.path().join("c.spdx.json");
+    let sbom = dir.join("c.spdx.json");
     std::fs::write(&sbom, spdx23("c-libraries", &packages).to_string()).expect("write");
-    let db = dir.path().join("nvd.db");
+    let db = dir.join("records.db");
     let built = bomsmith()
         .args(["db", "build"])
-        .arg(&nvd)
+        .arg(source)
         .arg("-o")
         .arg(&db)
         .output()
@@ -161,6 +162,16 @@ fn c_libraries_and_cpython_match_nvd_records_by_their_declared_cpes() {
         "{}",
         String::from_utf8_lossy(&built.stderr)
     );
+    (sbom, db)
+}
+
+#[test]
+fn c_libraries_and_cpython_match_nvd_records_by_their_declared_cpes() {
+    let Some(nvd) = shared_file("advisories/nvd") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (sbom, db) = cpe_sbom_and_db(dir.path(), ROWS, &nvd);
     for (what, source) in [("raw records", nvd.as_path()), ("database", db.as_path())] {
         let (report, _) = run_json(&[
             "vulns".as_ref(),
@@ -484,34 +495,7 @@ fn cpython_and_c_libraries_match_cve5_records_by_their_own_ranges() {
         "CVE-2024-46488",
     ]);
     let dir = tempfile::tempdir().expect("tempdir");
-    let packages: Vec<(String, String, String, Value)> = rows
-        .iter()
-        .enumerate()
-        .map(|(i, (n, v, cpe, _))| {
-            (
-                format!("SPDXRef-c{i}"),
-                (*n).to_owned(),
-                (*v).to_owned(),
-                json!([{"referenceCategory": "SECURITY", "referenceType": "cpe23Type",
-                        "referenceLocator": cpe}]),
-            )
-        })
-        .collect();
-    let sbom = dir.path().join("cve5.spdx.json");
-    std::fs::write(&sbom, spdx23("cve5", &packages).to_string()).expect("write");
-    let db = dir.path().join("cve5.db");
-    let built = bomsmith()
-        .args(["db", "build"])
-        .arg(&cve5)
-        .arg("-o")
-        .arg(&db)
-        .output()
-        .expect("runs");
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    let (sbom, db) = cpe_sbom_and_db(dir.path(), rows, &cve5);
     let run = |sources: &[&std::path::Path]| {
         let mut args: Vec<&std::ffi::OsStr> = vec!["vulns".as_ref(), sbom.as_os_str()];
         args.push("--db".as_ref());

@@ -23,6 +23,23 @@ pub fn is_csaf(v: &Value) -> bool {
         .is_some()
 }
 
+/// The elements of the array `key` of `v` (none when it is absent or no array).
+fn items<'v>(v: &'v Value, key: &str) -> impl Iterator<Item = &'v Value> {
+    v.get(key).and_then(Value::as_array).into_iter().flatten()
+}
+
+/// The product IDs an entry names (`product_ids`).
+fn product_ids(v: &Value) -> impl Iterator<Item = &str> {
+    items(v, "product_ids").filter_map(Value::as_str)
+}
+
+/// CSAF's hash algorithm names and the model's (OpenVEX's), where they differ.
+const HASH_NAMES: [(&str, &str); 3] = [
+    ("sha256", "sha-256"),
+    ("sha384", "sha-384"),
+    ("sha512", "sha-512"),
+];
+
 fn text(v: Option<&Value>) -> Option<String> {
     v.and_then(Value::as_str).map(str::to_owned)
 }
@@ -32,28 +49,16 @@ fn product_of(p: &Value) -> Option<(String, Product)> {
     let id = p.get("product_id")?.as_str()?.to_owned();
     let helper = p.get("product_identification_helper");
     let mut hashes = Vec::new();
-    for h in helper
-        .and_then(|h| h.get("hashes"))
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        for fh in h
-            .get("file_hashes")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
+    for h in helper.into_iter().flat_map(|h| items(h, "hashes")) {
+        for fh in items(h, "file_hashes") {
             if let (Some(alg), Some(value)) = (
                 fh.get("algorithm").and_then(Value::as_str),
                 fh.get("value").and_then(Value::as_str),
             ) {
-                let name = match alg {
-                    "sha256" => "sha-256",
-                    "sha384" => "sha-384",
-                    "sha512" => "sha-512",
-                    other => other,
-                };
+                let name = HASH_NAMES
+                    .iter()
+                    .find(|(c, _)| *c == alg)
+                    .map_or(alg, |(_, m)| m);
                 hashes.push((name.to_owned(), value.to_owned()));
             }
         }
@@ -142,23 +147,12 @@ pub fn read(v: &Value, file: &str) -> Result<(VexDocument, ReadReport)> {
         if let Some(b) = tree.get("branches").and_then(Value::as_array) {
             walk_branches(b, &mut products);
         }
-        for p in tree
-            .get("full_product_names")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
+        for p in items(tree, "full_product_names") {
             if let Some((id, p)) = product_of(p) {
                 products.insert(id, p);
             }
         }
-        for (i, r) in tree
-            .get("relationships")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
+        for (i, r) in items(tree, "relationships").enumerate() {
             let at = format!("/product_tree/relationships/{i}");
             let (Some(component), Some(product), Some(full)) = (
                 r.get("product_reference").and_then(Value::as_str),
@@ -213,12 +207,7 @@ pub fn read(v: &Value, file: &str) -> Result<(VexDocument, ReadReport)> {
         if let Some(cve) = vuln.get("cve").and_then(Value::as_str) {
             names.push(cve.to_owned());
         }
-        for id in vuln
-            .get("ids")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
+        for id in items(vuln, "ids") {
             if let Some(t) = id.get("text").and_then(Value::as_str)
                 && !names.iter().any(|n| n == t)
             {
@@ -276,18 +265,9 @@ pub fn read(v: &Value, file: &str) -> Result<(VexDocument, ReadReport)> {
                 }
             }
         }
-        for (j, flag) in vuln
-            .get("flags")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
+        for (j, flag) in items(vuln, "flags").enumerate() {
             let label = flag.get("label").and_then(Value::as_str).unwrap_or("");
-            let names_products = flag
-                .get("product_ids")
-                .and_then(Value::as_array)
-                .is_some_and(|l| !l.is_empty());
+            let names_products = product_ids(flag).next().is_some();
             let Some(justification) = Justification::parse(label) else {
                 // A template's empty flag (Red Hat publishes one) names no product: nothing to
                 // read, but said.
@@ -300,13 +280,7 @@ pub fn read(v: &Value, file: &str) -> Result<(VexDocument, ReadReport)> {
                     format!("unknown flag label `{label}`"),
                 ));
             };
-            for id in flag
-                .get("product_ids")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-            {
+            for id in product_ids(flag) {
                 if let Some(f) = facts.get_mut(id) {
                     f.justification = Some(justification);
                     f.timestamp = text(flag.get("date"));
@@ -316,41 +290,19 @@ pub fn read(v: &Value, file: &str) -> Result<(VexDocument, ReadReport)> {
                 report.drop("vulnerabilities[].flags[].group_ids");
             }
         }
-        for threat in vuln
-            .get("threats")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
+        for threat in items(vuln, "threats") {
             if threat.get("category").and_then(Value::as_str) != Some("impact") {
                 report.drop("vulnerabilities[].threats[] (other than impact)");
                 continue;
             }
-            for id in threat
-                .get("product_ids")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-            {
+            for id in product_ids(threat) {
                 if let Some(f) = facts.get_mut(id) {
                     f.impact = text(threat.get("details"));
                 }
             }
         }
-        for rem in vuln
-            .get("remediations")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            for id in rem
-                .get("product_ids")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-            {
+        for rem in items(vuln, "remediations") {
+            for id in product_ids(rem) {
                 if let Some(f) = facts.get_mut(id) {
                     f.action = text(rem.get("details"));
                     f.action_time = text(rem.get("date"));
@@ -507,12 +459,10 @@ fn helper(p: &Product) -> Option<Value> {
             .hashes
             .iter()
             .map(|(alg, value)| {
-                let alg = match alg.as_str() {
-                    "sha-256" => "sha256",
-                    "sha-384" => "sha384",
-                    "sha-512" => "sha512",
-                    other => other,
-                };
+                let alg = HASH_NAMES
+                    .iter()
+                    .find(|(_, m)| m == alg)
+                    .map_or(alg.as_str(), |(c, _)| c);
                 json!({"algorithm": alg, "value": value})
             })
             .collect();

@@ -66,7 +66,7 @@ impl Reader<'_> {
             None | Some(Value::Null) => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.clone())),
             Some(other) => Err(self.err(
-                &format!("{at}/{}", escape(key)),
+                &crate::json::pointer_child(at, key),
                 format!("expected a string, found {}", kind(other)),
             )),
         }
@@ -303,7 +303,7 @@ impl Reader<'_> {
                     Some(_) => self.report.drop(format!("{path}.hashes.{alg}")),
                     None => {
                         return Err(self.err(
-                            &format!("{at}/hashes/{}", escape(alg)),
+                            &crate::json::pointer_child(&format!("{at}/hashes"), alg),
                             format!("expected a string, found {}", kind(value)),
                         ));
                     }
@@ -335,12 +335,6 @@ impl Reader<'_> {
         }
         Ok(p)
     }
-}
-
-fn escape(key: &str) -> String {
-    let mut out = String::new();
-    crate::json::push_pointer_token(&mut out, key);
-    out.trim_start_matches('/').to_owned()
 }
 
 /// Reads an OpenVEX document (already parsed as JSON) from `file`.

@@ -232,11 +232,7 @@ pub fn first_named<'d>(
 
 /// Whether the product identifier `id` names some component of `doc` (`vex add --sbom`).
 pub fn names_any(doc: &Document, renamed: &BTreeMap<String, String>, id: &str) -> bool {
-    let q = query(id);
-    doc.packages.iter().any(|p| {
-        let shown = renamed.get(&p.id).map_or(p.id.as_str(), String::as_str);
-        names(&q, &names_of(p, shown), &doc.namespace)
-    })
+    first_named(doc, renamed, id).is_some()
 }
 
 /// Applies `statements` to the findings of `outcome` (the matching of `doc`; `renamed` maps

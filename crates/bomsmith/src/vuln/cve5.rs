@@ -452,20 +452,7 @@ fn cpe_vendor_product(cpe: &str) -> Option<(String, String)> {
     let mut parts = rest.split(':');
     let _part = parts.next()?;
     let decode = |s: &str| -> Option<String> {
-        let bytes = s.as_bytes();
-        let mut out = Vec::with_capacity(bytes.len());
-        let mut i = 0;
-        while i < bytes.len() {
-            if bytes[i] == b'%' {
-                let hex = s.get(i + 1..i + 3)?;
-                out.push(u8::from_str_radix(hex, 16).ok()?);
-                i += 3;
-            } else {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-        let text = String::from_utf8(out).ok()?.to_ascii_lowercase();
+        let text = crate::ident::purl::percent_decode(s)?.to_ascii_lowercase();
         (!text.is_empty() && !text.contains(['*', '?'])).then_some(text)
     };
     Some((decode(parts.next()?)?, decode(parts.next()?)?))

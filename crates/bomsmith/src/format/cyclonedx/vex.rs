@@ -157,29 +157,12 @@ fn local_ref(r: &str) -> String {
         .strip_prefix("urn:cdx:")
         .and_then(|rest| rest.split_once('#'))
     {
-        Some((_, frag)) => percent_decode(frag),
+        // A broken escape is kept as written: it names no bom-ref, so nothing.
+        Some((_, frag)) => {
+            crate::ident::purl::percent_decode(frag).unwrap_or_else(|| frag.to_owned())
+        }
         None => r.to_owned(),
     }
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(b) = s
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
 }
 
 /// Reads the VEX statements of a CycloneDX BOM (already parsed as JSON) from `file`: one
