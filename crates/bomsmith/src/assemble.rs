@@ -7,6 +7,7 @@ use crate::config::{BundledWheel, Config, InTreeSbom, TemplateVars, VendorCompon
 use crate::detect::in_tree::{KeptSbom, KeptSbomDetector};
 use crate::detect::npm::{NpmManifestDetector, NpmPackage};
 use crate::detect::python::{BundledWheelDetector, DistMetadata, DistMetadataDetector};
+use crate::detect::vendored::{self, Candidate, VendoredCodeDetector};
 use crate::detect::version::{
     self, ComponentVersion, VersionOutcome, VersionProbe, VersionSource, describe, drift_message,
     first_disagreement,
@@ -24,8 +25,8 @@ use crate::ident::{
 use crate::input::Limits;
 use crate::inventory::Inventory;
 use crate::model::{
-    Algorithm, Checksum, DOCUMENT_ID, Document, ExternalRef, ExtractedLicense, File, Package,
-    Purpose, Relationship,
+    self, Algorithm, Checksum, DOCUMENT_ID, Document, ExternalRef, ExtractedLicense, File,
+    Occurrence, Package, Purpose, Relationship,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -35,6 +36,8 @@ crate::rules! {
         "A component's version, as an SBOM kept in the input declares it, disagrees with the version its source states.";
     ROOT_INCOMPLETE = "SCAN002", "root-version-or-supplier-unknown", Warning,
         "Nothing states the version or the supplier of the root package, so the SBOM lacks NTIA minimum elements; `[root]` in bomsmith.toml can state them.";
+    UNDECLARED_VENDORED = "SCAN003", "undeclared-vendored-code", Warning,
+        "The input holds code that looks vendored, which the SBOM it keeps does not declare; `bomsmith vendor detect` prints a stanza declaring it.";
 }
 
 /// The version probe for a configured component: its `version_file` and `version_pattern`,
@@ -76,6 +79,8 @@ pub struct Detectors {
     npm: NpmManifestDetector,
     /// One probe per configured component of a kept SBOM, with that SBOM's index in `kept`.
     versions: Vec<(usize, VersionProbe)>,
+    /// Vendored code found from source evidence.
+    vendored: VendoredCodeDetector,
 }
 
 impl Detectors {
@@ -102,6 +107,9 @@ impl Detectors {
             metadata: DistMetadataDetector,
             npm: NpmManifestDetector,
             versions,
+            vendored: VendoredCodeDetector {
+                limits: limits.clone(),
+            },
         })
     }
 
@@ -113,6 +121,7 @@ impl Detectors {
         all.push(&self.metadata);
         all.push(&self.npm);
         all.extend(self.versions.iter().map(|(_, d)| d as &dyn Detector));
+        all.push(&self.vendored);
         all
     }
 }
@@ -166,6 +175,13 @@ pub fn assemble(
     let mut metadata = next();
     metadata.extend(next());
     let versions: Vec<Vec<Evidence>> = detectors.versions.iter().map(|_| next()).collect();
+    let vendored: Vec<Candidate> = next()
+        .into_iter()
+        .filter_map(|e| match e {
+            Evidence::Vendored(c) => Some(c),
+            _ => None,
+        })
+        .collect();
 
     let mut asm = Assembly {
         config,
@@ -199,6 +215,7 @@ pub fn assemble(
             }
         }
     }
+    asm.take_vendored(vendored, &root_id, !detectors.kept.is_empty());
     if let Some(s) = &config.every_package.supplier {
         for p in &mut asm.packages {
             p.supplier = Some(s.clone());
@@ -674,6 +691,69 @@ impl Assembly<'_> {
         }
     }
 
+    /// Vendored code found from source evidence: a package for each copy whose files no
+    /// declared package owns, depending from the root and containing its files (deepest copies
+    /// first, so a copy inside another owns its own files). When the input keeps an SBOM of
+    /// its vendored code (`declared`), that SBOM speaks for it, and each copy it leaves out is
+    /// a warning instead.
+    fn take_vendored(&mut self, mut found: Vec<Candidate>, root_id: &str, declared: bool) {
+        found.sort_by_key(|c| std::cmp::Reverse(c.path.matches('/').count()));
+        let mut taken: Vec<(String, String)> = Vec::new();
+        for c in found {
+            let files: Vec<String> = if c.is_file {
+                vec![c.path.clone()]
+            } else {
+                self.inventory.under(&c.path).map(str::to_owned).collect()
+            };
+            let mine: Vec<String> = files
+                .into_iter()
+                .filter(|f| {
+                    !taken
+                        .iter()
+                        .any(|(p, _)| f == p || f.starts_with(&format!("{p}/")))
+                })
+                .collect();
+            if mine.is_empty() || mine.iter().any(|f| self.owner.contains_key(f)) {
+                continue;
+            }
+            let bundled_wheel = self
+                .config
+                .bundled_wheel
+                .iter()
+                .any(|w| PathGlob::new(w.path.get_ref()).is_ok_and(|g| g.is_match(&c.path)));
+            if bundled_wheel {
+                continue;
+            }
+            if declared {
+                // A lone license file or a place is too little to warn a project about.
+                if c.confidence == vendored::Confidence::Place {
+                    continue;
+                }
+                let version = c
+                    .version
+                    .as_deref()
+                    .unwrap_or("a version it does not state");
+                self.diagnostics.push(Diagnostic::new(
+                    &UNDECLARED_VENDORED,
+                    self.location(&c.path),
+                    format!(
+                        "`{}` looks like vendored code ({} {version}), and no kept SBOM declares it",
+                        c.path, c.name
+                    ),
+                ));
+                continue;
+            }
+            let id = self.ids.allocate(spdx_id("SPDXRef-PACKAGE-", &c.name));
+            for f in &mine {
+                self.owner.insert(f.clone(), id.clone());
+            }
+            taken.push((c.path.clone(), id.clone()));
+            self.relationships
+                .push(Relationship::new(root_id, "DEPENDS_ON", id.clone()));
+            self.packages.push(vendored_package(&c, id));
+        }
+    }
+
     /// A warning when the version `sbom` declares for a component is not the one its source
     /// states.
     fn check_declared_version(&mut self, sbom: &KeptSbom, found: &ComponentVersion) {
@@ -792,6 +872,92 @@ impl Assembly<'_> {
             extracted_licenses: std::mem::take(&mut self.extracted_licenses),
             external_documents: Vec::new(),
         }
+    }
+}
+
+/// `value` as a CPE 2.3 formatted-string attribute: characters other than letters, digits,
+/// `.`, `_` and `-` quoted with a backslash.
+fn cpe_quote(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        if !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The package of a copy of vendored code: its name and the version its source states, a
+/// CPE from the detector table or a PURL in the registry its metadata names (never guessed),
+/// and the evidence, as a comment and as structured evidence.
+fn vendored_package(c: &Candidate, id: String) -> Package {
+    let mut refs = Vec::new();
+    if let Some(v) = &c.version {
+        if let Some((vendor, product)) = c.cpe.and_then(|t| t.split_once(':')) {
+            refs.push(ExternalRef::cpe23(format!(
+                "cpe:2.3:a:{vendor}:{product}:{}:*:*:*:*:*:*:*",
+                cpe_quote(v)
+            )));
+        }
+        match c.registry {
+            Some(vendored::Registry::PyPi) => refs.push(ExternalRef::purl(pypi_purl(&c.name, v))),
+            Some(vendored::Registry::Npm) => refs.push(ExternalRef::purl(npm_purl(&c.name, v))),
+            Some(vendored::Registry::Cargo) => refs.push(ExternalRef::purl(format!(
+                "pkg:cargo/{}@{}",
+                purl_encode(&c.name),
+                purl_encode(v)
+            ))),
+            None => {}
+        }
+    }
+    let mut comment = format!(
+        "Found by bomsmith from source evidence ({} confidence) at `{}`:",
+        c.confidence.name(),
+        c.path
+    );
+    for line in &c.evidence {
+        comment.push_str("\n- ");
+        comment.push_str(line);
+    }
+    let mut occurrences: Vec<Occurrence> = c
+        .statements
+        .iter()
+        .map(|s| Occurrence {
+            location: s.file.clone(),
+            line: (s.line > 0).then_some(s.line as u64),
+            text: Some(format!("{} ({})", s.excerpt, s.version)),
+        })
+        .collect();
+    if occurrences.is_empty() {
+        occurrences.push(Occurrence {
+            location: c.path.clone(),
+            line: None,
+            text: c.evidence.first().cloned(),
+        });
+    }
+    Package {
+        id,
+        name: c.name.clone(),
+        version: c.version.clone(),
+        file_name: c
+            .is_file
+            .then(|| c.path.rsplit('/').next().unwrap_or(&c.path).to_owned()),
+        download_location: None,
+        license_concluded: Some(NOASSERTION.into()),
+        comment: Some(comment),
+        external_refs: refs,
+        purpose: Some(Purpose::Source),
+        evidence: Some(model::Evidence {
+            technique: if c.is_file {
+                "manifest-analysis".into()
+            } else {
+                "source-code-analysis".into()
+            },
+            confidence: (c.confidence.score() * 100.0).round() as u8,
+            occurrences,
+        }),
+        ..Package::default()
     }
 }
 

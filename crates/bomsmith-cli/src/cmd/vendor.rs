@@ -393,7 +393,7 @@ fn candidates(path: &Path, no_git: bool, config: Option<&Config>) -> Result<Vec<
         hash_only: Some(Vec::new()),
         ..inventory::Options::default()
     };
-    let (inventory, evidence) = detect::run(path, &options, &[&VendoredCodeDetector])?;
+    let (inventory, evidence) = detect::run(path, &options, &[&VendoredCodeDetector::default()])?;
     let mut found: Vec<_> = evidence
         .into_iter()
         .flatten()

@@ -41,7 +41,12 @@ fn read(text: &str, name: &str) -> (Kind, Document, format::ReadReport) {
 /// → model → SPDX and the other way, asserting model equality at every step and validity of
 /// every output. Returns the CycloneDX text.
 fn round_trips(name: &str, m0: &Document) -> String {
-    let m0 = canonical(m0.clone());
+    // CycloneDX evidence has no place in SPDX 2.3 (docs/conversion.md): a documented loss on
+    // the SPDX legs.
+    let mut m0 = canonical(m0.clone());
+    for p in &mut m0.packages {
+        p.evidence = None;
+    }
     let spdx = spdx2::write(&m0);
     assert_valid(&format!("{name} as SPDX"), &spdx);
     let cdx = cyclonedx::write(&m0);

@@ -27,6 +27,7 @@ mod tagvalue;
 mod validate;
 mod vendor_cpython;
 mod vendor_rules;
+mod vendored_truth;
 mod version_vectors;
 mod versions;
 mod vex;

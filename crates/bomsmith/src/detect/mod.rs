@@ -12,6 +12,7 @@
 pub mod in_tree;
 pub mod npm;
 pub mod python;
+pub mod statement;
 pub mod vendored;
 pub mod version;
 

@@ -55,6 +55,11 @@ pub enum Statement {
     AcInit(&'static str),
     /// A line `WORD VALUE` followed (perhaps on the next line) by ` - ` (libffi's banner).
     Banner(&'static str),
+    /// The word after a literal anywhere in a line (`linenoise.h -- VERSION 1.0`).
+    Text(&'static str),
+    /// The file's first line, a version on its own (`VERSION` files). A `git describe`
+    /// suffix naming no commit past the tag (`5.2.1-0-g0`) is dropped.
+    FirstLine,
 }
 
 impl Statement {
@@ -65,13 +70,20 @@ impl Statement {
             | Statement::Shell(name)
             | Statement::Header(name)
             | Statement::Python(name)
-            | Statement::Banner(name) => name,
+            | Statement::Banner(name)
+            | Statement::Text(name) => name,
             Statement::AcInit(_) => "AC_INIT(",
+            Statement::FirstLine => "",
         }
     }
 
     /// The first statement in `text`: (byte offset of its line, value).
     pub fn find<'t>(&self, text: &'t str) -> Option<(usize, &'t str)> {
+        if *self == Statement::FirstLine {
+            let line = text.trim_start_matches('\u{feff}').lines().next()?.trim();
+            let value = strip_describe(line);
+            return is_version(value).then_some((0, value));
+        }
         let needle = self.needle();
         let finder = memchr::memmem::Finder::new(needle.as_bytes());
         let mut from = 0;
@@ -125,6 +137,8 @@ impl Statement {
                 let rest = rest.trim_start().strip_prefix(',')?.trim_start();
                 rest.strip_prefix('[')?.split(']').next()?
             }
+            Statement::Text(lead) => line.split_once(lead)?.1,
+            Statement::FirstLine => return None,
             Statement::Banner(word) => {
                 let rest = after_word(line.trim_start(), word)?;
                 let value = first_word(rest)?;
@@ -149,6 +163,30 @@ fn after_word<'t>(s: &'t str, word: &str) -> Option<&'t str> {
     rest.starts_with([' ', '\t']).then(|| rest.trim_start())
 }
 
+/// `version` without a `git describe` suffix that names no commit past the tag:
+/// `5.2.1-0-g0` is `5.2.1`; `5.2.1-3-gabc` (three commits later) stays as it is.
+pub fn strip_describe(version: &str) -> &str {
+    if let Some((tag, rest)) = version.rsplit_once("-0-g")
+        && !tag.is_empty()
+        && rest.chars().all(|c| c.is_ascii_hexdigit())
+    {
+        return tag;
+    }
+    version
+}
+
+/// True for text that reads as a release version: an optional `v`, a digit, then only
+/// letters, digits and `.+-~_`, with at least one `.`. Template values (`@VERSION@`,
+/// `${PROJECT_VERSION}`, `m4_esyscmd(...)`) never are.
+pub fn is_version(s: &str) -> bool {
+    let s = s.strip_prefix(['v', 'V']).unwrap_or(s);
+    s.starts_with(|c: char| c.is_ascii_digit())
+        && s.contains('.')
+        && s.len() <= 64
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '-' | '~' | '_'))
+}
+
 /// The first word of `s`: up to white space or `,`; it must start with a letter or digit.
 fn first_word(s: &str) -> Option<&str> {
     let s = s.trim_start();
@@ -171,6 +209,8 @@ pub struct Detector {
     pub probes: &'static [Probe],
     /// Also look at Python distribution evidence (PKG-INFO, METADATA, wheels, `vendor.txt`).
     pub python: bool,
+    /// NVD's CPE `vendor:product` for the project, where its CVE records name one.
+    pub cpe: Option<&'static str>,
 }
 
 const PYTHON_PROBES: &[Probe] = &[
@@ -188,6 +228,36 @@ const PYTHON_PROBES: &[Probe] = &[
     },
 ];
 
+/// `#define NAME VALUE` with no lead.
+const fn def(name: &'static str) -> Statement {
+    Statement::Define { name, lead: "" }
+}
+
+/// A C library identified by `marker` (a file suffix and a pattern its text matches), its
+/// version stated in the file `suffix` by `parts` (none: the source states no version).
+const fn c_library(
+    name: &'static str,
+    markers: &'static [Marker],
+    probes: &'static [Probe],
+    cpe: Option<&'static str>,
+) -> Detector {
+    Detector {
+        name,
+        markers,
+        probes,
+        python: false,
+        cpe,
+    }
+}
+
+const fn mark(suffix: &'static str, contains: &'static str) -> Marker {
+    Marker { suffix, contains }
+}
+
+const fn probe(suffix: &'static str, parts: &'static [Statement]) -> Probe {
+    Probe { suffix, parts }
+}
+
 /// Every built-in detector, by name.
 pub const DETECTORS: &[Detector] = &[
     Detector {
@@ -204,6 +274,7 @@ pub const DETECTORS: &[Detector] = &[
             }],
         }],
         python: false,
+        cpe: Some("bzip:bzip2"),
     },
     Detector {
         name: "expat",
@@ -236,6 +307,7 @@ pub const DETECTORS: &[Detector] = &[
             },
         ],
         python: false,
+        cpe: Some("libexpat_project:libexpat"),
     },
     Detector {
         name: "hacl-star",
@@ -254,6 +326,7 @@ pub const DETECTORS: &[Detector] = &[
             parts: &[Statement::Shell("expected_hacl_star_rev")],
         }],
         python: false,
+        cpe: Some("hacl-star:hacl-star"),
     },
     Detector {
         name: "libb2",
@@ -267,6 +340,7 @@ pub const DETECTORS: &[Detector] = &[
             parts: &[Statement::AcInit("libb2")],
         }],
         python: false,
+        cpe: Some("blake2:libb2"),
     },
     Detector {
         name: "libffi",
@@ -298,6 +372,7 @@ pub const DETECTORS: &[Detector] = &[
             },
         ],
         python: false,
+        cpe: Some("libffi_project:libffi"),
     },
     Detector {
         name: "macholib",
@@ -307,6 +382,7 @@ pub const DETECTORS: &[Detector] = &[
         }],
         probes: PYTHON_PROBES,
         python: true,
+        cpe: Some("ronaldoussoren:macholib"),
     },
     Detector {
         name: "mpdecimal",
@@ -322,6 +398,7 @@ pub const DETECTORS: &[Detector] = &[
             }],
         }],
         python: false,
+        cpe: Some("bytereef:mpdecimal"),
     },
     Detector {
         name: "openssl",
@@ -337,12 +414,14 @@ pub const DETECTORS: &[Detector] = &[
             }],
         }],
         python: false,
+        cpe: Some("openssl:openssl"),
     },
     Detector {
         name: "python",
         markers: &[],
         probes: PYTHON_PROBES,
         python: true,
+        cpe: None,
     },
     Detector {
         name: "sqlite",
@@ -358,6 +437,7 @@ pub const DETECTORS: &[Detector] = &[
             }],
         }],
         python: false,
+        cpe: Some("sqlite:sqlite"),
     },
     Detector {
         name: "xz",
@@ -383,6 +463,7 @@ pub const DETECTORS: &[Detector] = &[
             ],
         }],
         python: false,
+        cpe: Some("tukaani:xz"),
     },
     Detector {
         name: "zlib",
@@ -398,7 +479,264 @@ pub const DETECTORS: &[Detector] = &[
             }],
         }],
         python: false,
+        cpe: Some("zlib:zlib"),
     },
+    // Libraries vendored by many projects (cmake's Utilities, node's deps, redis's deps...),
+    // each with the statement its own headers or files make of its version. The CPE
+    // vendor:product is NVD's, as its CVE records for the library name it.
+    c_library(
+        "curl",
+        &[mark("curl/curlver.h", r"LIBCURL_VERSION")],
+        &[probe("curl/curlver.h", &[def("LIBCURL_VERSION")])],
+        Some("haxx:curl"),
+    ),
+    c_library(
+        "libarchive",
+        &[mark("archive.h", r"ARCHIVE_VERSION_ONLY_STRING")],
+        &[probe("archive.h", &[def("ARCHIVE_VERSION_ONLY_STRING")])],
+        Some("libarchive:libarchive"),
+    ),
+    c_library(
+        "zstd",
+        &[mark("zstd.h", r"ZSTD_VERSION_MAJOR")],
+        &[probe(
+            "zstd.h",
+            &[
+                def("ZSTD_VERSION_MAJOR"),
+                def("ZSTD_VERSION_MINOR"),
+                def("ZSTD_VERSION_RELEASE"),
+            ],
+        )],
+        Some("facebook:zstandard"),
+    ),
+    c_library(
+        "nghttp2",
+        &[mark("nghttp2/nghttp2ver.h", r"NGHTTP2_VERSION")],
+        &[probe("nghttp2/nghttp2ver.h", &[def("NGHTTP2_VERSION")])],
+        Some("nghttp2:nghttp2"),
+    ),
+    c_library(
+        "libuv",
+        &[mark("uv/version.h", r"UV_VERSION_MAJOR")],
+        &[probe(
+            "uv/version.h",
+            &[
+                def("UV_VERSION_MAJOR"),
+                def("UV_VERSION_MINOR"),
+                def("UV_VERSION_PATCH"),
+            ],
+        )],
+        Some("libuv:libuv"),
+    ),
+    c_library(
+        "jsoncpp",
+        &[mark("json/version.h", r"JSONCPP_VERSION_STRING")],
+        &[probe("json/version.h", &[def("JSONCPP_VERSION_STRING")])],
+        None,
+    ),
+    c_library(
+        "pdcurses",
+        &[mark("curses.h", r"PDC_VER_MAJOR")],
+        &[probe("curses.h", &[def("PDC_VERDOT")])],
+        None,
+    ),
+    // RHash states its version only in its command-line tool, which vendored copies leave out.
+    c_library("librhash", &[mark("rhash.h", r"rhash_init")], &[], None),
+    c_library(
+        "hiredis",
+        &[mark("hiredis.h", r"HIREDIS_MAJOR")],
+        &[probe(
+            "hiredis.h",
+            &[
+                def("HIREDIS_MAJOR"),
+                def("HIREDIS_MINOR"),
+                def("HIREDIS_PATCH"),
+            ],
+        )],
+        Some("redis:hiredis"),
+    ),
+    c_library(
+        "jemalloc",
+        &[
+            mark("jemalloc_macros.h.in", r"JEMALLOC_VERSION"),
+            mark("jemalloc/jemalloc.h", r"JEMALLOC_VERSION"),
+        ],
+        &[
+            probe("VERSION", &[Statement::FirstLine]),
+            probe("jemalloc/jemalloc.h", &[def("JEMALLOC_VERSION")]),
+        ],
+        None,
+    ),
+    c_library(
+        "lua",
+        &[mark("lua.h", r"LUA_RELEASE|LUA_VERSION_RELEASE")],
+        &[
+            probe(
+                "lua.h",
+                &[Statement::Define {
+                    name: "LUA_RELEASE",
+                    lead: "Lua ",
+                }],
+            ),
+            probe(
+                "lua.h",
+                &[
+                    def("LUA_VERSION_MAJOR"),
+                    def("LUA_VERSION_MINOR"),
+                    def("LUA_VERSION_RELEASE"),
+                ],
+            ),
+        ],
+        Some("lua:lua"),
+    ),
+    c_library(
+        "linenoise",
+        &[mark("linenoise.h", r"linenoise")],
+        &[probe(
+            "linenoise.h",
+            &[Statement::Text("linenoise.h -- VERSION ")],
+        )],
+        None,
+    ),
+    c_library(
+        "hdr_histogram",
+        &[mark("hdr_histogram.h", r"hdr_histogram")],
+        &[],
+        None,
+    ),
+    c_library("tiny_sha3", &[mark("sha3.c", r"Saarinen")], &[], None),
+    c_library(
+        "libpng",
+        &[mark("png.h", r"PNG_LIBPNG_VER_STRING")],
+        &[probe("png.h", &[def("PNG_LIBPNG_VER_STRING")])],
+        Some("libpng:libpng"),
+    ),
+    c_library(
+        "freetype",
+        &[mark("freetype/freetype.h", r"FREETYPE_MAJOR")],
+        &[probe(
+            "freetype/freetype.h",
+            &[
+                def("FREETYPE_MAJOR"),
+                def("FREETYPE_MINOR"),
+                def("FREETYPE_PATCH"),
+            ],
+        )],
+        Some("freetype:freetype"),
+    ),
+    c_library(
+        "harfbuzz",
+        &[mark("hb-version.h", r"HB_VERSION_STRING")],
+        &[probe("hb-version.h", &[def("HB_VERSION_STRING")])],
+        Some("harfbuzz_project:harfbuzz"),
+    ),
+    c_library(
+        "libxml2",
+        &[mark("libxml/xmlversion.h", r"LIBXML_DOTTED_VERSION")],
+        &[probe(
+            "libxml/xmlversion.h",
+            &[def("LIBXML_DOTTED_VERSION")],
+        )],
+        Some("xmlsoft:libxml2"),
+    ),
+    c_library(
+        "pcre2",
+        &[mark("pcre2.h", r"PCRE2_MAJOR")],
+        &[probe("pcre2.h", &[def("PCRE2_MAJOR"), def("PCRE2_MINOR")])],
+        Some("pcre:pcre2"),
+    ),
+    c_library(
+        "c-ares",
+        &[mark("ares_version.h", r"ARES_VERSION_STR")],
+        &[probe("ares_version.h", &[def("ARES_VERSION_STR")])],
+        Some("c-ares:c-ares"),
+    ),
+    c_library(
+        "llhttp",
+        &[mark("llhttp.h", r"LLHTTP_VERSION_MAJOR")],
+        &[probe(
+            "llhttp.h",
+            &[
+                def("LLHTTP_VERSION_MAJOR"),
+                def("LLHTTP_VERSION_MINOR"),
+                def("LLHTTP_VERSION_PATCH"),
+            ],
+        )],
+        Some("llhttp:llhttp"),
+    ),
+    c_library(
+        "lz4",
+        &[mark("lz4.h", r"LZ4_VERSION_MAJOR")],
+        &[probe(
+            "lz4.h",
+            &[
+                def("LZ4_VERSION_MAJOR"),
+                def("LZ4_VERSION_MINOR"),
+                def("LZ4_VERSION_RELEASE"),
+            ],
+        )],
+        None,
+    ),
+    c_library(
+        "zlib-ng",
+        &[mark("zlib-ng.h", r"ZLIBNG_VERSION")],
+        &[probe("zlib-ng.h", &[def("ZLIBNG_VERSION")])],
+        None,
+    ),
+    c_library(
+        "tcl",
+        &[mark("tcl.h", r"TCL_PATCH_LEVEL")],
+        &[probe("tcl.h", &[def("TCL_PATCH_LEVEL")])],
+        Some("tcl:tcl"),
+    ),
+    c_library(
+        "tk",
+        &[mark("tk.h", r"TK_PATCH_LEVEL")],
+        &[probe("tk.h", &[def("TK_PATCH_LEVEL")])],
+        Some("tcl:tk"),
+    ),
+    c_library(
+        "libssh2",
+        &[mark("libssh2.h", r"LIBSSH2_VERSION")],
+        &[probe("libssh2.h", &[def("LIBSSH2_VERSION")])],
+        Some("libssh2:libssh2"),
+    ),
+    c_library(
+        "libgit2",
+        &[mark("git2/version.h", r"LIBGIT2_VERSION")],
+        &[probe("git2/version.h", &[def("LIBGIT2_VERSION")])],
+        Some("libgit2_project:libgit2"),
+    ),
+    c_library(
+        "mbedtls",
+        &[mark("mbedtls/build_info.h", r"MBEDTLS_VERSION_STRING")],
+        &[probe(
+            "mbedtls/build_info.h",
+            &[def("MBEDTLS_VERSION_STRING")],
+        )],
+        Some("arm:mbed_tls"),
+    ),
+    c_library(
+        "wolfssl",
+        &[mark("wolfssl/version.h", r"LIBWOLFSSL_VERSION_STRING")],
+        &[probe(
+            "wolfssl/version.h",
+            &[def("LIBWOLFSSL_VERSION_STRING")],
+        )],
+        Some("wolfssl:wolfssl"),
+    ),
+    c_library(
+        "icu",
+        &[mark("unicode/uvernum.h", r"U_ICU_VERSION")],
+        &[probe("unicode/uvernum.h", &[def("U_ICU_VERSION")])],
+        Some("icu-project:international_components_for_unicode"),
+    ),
+    c_library(
+        "libjpeg-turbo",
+        &[mark("jconfig.h", r"LIBJPEG_TURBO_VERSION")],
+        &[probe("jconfig.h", &[def("LIBJPEG_TURBO_VERSION")])],
+        Some("libjpeg-turbo:libjpeg-turbo"),
+    ),
 ];
 
 /// The built-in detector called `name`.
@@ -506,7 +844,7 @@ pub fn probe_parts(file: &str, text: &str, parts: &[Statement]) -> Option<Stated
     Some(Stated {
         file: file.to_owned(),
         line: memchr::memchr_iter(b'\n', &text.as_bytes()[..start]).count() + 1,
-        version: version.join("."),
+        version: strip_describe(&version.join(".")).to_owned(),
         excerpt,
     })
 }

@@ -16,5 +16,5 @@ pub use checksum::{Algorithm, Checksum, find_checksum};
 pub use document::{DOCUMENT_ID, Document, ExternalDocument};
 pub use file::File;
 pub use license::ExtractedLicense;
-pub use package::{ExternalRef, Package, Purpose, RefKind};
+pub use package::{Evidence, ExternalRef, Occurrence, Package, Purpose, RefKind};
 pub use relationship::{RELATIONSHIP_TYPES, Relationship};

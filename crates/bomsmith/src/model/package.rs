@@ -47,6 +47,30 @@ pub struct Package {
     pub purpose: Option<Purpose>,
     /// Release date (`YYYY-MM-DDThh:mm:ssZ`).
     pub release_date: Option<String>,
+    /// What in the input shows the package is there, when it was found rather than declared.
+    pub evidence: Option<Evidence>,
+}
+
+/// Evidence of a package's identity: how it was found, how sure that is, and where.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Evidence {
+    /// How it was found (CycloneDX technique names: `source-code-analysis`, `filename`...).
+    pub technique: String,
+    /// Confidence in per cent (0 to 100).
+    pub confidence: u8,
+    /// The places that show it, the statement of the version first.
+    pub occurrences: Vec<Occurrence>,
+}
+
+/// A place in the input that shows a package is there.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Occurrence {
+    /// The file, from the input's root.
+    pub location: String,
+    /// 1-based line, when the place is a line.
+    pub line: Option<u64>,
+    /// What is there, in words.
+    pub text: Option<String>,
 }
 
 impl Package {

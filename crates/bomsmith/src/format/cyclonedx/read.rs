@@ -14,8 +14,8 @@ use crate::format::{Fields, ReadReport, is_empty_value, spdx2};
 use crate::ident::{IdAllocator, format_timestamp, parse_timestamp, uuid_v5_url};
 use crate::json::{self, kind_name, pointer_child as child};
 use crate::model::{
-    Algorithm, Checksum, DOCUMENT_ID, Document, ExternalRef, ExtractedLicense, File, Package,
-    Purpose, RefKind, Relationship,
+    Algorithm, Checksum, DOCUMENT_ID, Document, Evidence, ExternalRef, ExtractedLicense, File,
+    Occurrence, Package, Purpose, RefKind, Relationship,
 };
 use crate::spec::Spec;
 use serde_json::{Map, Value};
@@ -371,6 +371,7 @@ impl Reader<'_> {
                 "externalReferences",
                 "components",
                 "properties",
+                "evidence",
             ],
         )?;
         let kind = self.req_str(m, "type", pointer)?;
@@ -855,6 +856,63 @@ impl Reader<'_> {
             external_refs,
             purpose,
             release_date: carried.one("releaseDate"),
+            evidence: self.evidence(m, &format!("{path}evidence")),
+        })
+    }
+
+    /// A component's `evidence`: the technique and confidence of its first identity method,
+    /// and its occurrences. Call stacks, licences and copyrights found as evidence are not
+    /// held by the model, and are reported as left out.
+    fn evidence(&mut self, m: &Map<String, Value>, path: &str) -> Option<Evidence> {
+        let e = m.get("evidence")?.as_object()?;
+        for (key, value) in e {
+            if !matches!(key.as_str(), "identity" | "occurrences") {
+                self.drop_value(format!("{path}.{key}"), value);
+            }
+        }
+        let identity = match e.get("identity") {
+            Some(Value::Array(a)) => a.first(),
+            Some(v) => Some(v),
+            None => None,
+        };
+        let method = identity
+            .and_then(|i| i.get("methods"))
+            .and_then(Value::as_array)
+            .and_then(|a| a.first());
+        let confidence = method
+            .and_then(|x| x.get("confidence"))
+            .or_else(|| identity.and_then(|i| i.get("confidence")))
+            .and_then(Value::as_f64)
+            .unwrap_or(0.0);
+        let occurrences: Vec<Occurrence> = e
+            .get("occurrences")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|o| {
+                        Some(Occurrence {
+                            location: o.get("location")?.as_str()?.to_owned(),
+                            line: o.get("line").and_then(Value::as_u64),
+                            text: o
+                                .get("additionalContext")
+                                .and_then(Value::as_str)
+                                .map(str::to_owned),
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if identity.is_none() && occurrences.is_empty() {
+            return None;
+        }
+        Some(Evidence {
+            technique: method
+                .and_then(|x| x.get("technique"))
+                .and_then(Value::as_str)
+                .unwrap_or("other")
+                .to_owned(),
+            confidence: (confidence.clamp(0.0, 1.0) * 100.0).round() as u8,
+            occurrences,
         })
     }
 

@@ -538,6 +538,40 @@ fn copyright(text: &Option<String>, m: &mut Map<String, Value>, props: &mut Prop
     }
 }
 
+/// A package's evidence: one identity (its name and version, found by `technique`) and the
+/// places that show it.
+fn evidence(e: &crate::model::Evidence) -> Value {
+    let confidence = f64::from(e.confidence.min(100)) / 100.0;
+    let mut out = serde_json::Map::new();
+    out.insert(
+        "identity".into(),
+        json!([{
+            "field": "version",
+            "confidence": confidence,
+            "methods": [{"technique": e.technique, "confidence": confidence}],
+        }]),
+    );
+    if !e.occurrences.is_empty() {
+        let list: Vec<Value> = e
+            .occurrences
+            .iter()
+            .map(|o| {
+                let mut m = serde_json::Map::new();
+                m.insert("location".into(), json!(o.location));
+                if let Some(l) = o.line {
+                    m.insert("line".into(), json!(l));
+                }
+                if let Some(t) = &o.text {
+                    m.insert("additionalContext".into(), json!(t));
+                }
+                Value::Object(m)
+            })
+            .collect();
+        out.insert("occurrences".into(), Value::Array(list));
+    }
+    Value::Object(out)
+}
+
 fn package_fields(p: &Package, names: &Names<'_>, version: SpecVersion) -> Map<String, Value> {
     let mut m = Map::new();
     let mut props = Props::default();
@@ -626,6 +660,9 @@ fn package_fields(p: &Package, names: &Names<'_>, version: SpecVersion) -> Map<S
     copyright(&p.copyright_text, &mut m, &mut props);
     if let Some(d) = &p.description {
         m.insert("description".into(), json!(d));
+    }
+    if let Some(e) = &p.evidence {
+        m.insert("evidence".into(), evidence(e));
     }
     for (field, value) in [
         ("summary", &p.summary),

@@ -414,6 +414,7 @@ impl Reader<'_> {
             external_refs,
             purpose,
             release_date: self.opt_str(m, "releaseDate", pointer)?,
+            evidence: None,
         })
     }
 
@@ -687,6 +688,7 @@ mod tests {
                 }],
                 purpose: Some(Purpose::Library),
                 release_date: Some("2024-01-01T00:00:00Z".into()),
+                evidence: None,
             }],
             files: vec![File {
                 id: "SPDXRef-f".into(),

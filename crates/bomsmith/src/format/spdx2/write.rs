@@ -289,6 +289,7 @@ mod tests {
             external_refs: vec![ExternalRef::purl("pkg:generic/p@1.0")],
             purpose: Some(Purpose::OperatingSystem),
             release_date: Some("2024-01-01T00:00:00Z".into()),
+            evidence: None,
         };
         assert_eq!(
             spdx(&d)["packages"][0],
