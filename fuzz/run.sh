@@ -16,7 +16,7 @@ cd "$(dirname "$0")"
 secs="${1:-600}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(validate_spdx validate_cyclonedx convert tagvalue spdx3 pyliteral version purl tar zip osv cpe vex)
+[ ${#targets[@]} -gt 0 ] || targets=(validate_spdx validate_cyclonedx convert tagvalue spdx3 pyliteral version purl tar zip osv cpe vex statement)
 shared="${BOMSMITH_SHARED:-$(pwd)/../../shared}"
 peers="${BOMSMITH_PEER_DOCS:-$(pwd)/../../peer-docs}"
 mkdir -p corpus/validate_spdx corpus/validate_cyclonedx corpus/convert corpus/tagvalue corpus/spdx3 corpus/pyliteral corpus/version corpus/purl
@@ -71,6 +71,13 @@ mkdir -p corpus/vex
 find "$shared"/conformance/vex -name '*.json' -size -200k -print0 | while IFS= read -r -d '' f; do
   cp "$f" "corpus/vex/$(echo "$f" | sha1sum | cut -c1-16).json"
 done
+# The statement target starts from real version statements: CPython's vendored headers, its
+# configure.ac and the bundled pip wheel's METADATA, from the shared release tarball.
+mkdir -p corpus/statement
+tar -xJOf "$shared"/cpython/3.13.5/Python-3.13.5.tar.xz Python-3.13.5/Modules/expat/expat.h > corpus/statement/expat.h
+tar -xJOf "$shared"/cpython/3.13.5/Python-3.13.5.tar.xz Python-3.13.5/Modules/_decimal/libmpdec/mpdecimal.h > corpus/statement/mpdecimal.h
+tar -xJOf "$shared"/cpython/3.13.5/Python-3.13.5.tar.xz Python-3.13.5/configure.ac > corpus/statement/configure.ac
+tar -xJOf "$shared"/cpython/3.13.5/Python-3.13.5.tar.xz Python-3.13.5/Include/patchlevel.h > corpus/statement/patchlevel.h
 # The purl target starts from every input string of the purl-spec suite, one file each.
 i=0
 while IFS= read -r line; do

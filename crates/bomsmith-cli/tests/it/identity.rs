@@ -5,10 +5,10 @@
 //! Python's `tarfile`, an independent writer; the real wheels, the npm package and the CPython
 //! tarball come from the shared corpus.
 
-use crate::util::{bomsmith, cpython_tarball, scan_json, shared_file};
+use crate::util::{bomsmith, cpython_tarball, npm_sqlite3, scan_json, shared_file};
 use serde_json::Value;
 use std::ffi::OsStr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Writes a tar archive at `path` with Python's `tarfile` (`mode` `w:gz`, `w:xz`), holding
 /// `members` (`(name, text)`), every mtime fixed.
@@ -311,25 +311,6 @@ fn sdist_pkg_info_was_ignored() {
     assert_eq!(root(&doc)["licenseDeclared"], "MIT or Apache-2.0");
     assert!(doc.get("hasExtractedLicensingInfos").is_none());
     assert_valid(&doc, dir.path());
-}
-
-/// The real `sqlite3` npm package: `$BOMSMITH_NPM_SQLITE3`, else `/work/fixtures`. `None` (with
-/// a note) when absent outside CI; under `CI` its absence fails the test.
-fn npm_sqlite3() -> Option<PathBuf> {
-    let p = std::env::var_os("BOMSMITH_NPM_SQLITE3").map_or_else(
-        || PathBuf::from("/work/fixtures/sqlite3-5.1.7.tgz"),
-        PathBuf::from,
-    );
-    if p.exists() {
-        return Some(p);
-    }
-    let msg = format!(
-        "npm sqlite3 package missing: {} (`npm pack sqlite3@5.1.7`, or set BOMSMITH_NPM_SQLITE3)",
-        p.display()
-    );
-    assert!(std::env::var_os("CI").is_none(), "{msg}");
-    eprintln!("SKIPPED: {msg}");
-    None
 }
 
 #[test]

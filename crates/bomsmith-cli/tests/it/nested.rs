@@ -3,7 +3,7 @@
 //! input. The archives are written by Python's `tarfile`/`zipfile` and the expected digests
 //! computed by its `hashlib`, independently of bomsmith's readers.
 
-use crate::util::{bomsmith, file_checksums, scan_json};
+use crate::util::{bomsmith, file_checksums, npm_sqlite3, scan_json};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
@@ -275,25 +275,6 @@ print(json.dumps({{k[len("t/"):]: v for k, v in out.items()}}))
         );
     }
     assert_eq!(stderr.matches("INPUT004").count(), 2, "{stderr}");
-}
-
-/// The real npm package (`npm pack sqlite3@5.1.7`), from `$BOMSMITH_NPM_SQLITE3` or
-/// `/work/fixtures`; absent outside CI, the test says so and passes; under `CI` it fails.
-fn npm_sqlite3() -> Option<PathBuf> {
-    let p = std::env::var_os("BOMSMITH_NPM_SQLITE3").map_or_else(
-        || PathBuf::from("/work/fixtures/sqlite3-5.1.7.tgz"),
-        PathBuf::from,
-    );
-    if p.is_file() {
-        return Some(p);
-    }
-    let msg = format!(
-        "npm package missing: {} (set BOMSMITH_NPM_SQLITE3 to sqlite3-5.1.7.tgz)",
-        p.display()
-    );
-    assert!(std::env::var_os("CI").is_none(), "{msg}");
-    eprintln!("SKIPPED: {msg}");
-    None
 }
 
 #[test]

@@ -371,3 +371,23 @@ pub fn json_files(dir: &Path) -> Vec<PathBuf> {
     out.sort();
     out
 }
+
+/// The real npm package `sqlite3` 5.1.7 (`npm pack sqlite3@5.1.7`): `$BOMSMITH_NPM_SQLITE3`,
+/// else `/work/fixtures`. `None` (with a note) when absent outside CI; under `CI` its absence
+/// fails the test.
+pub fn npm_sqlite3() -> Option<PathBuf> {
+    let p = std::env::var_os("BOMSMITH_NPM_SQLITE3").map_or_else(
+        || PathBuf::from("/work/fixtures/sqlite3-5.1.7.tgz"),
+        PathBuf::from,
+    );
+    if p.exists() {
+        return Some(p);
+    }
+    let msg = format!(
+        "npm sqlite3 package missing: {} (`npm pack sqlite3@5.1.7`, or set BOMSMITH_NPM_SQLITE3)",
+        p.display()
+    );
+    assert!(std::env::var_os("CI").is_none(), "{msg}");
+    eprintln!("SKIPPED: {msg}");
+    None
+}

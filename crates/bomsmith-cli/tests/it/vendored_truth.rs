@@ -3,7 +3,7 @@
 //! it). The packages are Debian's source tarballs, fetched by `.ci/run` into
 //! `$BOMSMITH_SRCPKGS` and checked by SHA-256.
 
-use crate::util::{bomsmith, file_sha256};
+use crate::util::{bomsmith, file_sha256, npm_sqlite3};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -22,7 +22,7 @@ struct Source {
     #[allow(dead_code)]
     url: String,
     #[allow(dead_code)]
-    top: String,
+    top: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -246,5 +246,188 @@ fn plain_scan_of_python_3_11_lists_vendored_packages_with_evidence() {
     assert!(
         owned.iter().all(|f| f.starts_with("Modules/expat/")),
         "{owned:?}"
+    );
+}
+
+/// A sample file of `samples.toml`, checked against its SHA-256, as [`source_package`] finds
+/// the source packages.
+fn sample(file: &str) -> Option<PathBuf> {
+    #[derive(Deserialize)]
+    struct Samples {
+        sample: Vec<Source>,
+    }
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/vendored/samples.toml");
+    let samples: Samples =
+        toml::from_str(&std::fs::read_to_string(path).expect("samples")).expect("samples parse");
+    let s = samples
+        .sample
+        .into_iter()
+        .find(|s| s.file == file)
+        .expect("listed sample");
+    source_package(&s)
+}
+
+/// The member `name` of the gzip-compressed tar `bytes`, read by the test itself.
+fn tar_gz_member(bytes: &[u8], name: &str) -> Vec<u8> {
+    use std::io::Read;
+    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(bytes));
+    for entry in archive.entries().expect("tar") {
+        let mut entry = entry.expect("entry");
+        if entry.path().expect("path").to_string_lossy() == name {
+            let mut out = Vec::new();
+            entry.read_to_end(&mut out).expect("read");
+            return out;
+        }
+    }
+    panic!("no member {name}");
+}
+
+/// A crate's directory in Cargo's registry sources (the dependencies of this workspace, at
+/// the versions Cargo.lock pins; present wherever the workspace was built).
+fn registry_crate(name: &str) -> PathBuf {
+    let lock: toml::Table = toml::from_str(
+        &std::fs::read_to_string(
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../Cargo.lock"),
+        )
+        .expect("Cargo.lock"),
+    )
+    .expect("lock parses");
+    let version = lock["package"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .find(|p| p["name"].as_str() == Some(name))
+        .and_then(|p| p["version"].as_str())
+        .unwrap_or_else(|| panic!("{name} is not in Cargo.lock"))
+        .to_owned();
+    let home = std::env::var_os("CARGO_HOME").map_or_else(
+        || PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cargo"),
+        PathBuf::from,
+    );
+    let src = home.join("registry/src");
+    std::fs::read_dir(&src)
+        .expect("registry sources")
+        .filter_map(|d| Some(d.ok()?.path().join(format!("{name}-{version}"))))
+        .find(|p| p.is_dir())
+        .unwrap_or_else(|| panic!("{name}-{version} not under {}", src.display()))
+}
+
+fn read_statement(path: &str, bytes: &[u8]) -> Vec<(Option<String>, String, usize)> {
+    bomsmith::detect::statement::read(path, &String::from_utf8_lossy(bytes))
+        .into_iter()
+        .map(|f| (f.name, f.stated.version, f.stated.line))
+        .collect()
+}
+
+/// Every kind of version statement read from real files: the source packages, the samples,
+/// the npm sqlite3 package, and crates in Cargo's registry. Accepted statements give the
+/// name, version and line the file states; templates give nothing.
+#[test]
+fn every_statement_kind_on_real_bytes() {
+    let (Some(cmake), Some(redis), Some(pixman), Some(tomli)) = (
+        source_package(&truth("cmake-3.25.1").source),
+        source_package(&truth("redis-7.0.15").source),
+        sample("pixman_0.42.2.orig.tar.gz"),
+        sample("tomli-2.0.1.tar.gz"),
+    ) else {
+        return;
+    };
+    let read = |p: &PathBuf| std::fs::read(p).expect("reads");
+    let (cmake, redis, pixman, tomli) = (read(&cmake), read(&redis), read(&pixman), read(&tomli));
+    let one = |path: &str, bytes: &[u8]| {
+        let got = read_statement(path, bytes);
+        assert_eq!(got.len(), 1, "{path}: {got:?}");
+        let (n, v, l) = got.into_iter().next().expect("one");
+        (n.unwrap_or_default(), v, l)
+    };
+    let s = |a: &str, b: &str, l: usize| (a.to_owned(), b.to_owned(), l);
+
+    // CMake project(... VERSION ...), and a template that is none.
+    let f = "cmake-3.25.1/Help/guide/tutorial/Complete/CMakeLists.txt";
+    assert_eq!(one(f, &tar_gz_member(&cmake, f)), s("Tutorial", "1.0", 4));
+    let xz = registry_crate("liblzma-sys").join("xz/CMakeLists.txt");
+    assert!(read_statement("xz/CMakeLists.txt", &read(&xz)).is_empty());
+    // meson project(version:), autoconf AC_INIT (literal, and macros that are not versions).
+    let f = "pixman-0.42.2/meson.build";
+    assert_eq!(
+        one(f, &tar_gz_member(&pixman, f)),
+        s("pixman", "0.42.2", 21)
+    );
+    let f = "pixman-0.42.2/configure.ac";
+    assert!(read_statement(f, &tar_gz_member(&pixman, f)).is_empty());
+    let f = "redis-7.0.15/deps/jemalloc/configure.ac";
+    assert!(read_statement(f, &tar_gz_member(&redis, f)).is_empty());
+    if let Some(npm) = npm_sqlite3() {
+        let npm = read(&npm);
+        let inner = tar_gz_member(&npm, "package/deps/sqlite-autoconf-3440200.tar.gz");
+        let f = "sqlite-autoconf-3440200/configure.ac";
+        assert_eq!(one(f, &tar_gz_member(&inner, f)), s("sqlite", "3.44.2", 13));
+        // package.json.
+        let f = "package/package.json";
+        let (name, version, _) = one(f, &tar_gz_member(&npm, f));
+        assert_eq!((name.as_str(), version.as_str()), ("sqlite3", "5.1.7"));
+    }
+    // Cargo.toml; pyproject.toml (literal, and dynamic); PKG-INFO.
+    let (name, version, _) = one(
+        "Cargo.toml",
+        &read(&registry_crate("zstd-sys").join("Cargo.toml")),
+    );
+    assert_eq!(name, "zstd-sys");
+    assert!(
+        version.starts_with("2.") && version.contains("+zstd."),
+        "{version}"
+    );
+    let f = "tomli-2.0.1/pyproject.toml";
+    assert_eq!(one(f, &tar_gz_member(&tomli, f)), s("tomli", "2.0.1", 7));
+    let f = "tomli-2.0.1/PKG-INFO";
+    assert_eq!(one(f, &tar_gz_member(&tomli, f)), s("tomli", "2.0.1", 3));
+    // VERSION files (a `git describe` suffix naming no commit past the tag dropped).
+    let f = "redis-7.0.15/deps/jemalloc/VERSION";
+    assert_eq!(one(f, &tar_gz_member(&redis, f)), s("", "5.2.1", 1));
+    // Header macros: whole, composed from parts, and a library not in the table (xxHash
+    // inside zstd, lower confidence: named by its prefix).
+    let f = "cmake-3.25.1/Utilities/cmcurl/include/curl/curlver.h";
+    assert_eq!(
+        one(f, &tar_gz_member(&cmake, f)),
+        s("libcurl", "7.86.0", 35)
+    );
+    let f = "redis-7.0.15/deps/hiredis/hiredis.h";
+    assert_eq!(one(f, &tar_gz_member(&redis, f)), s("hiredis", "1.0.3", 48));
+    let f = "cmake-3.25.1/Utilities/cmzstd/lib/common/xxhash.h";
+    assert_eq!(one(f, &tar_gz_member(&cmake, f)), s("xxh", "0.6.2", 130));
+}
+
+/// Git submodules (the zstd crate's real `.gitmodules`) and sdists bundled in a tree (the
+/// real tomli sdist, named and versioned by the PKG-INFO inside) are candidates.
+#[test]
+fn submodules_and_bundled_sdists_are_candidates() {
+    let Some(tomli) = sample("tomli-2.0.1.tar.gz") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join("vendor")).expect("mkdir");
+    // A name that says nothing: the version comes from inside.
+    std::fs::copy(&tomli, dir.path().join("vendor/tomli-2.0.1.tar.gz")).expect("copy");
+    std::fs::copy(
+        registry_crate("zstd").join(".gitmodules"),
+        dir.path().join(".gitmodules"),
+    )
+    .expect("copy");
+    let found = detect(&dir.path().to_path_buf());
+    let (version, evidence) = &found["vendor/tomli-2.0.1.tar.gz"];
+    assert_eq!(version.as_deref(), Some("2.0.1"));
+    assert!(
+        evidence
+            .iter()
+            .any(|e| e.starts_with("vendor/tomli-2.0.1.tar.gz!tomli-2.0.1/PKG-INFO:3:")),
+        "{evidence:?}"
+    );
+    let (version, evidence) = &found["zstd-safe/zstd-sys/zstd"];
+    assert_eq!(version, &None);
+    assert!(
+        evidence
+            .iter()
+            .any(|e| e.contains("https://github.com/facebook/zstd")),
+        "{evidence:?}"
     );
 }

@@ -530,7 +530,18 @@ fn candidate(
         .name
         .clone()
         .or_else(|| signals.iter().find_map(|(s, _)| s.name.clone()))
-        .unwrap_or_else(|| dir_name.to_owned());
+        .unwrap_or_else(|| {
+            // A directory named like a version (`mimalloc/v2`) is named for its parent.
+            let versioned = dir_name
+                .strip_prefix(['v', 'V'])
+                .unwrap_or(dir_name)
+                .split('.')
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()));
+            match parent(root).rsplit('/').next() {
+                Some(up) if versioned && !up.is_empty() => up.to_owned(),
+                _ => dir_name.to_owned(),
+            }
+        });
     let confidence = if detector.is_some() || best.confidence == Confidence::High {
         Confidence::High
     } else if signals.iter().any(|(s, _)| s.confidence == Confidence::Low) || !stated.is_empty() {
