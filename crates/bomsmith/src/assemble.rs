@@ -940,6 +940,7 @@ fn vendored_package(c: &Candidate, id: String) -> Package {
         id,
         name: c.name.clone(),
         version: c.version.clone(),
+        supplier: c.supplier.clone(),
         file_name: c
             .is_file
             .then(|| c.path.rsplit('/').next().unwrap_or(&c.path).to_owned()),

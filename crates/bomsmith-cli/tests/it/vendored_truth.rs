@@ -209,6 +209,27 @@ fn plain_scan_of_python_3_11_lists_vendored_packages_with_evidence() {
             "{name}: evidence occurrences: {c}"
         );
     }
+    // pip names its maintainers in the METADATA inside the wheel.
+    assert_eq!(
+        by_name("pip")["supplier"]["name"],
+        "The pip developers",
+        "{}",
+        by_name("pip")
+    );
+    // Both documents are valid (bomsmith's own validator; CI adds pyspdxtools and
+    // cyclonedx-python-lib on the same scans).
+    let check = bomsmith()
+        .arg("validate")
+        .arg(&cdx)
+        .arg(&spdx)
+        .output()
+        .expect("runs");
+    assert!(
+        check.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
     // The expat copy owns its files (SPDX: CONTAINS from its package).
     let s: Value = serde_json::from_slice(&std::fs::read(&spdx).expect("spdx")).expect("JSON");
     let expat = s["packages"]

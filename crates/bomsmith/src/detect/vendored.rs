@@ -68,6 +68,8 @@ pub struct Candidate {
     pub cpe: Option<&'static str>,
     /// The package's registry, when a manifest or distribution names it there.
     pub registry: Option<Registry>,
+    /// Who supplies it, as its own metadata names them (`Person: ...`, `Organization: ...`).
+    pub supplier: Option<String>,
 }
 
 /// How sure the evidence is.
@@ -271,6 +273,7 @@ struct Signal {
     lines: Vec<String>,
     detector: Option<&'static str>,
     registry: Option<Registry>,
+    supplier: Option<String>,
 }
 
 impl Signal {
@@ -286,6 +289,7 @@ impl Signal {
             lines: vec![line],
             detector: None,
             registry: None,
+            supplier: None,
         }
     }
 }
@@ -566,6 +570,7 @@ fn candidate(
         confidence,
         cpe: detector.and_then(|d| d.cpe),
         registry: best.registry,
+        supplier: best.supplier.clone(),
     })
 }
 
@@ -740,6 +745,8 @@ fn python_distributions(
             };
             let inside = inner_metadata(tree, path, &project, &version, limits);
             let mut s = Signal::new(path, 1, Confidence::High, String::new());
+            s.supplier = inside.as_ref().and_then(|(_, supplier)| supplier.clone());
+            let inside = inside.map(|(f, _)| f);
             s.is_file = true;
             s.registry = Some(Registry::PyPi);
             s.detector = Some("python");
@@ -793,18 +800,20 @@ fn python_distributions(
         s.stated = vec![f.stated];
         s.registry = Some(Registry::PyPi);
         s.detector = Some("python");
+        s.supplier = super::python::parse_metadata(path, text.as_bytes()).and_then(|m| m.supplier);
         signals.push(s);
     }
 }
 
-/// The `METADATA` (wheel) or `PKG-INFO` (sdist) inside the distribution at `path`.
+/// The `METADATA` (wheel) or `PKG-INFO` (sdist) inside the distribution at `path`: its
+/// version statement, and the supplier it names.
 fn inner_metadata(
     tree: &Inventory,
     path: &str,
     project: &str,
     version: &str,
     limits: &Limits,
-) -> Option<statement::Found> {
+) -> Option<(statement::Found, Option<String>)> {
     let bytes = tree.bytes(path).ok()??;
     let member = if path.ends_with(".whl") {
         format!("{project}-{version}.dist-info/METADATA")
@@ -817,7 +826,8 @@ fn inner_metadata(
     let text = String::from_utf8_lossy(&inner);
     let mut f = statement::read(&member, &text).into_iter().next()?;
     f.stated.file = place;
-    Some(f)
+    let supplier = super::python::parse_metadata(&member, &inner).and_then(|m| m.supplier);
+    Some((f, supplier))
 }
 
 /// Versions stated by manifests, build files, version files and header macros.
