@@ -846,13 +846,15 @@ fn stated_versions(tree: &Inventory, files: &[&str], signals: &mut Vec<Signal>) 
         };
         for f in statement::read(path, &text) {
             let (rank, confidence, standalone, registry) = match (f.kind, file_name) {
+                // A manifest alone is a package of the project's own (a workspace member, a fuzz
+                // crate) unless it sits under a vendor root or beside a license of its own.
                 (Kind::Manifest, "package.json") => {
-                    (2, Confidence::High, true, Some(Registry::Npm))
+                    (2, Confidence::High, false, Some(Registry::Npm))
                 }
                 (Kind::Manifest, "Cargo.toml") => {
-                    (2, Confidence::High, true, Some(Registry::Cargo))
+                    (2, Confidence::High, false, Some(Registry::Cargo))
                 }
-                (Kind::Manifest, _) => (2, Confidence::High, true, Some(Registry::PyPi)),
+                (Kind::Manifest, _) => (2, Confidence::High, false, Some(Registry::PyPi)),
                 (Kind::Build, _) => (3, Confidence::Low, false, None),
                 (Kind::VersionFile, _) => (4, Confidence::Low, false, None),
                 (Kind::Macro | Kind::ComposedMacro, _) => (5, Confidence::Low, false, None),
