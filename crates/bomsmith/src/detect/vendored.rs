@@ -229,11 +229,37 @@ fn is_python_dist(file_name: &str) -> bool {
         || (file_name.ends_with(".tar.gz") && split_artifact_name(file_name).1.is_some())
 }
 
+/// True for a header that may state its library's version, by its path alone (headers are
+/// most of a C tree's bytes, and only these are kept in memory while an archive streams): below
+/// a vendor directory; named for a version (`curlver.h`, `json/version.h`); or named like a
+/// directory above it, as a library's main header is (`deps/hiredis/hiredis.h`,
+/// `Utilities/cmzstd/lib/zstd.h`). Marker and version files of the detector table are wanted
+/// whatever their place.
+fn header_may_state(path: &str) -> bool {
+    let alnum = |s: &str| -> String {
+        s.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase()
+    };
+    let mut parts: Vec<&str> = path.split('/').collect();
+    let name = parts.pop().unwrap_or(path);
+    let stem = alnum(name.split('.').next().unwrap_or(name));
+    parts.iter().any(|p| VENDOR_DIRS.contains(p))
+        || stem.contains("version")
+        || stem.ends_with("ver")
+        || stem.ends_with("vers")
+        || (stem.len() >= 3 && parts.iter().any(|d| alnum(d).contains(&stem)))
+}
+
 impl Detector for VendoredCodeDetector {
     fn wants(&self, path: &str) -> bool {
         let name = path.rsplit('/').next().unwrap_or(path);
+        if is_fixture(parent(path)) && !path.split('/').any(|p| VENDOR_DIRS.contains(&p)) {
+            return false;
+        }
         READ_NAMES.contains(&name)
-            || statement::reads(name)
+            || (statement::reads(name) && (!statement::is_header(name) || header_may_state(path)))
             || is_license(name)
             || is_python_dist(name)
             || versions::DETECTORS.iter().any(|d| {
