@@ -21,7 +21,6 @@ struct Source {
     sha256: String,
     #[allow(dead_code)]
     url: String,
-    #[allow(dead_code)]
     top: Option<String>,
 }
 
@@ -450,5 +449,36 @@ fn submodules_and_bundled_sdists_are_candidates() {
             .iter()
             .any(|e| e.contains("https://github.com/facebook/zstd")),
         "{evidence:?}"
+    );
+}
+
+/// A tree and its tarball give the same candidates, evidence and all (the same headers are
+/// read from both): redis's source package, and the tree the test extracts from it.
+#[test]
+fn a_tree_and_its_tarball_give_the_same_candidates() {
+    let t = truth("redis-7.0.15");
+    let Some(archive) = source_package(&t.source) else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bytes = std::fs::read(&archive).expect("reads");
+    tar::Archive::new(flate2::read::GzDecoder::new(bytes.as_slice()))
+        .unpack(dir.path())
+        .expect("unpacks");
+    let tree = dir.path().join(t.source.top.as_deref().expect("top"));
+    let from_tree = bomsmith()
+        .args(["vendor", "detect", "--no-git", "--format", "json"])
+        .arg(&tree)
+        .output()
+        .expect("runs");
+    let from_archive = bomsmith()
+        .args(["vendor", "detect", "--format", "json"])
+        .arg(&archive)
+        .output()
+        .expect("runs");
+    assert!(from_tree.status.success() && from_archive.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&from_tree.stdout),
+        String::from_utf8_lossy(&from_archive.stdout)
     );
 }

@@ -861,6 +861,7 @@ fn stated_versions(tree: &Inventory, files: &[&str], signals: &mut Vec<Signal>) 
     for path in files {
         let file_name = path.rsplit('/').next().unwrap_or(path);
         if !statement::reads(file_name)
+            || (statement::is_header(file_name) && !header_may_state(path))
             || matches!(file_name, "PKG-INFO" | "METADATA")
             || !path.contains('/')
             || path.contains("/node_modules/") && file_name != "package.json"
