@@ -24,6 +24,14 @@ pub fn shared_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
 }
 
+/// What a test does when a real input it needs is absent: under `CI` it fails with `msg`;
+/// elsewhere it says `msg` on stderr and the caller skips (`None`).
+pub fn missing<T>(msg: &str) -> Option<T> {
+    assert!(std::env::var_os("CI").is_none(), "{msg}");
+    eprintln!("SKIPPED: {msg}");
+    None
+}
+
 /// A file from the shared corpus. `None` (with a note on stderr) when absent outside CI;
 /// under `CI` its absence fails the test.
 pub fn shared_file(rel: &str) -> Option<PathBuf> {
@@ -35,9 +43,7 @@ pub fn shared_file(rel: &str) -> Option<PathBuf> {
         "shared corpus file missing: {} (expected ../shared beside the repository, or set BOMSMITH_SHARED)",
         p.display()
     );
-    assert!(std::env::var_os("CI").is_none(), "{msg}");
-    eprintln!("SKIPPED: {msg}");
-    None
+    missing(&msg)
 }
 
 /// The CPython 3.13.5 release tarball from the shared corpus.
@@ -387,7 +393,5 @@ pub fn npm_sqlite3() -> Option<PathBuf> {
         "npm sqlite3 package missing: {} (`npm pack sqlite3@5.1.7`, or set BOMSMITH_NPM_SQLITE3)",
         p.display()
     );
-    assert!(std::env::var_os("CI").is_none(), "{msg}");
-    eprintln!("SKIPPED: {msg}");
-    None
+    missing(&msg)
 }

@@ -394,7 +394,7 @@ fn candidates(tree: &Inventory, limits: &Limits) -> Vec<Candidate> {
     };
     python_distributions(tree, &files, limits, &mut signals);
     stated_versions(tree, &files, &mut signals);
-    license_files(tree, &files, &licensed, &mut signals);
+    license_files(&files, &licensed, &mut signals);
     vendor_children(&files, &roots, &mut signals);
     submodules(tree, &mut signals);
 
@@ -902,12 +902,7 @@ fn stated_versions(tree: &Inventory, files: &[&str], signals: &mut Vec<Signal>) 
 }
 
 /// Directories below the root with a license file of their own.
-fn license_files(
-    _tree: &Inventory,
-    files: &[&str],
-    licensed: &BTreeSet<&str>,
-    signals: &mut Vec<Signal>,
-) {
+fn license_files(files: &[&str], licensed: &BTreeSet<&str>, signals: &mut Vec<Signal>) {
     for dir in licensed {
         let file = files
             .iter()
