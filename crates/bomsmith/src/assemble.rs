@@ -4,6 +4,7 @@
 //! codes; and it says where the evidence contradicts what the input declares.
 
 use crate::config::{BundledWheel, Config, InTreeSbom, TemplateVars, VendorComponent};
+use crate::detect::binary::{self, BinaryDetector, Examined};
 use crate::detect::in_tree::{KeptSbom, KeptSbomDetector};
 use crate::detect::npm::{NpmManifestDetector, NpmPackage};
 use crate::detect::python::{BundledWheelDetector, DistMetadata, DistMetadataDetector};
@@ -38,6 +39,8 @@ crate::rules! {
         "Nothing states the version or the supplier of the root package, so the SBOM lacks NTIA minimum elements; `[root]` in bomsmith.toml can state them.";
     UNDECLARED_VENDORED = "SCAN003", "undeclared-vendored-code", Warning,
         "The input holds code that looks vendored, which the SBOM it keeps does not declare; `bomsmith vendor detect` prints a stanza declaring it.";
+    BINARY_NOT_EXAMINED = "SCAN004", "binary-not-examined", Warning,
+        "A file that starts like a native binary (PE, ELF, Mach-O) could not be read as one, or is too large to read into memory: the libraries in it are not identified; it is listed as a file all the same.";
 }
 
 /// The version probe for a configured component: its `version_file` and `version_pattern`,
@@ -81,6 +84,8 @@ pub struct Detectors {
     versions: Vec<(usize, VersionProbe)>,
     /// Vendored code found from source evidence.
     vendored: VendoredCodeDetector,
+    /// Libraries found in native binaries.
+    binaries: BinaryDetector,
 }
 
 impl Detectors {
@@ -110,6 +115,7 @@ impl Detectors {
             vendored: VendoredCodeDetector {
                 limits: limits.clone(),
             },
+            binaries: BinaryDetector::default(),
         })
     }
 
@@ -122,6 +128,7 @@ impl Detectors {
         all.push(&self.npm);
         all.extend(self.versions.iter().map(|(_, d)| d as &dyn Detector));
         all.push(&self.vendored);
+        all.push(&self.binaries);
         all
     }
 }
@@ -216,6 +223,14 @@ pub fn assemble(
         }
     }
     asm.take_vendored(vendored, &root_id, !detectors.kept.is_empty());
+    let binaries: Vec<Examined> = next()
+        .into_iter()
+        .filter_map(|e| match e {
+            Evidence::Binary(b) => Some(b),
+            _ => None,
+        })
+        .collect();
+    asm.take_binaries(binaries, &root_id);
     if let Some(s) = &config.every_package.supplier {
         for p in &mut asm.packages {
             p.supplier = Some(s.clone());
@@ -414,7 +429,16 @@ impl Assembly<'_> {
                 ),
         };
         let sha256 = self.inventory.sha256();
-        let from_name = parse_artifact_name(&artifact_name);
+        // A lone binary's name is a file name (`libpcre2-8.so.0.11.2`), not `NAME-VERSION`.
+        let from_name = if artifact.kind == crate::input::InputKind::Binary {
+            crate::ident::artifact::ArtifactName {
+                name: artifact_name.clone(),
+                version: None,
+                convention: Convention::Bare,
+            }
+        } else {
+            parse_artifact_name(&artifact_name)
+        };
         let top = self
             .inventory
             .stripped_root
@@ -754,6 +778,84 @@ impl Assembly<'_> {
         }
     }
 
+    /// Libraries found in native binaries: a separate shared library is its library's package
+    /// (which `CONTAINS` it); a binary with a library linked in keeps its owner, which
+    /// `DEPENDS_ON` the library's package, and the binary `STATIC_LINK`s it. One package per
+    /// library and version. Files another package already owns (a kept SBOM's, a vendored
+    /// copy's) are left to it.
+    fn take_binaries(&mut self, seen: Vec<Examined>, root_id: &str) {
+        let mut packages: HashMap<(String, Option<String>), usize> = HashMap::new();
+        let mut linked: Vec<(String, String, String)> = Vec::new();
+        for e in &seen {
+            if let Some(problem) = &e.problem {
+                self.diagnostics.push(Diagnostic::new(
+                    &BINARY_NOT_EXAMINED,
+                    self.location(&e.path),
+                    format!("`{}` was not examined for libraries: {problem}", e.path),
+                ));
+            }
+        }
+        for pass in [binary::Linkage::Separate, binary::Linkage::Static] {
+            for e in &seen {
+                if self
+                    .owner
+                    .get(&e.path)
+                    .is_some_and(|o| !packages.values().any(|i| &self.packages[*i].id == o))
+                {
+                    continue;
+                }
+                for f in e.found.iter().filter(|f| f.linkage == pass) {
+                    let key = (f.name.clone(), f.version.clone());
+                    let index = match packages.get(&key) {
+                        Some(i) => *i,
+                        None => {
+                            let id = self.ids.allocate(spdx_id("SPDXRef-PACKAGE-", &f.name));
+                            self.packages.push(binary_package(f, id));
+                            packages.insert(key, self.packages.len() - 1);
+                            self.packages.len() - 1
+                        }
+                    };
+                    let package = &mut self.packages[index];
+                    add_binary_evidence(package, &e.path, f);
+                    let id = package.id.clone();
+                    match pass {
+                        binary::Linkage::Separate => {
+                            self.owner.insert(e.path.clone(), id.clone());
+                            linked.push((root_id.to_owned(), "DEPENDS_ON".into(), id));
+                        }
+                        binary::Linkage::Static => {
+                            let owner = self
+                                .owner
+                                .get(&e.path)
+                                .cloned()
+                                .unwrap_or_else(|| root_id.to_owned());
+                            let file_id = match self.file_ids.get(&e.path) {
+                                Some(id) => id.clone(),
+                                None => {
+                                    let fid = self.ids.allocate(spdx_id("SPDXRef-FILE-", &e.path));
+                                    self.file_ids.insert(e.path.clone(), fid.clone());
+                                    fid
+                                }
+                            };
+                            if owner != id {
+                                linked.push((owner, "DEPENDS_ON".into(), id.clone()));
+                            }
+                            linked.push((file_id, "STATIC_LINK".into(), id));
+                        }
+                    }
+                }
+            }
+        }
+        let mut done: std::collections::HashSet<(String, String, String)> =
+            std::collections::HashSet::new();
+        for (from, kind, to) in linked {
+            if done.insert((from.clone(), kind.clone(), to.clone())) {
+                self.relationships
+                    .push(Relationship::new(from, kind.as_str(), to));
+            }
+        }
+    }
+
     /// A warning when the version `sbom` declares for a component is not the one its source
     /// states.
     fn check_declared_version(&mut self, sbom: &KeptSbom, found: &ComponentVersion) {
@@ -959,6 +1061,60 @@ fn vendored_package(c: &Candidate, id: String) -> Package {
             occurrences,
         }),
         ..Package::default()
+    }
+}
+
+/// The package of a library found in binaries (its evidence is added binary by binary).
+fn binary_package(f: &binary::Found, id: String) -> Package {
+    let mut refs = Vec::new();
+    if let (Some(v), Some((vendor, product))) =
+        (&f.version, f.cpe.as_deref().and_then(|t| t.split_once(':')))
+    {
+        refs.push(ExternalRef::cpe23(format!(
+            "cpe:2.3:a:{vendor}:{product}:{}:*:*:*:*:*:*:*",
+            cpe_quote(v)
+        )));
+    }
+    Package {
+        id,
+        name: f.name.clone(),
+        version: f.version.clone(),
+        supplier: f.supplier.clone(),
+        license_concluded: Some(NOASSERTION.into()),
+        external_refs: refs,
+        purpose: Some(Purpose::Library),
+        evidence: Some(model::Evidence {
+            technique: "binary-analysis".into(),
+            confidence: f.confidence,
+            occurrences: Vec::new(),
+        }),
+        ..Package::default()
+    }
+}
+
+/// Adds what binary `path` shows of `f` to its package: the occurrences, and a line of the
+/// package comment.
+fn add_binary_evidence(p: &mut Package, path: &str, f: &binary::Found) {
+    let version = f.version.as_deref().unwrap_or("no version stated");
+    let line = format!(
+        "- `{path}` ({}, {version}): {}",
+        f.linkage.name(),
+        f.clues.join("; ")
+    );
+    let comment = p.comment.get_or_insert_with(|| {
+        "Found by bomsmith in native binaries, from the evidence in their bytes:".to_owned()
+    });
+    comment.push('\n');
+    comment.push_str(&line);
+    if let Some(e) = &mut p.evidence {
+        e.confidence = e.confidence.max(f.confidence);
+        for clue in &f.clues {
+            e.occurrences.push(Occurrence {
+                location: path.to_owned(),
+                line: None,
+                text: Some(clue.clone()),
+            });
+        }
     }
 }
 

@@ -30,6 +30,29 @@ pub const NESTED_ZIP_LIMIT: usize = 256 << 20;
 /// header is one 512-byte block).
 const SNIFF: usize = 512;
 
+/// Decides what of the input is kept besides its digests, as it streams.
+pub trait Keep {
+    /// True to keep the bytes of the file that will be named `path`.
+    fn by_name(&self, path: &str) -> bool;
+
+    /// True to look at the whole file whose first bytes are `head` as it streams (`path` as
+    /// read, before an archive's root is stripped); its bytes are handed to
+    /// [`Keep::look_at`], not kept.
+    fn by_content(&self, _path: &str, _head: &[u8]) -> bool {
+        false
+    }
+
+    /// Looks at a file [`Keep::by_content`] chose: its bytes, or `None` when it is larger
+    /// than [`CAPTURE_LIMIT`].
+    fn look_at(&self, _path: &str, _bytes: Option<&[u8]>) {}
+}
+
+impl<F: Fn(&str) -> bool> Keep for F {
+    fn by_name(&self, path: &str) -> bool {
+        self(path)
+    }
+}
+
 /// What to take from an input.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -123,7 +146,7 @@ type Record = (String, Source, bool);
 struct Collector<'a> {
     pool: HashPool,
     options: &'a Options,
-    capture: &'a dyn Fn(&str) -> bool,
+    capture: &'a dyn Keep,
     /// The input as the user named it, and whether it is a directory (for names in messages).
     input: &'a str,
     is_dir: bool,
@@ -208,7 +231,7 @@ impl Collector<'_> {
             None => true,
             Some(globs) => self.as_named(path, |p| globs.iter().any(|g| g.matches(p))),
         };
-        let capture = !nested && self.as_named(path, self.capture);
+        let capture = !nested && self.as_named(path, |p| self.capture.by_name(p));
         if !hash {
             if capture {
                 let mut cap = Capture::with_limit(CAPTURE_LIMIT);
@@ -221,23 +244,38 @@ impl Collector<'_> {
                 .push((path.to_owned(), Source::Unhashed, nested));
             return Ok(());
         }
-        if depth == 0 {
-            return self.hash(path, body, capture, nested);
-        }
         let mut head = Vec::with_capacity(SNIFF);
         (&mut *body).take(SNIFF as u64).read_to_end(&mut head)?;
-        match input::archive_kind(&head) {
-            Some(InputKind::Zip) => self.nested_zip(path, head, body, depth, capture, nested),
-            Some(InputKind::Tar(compression)) => {
-                self.nested_tar(path, head, body, compression, depth, capture, nested)
+        if depth > 0 {
+            match input::archive_kind(&head) {
+                Some(InputKind::Zip) => {
+                    return self.nested_zip(path, head, body, depth, capture, nested);
+                }
+                Some(InputKind::Tar(compression)) => {
+                    return self.nested_tar(path, head, body, compression, depth, capture, nested);
+                }
+                _ => {}
             }
-            _ => self.hash(
-                path,
-                &mut io::Cursor::new(head).chain(body),
-                capture,
-                nested,
-            ),
         }
+        let look = !nested && !capture && self.capture.by_content(path, &head);
+        let mut body = io::Cursor::new(head).chain(body);
+        if look {
+            self.hash_and_look(path, &mut body)
+        } else {
+            self.hash(path, &mut body, capture, nested)
+        }
+    }
+
+    /// Queues the file's bytes for hashing and hands them, whole, to the keeper to look at;
+    /// they are not kept.
+    fn hash_and_look(&mut self, path: &str, body: &mut dyn Read) -> io::Result<()> {
+        let mut cap = Capture::with_limit(CAPTURE_LIMIT);
+        let (index, _) = self.pool.hash_reader(body, Some(&mut cap))?;
+        self.records
+            .push((path.to_owned(), Source::Hashed(index), false));
+        self.capture
+            .look_at(path, (!cap.overflowed).then_some(cap.bytes.as_slice()));
+        Ok(())
     }
 
     /// Queues the file's bytes for hashing (and keeps them, with `capture`).
@@ -507,13 +545,13 @@ impl EntrySink for Nested<'_, '_> {
     }
 }
 
-/// True when the file at `full` starts like an archive.
-fn looks_like_archive(full: &Path) -> io::Result<bool> {
+/// The first bytes of the file at `full`, to recognise it by.
+fn head_of(full: &Path) -> io::Result<Vec<u8>> {
     let mut head = Vec::with_capacity(SNIFF);
     std::fs::File::open(full)?
         .take(SNIFF as u64)
         .read_to_end(&mut head)?;
-    Ok(input::archive_kind(&head).is_some())
+    Ok(head)
 }
 
 impl EntrySink for Collector<'_> {
@@ -524,13 +562,17 @@ impl EntrySink for Collector<'_> {
     fn file_at(&mut self, path: &str, full: &Path) -> io::Result<()> {
         // A file a worker can read and hash itself, when nothing else is wanted of it.
         let plain = !self.options.excludes.covers(path)
-            && !(self.capture)(path)
+            && !self.capture.by_name(path)
             && self
                 .options
                 .hash_only
                 .as_ref()
                 .is_none_or(|globs| globs.iter().any(|g| g.matches(path)))
-            && (self.options.nested_depth == 0 || !looks_like_archive(full)?);
+            && {
+                let head = head_of(full)?;
+                let archive = self.options.nested_depth > 0 && input::archive_kind(&head).is_some();
+                !archive && !self.capture.by_content(path, &head)
+            };
         if !plain {
             return self.file(path, &mut OpenedWhenRead::new(full));
         }
@@ -591,7 +633,7 @@ impl Inventory {
     /// Reads the input at `path` (a directory or an archive, recognised by content). Files for
     /// which `capture` holds (as they will be named) are also kept in memory, up to
     /// [`CAPTURE_LIMIT`] bytes each.
-    pub fn take(path: &Path, options: &Options, capture: &dyn Fn(&str) -> bool) -> Result<Self> {
+    pub fn take(path: &Path, options: &Options, capture: &dyn Keep) -> Result<Self> {
         let shown = path.display().to_string();
         let kind = input::detect(path)?;
         let is_dir = kind == InputKind::Directory;
@@ -781,6 +823,18 @@ impl Inventory {
         })
     }
 
+    /// The final name of the file read as `as_read` (an archive's root stripped).
+    pub fn named(&self, as_read: &str) -> String {
+        match &self.stripped_root {
+            Some(root) => as_read
+                .strip_prefix(root.as_str())
+                .and_then(|r| r.strip_prefix('/'))
+                .unwrap_or(as_read)
+                .to_owned(),
+            None => as_read.to_owned(),
+        }
+    }
+
     /// The file at `path`, if the input has it.
     pub fn file(&self, path: &str) -> Option<&FileEntry> {
         self.files
@@ -923,7 +977,7 @@ mod tests {
             hash_only: Some(vec![Glob::new("sub/*.c").expect("glob")]),
             ..Options::default()
         };
-        let inv = Inventory::take(dir.path(), &options, &|_| false).expect("reads");
+        let inv = Inventory::take(dir.path(), &options, &|_: &str| false).expect("reads");
         let paths: Vec<&str> = inv.files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(paths, ["a.txt", "sub/b.c"]);
         assert!(inv.file("a.txt").expect("listed").digests.is_none());

@@ -9,6 +9,7 @@
 //! why. Detectors know nothing of configuration: `assemble` builds them from it and decides
 //! what the evidence means for the document.
 
+pub mod binary;
 pub mod in_tree;
 pub mod npm;
 pub mod python;
@@ -25,6 +26,17 @@ pub trait Detector {
     /// True when the detector needs the bytes of the file that will be named `path` (asked of
     /// every regular file as the input streams).
     fn wants(&self, path: &str) -> bool;
+
+    /// True when the detector wants to look at the whole file whose first bytes are `head`
+    /// as it streams (`path` as read, before an archive's root is stripped), keeping what it
+    /// finds rather than the bytes (a native binary, recognised by its magic).
+    fn wants_content(&self, _path: &str, _head: &[u8]) -> bool {
+        false
+    }
+
+    /// Looks at a file [`Detector::wants_content`] asked for, as it streams: its bytes, or
+    /// `None` when it is larger than the inventory keeps in memory.
+    fn look_at(&self, _path: &str, _bytes: Option<&[u8]>) {}
 
     /// Examines the read input and reports what it found. An error is a contradiction the
     /// input cannot be described with (a kept SBOM whose files do not match, say).
@@ -46,6 +58,8 @@ pub enum Evidence {
     Version(version::ComponentVersion),
     /// Code that looks copied from elsewhere.
     Vendored(vendored::Candidate),
+    /// A native binary and the libraries found in it.
+    Binary(binary::Examined),
 }
 
 /// Reads the input at `path` once, keeping what `detectors` want, and runs each of them.
@@ -55,10 +69,28 @@ pub fn run(
     options: &inventory::Options,
     detectors: &[&dyn Detector],
 ) -> Result<(Inventory, Vec<Vec<Evidence>>)> {
-    let wants = |p: &str| detectors.iter().any(|d| d.wants(p));
-    let inventory = Inventory::take(path, options, &wants)?;
+    let inventory = Inventory::take(path, options, &Wanted(detectors))?;
     let evidence = examine(&inventory, detectors)?;
     Ok((inventory, evidence))
+}
+
+/// What the detectors want of the input as it streams.
+struct Wanted<'a>(&'a [&'a dyn Detector]);
+
+impl inventory::Keep for Wanted<'_> {
+    fn by_name(&self, path: &str) -> bool {
+        self.0.iter().any(|d| d.wants(path))
+    }
+
+    fn by_content(&self, path: &str, head: &[u8]) -> bool {
+        self.0.iter().any(|d| d.wants_content(path, head))
+    }
+
+    fn look_at(&self, path: &str, bytes: Option<&[u8]>) {
+        for d in self.0 {
+            d.look_at(path, bytes);
+        }
+    }
 }
 
 /// Runs `detectors` on an inventory already taken: for each, in order, its evidence.

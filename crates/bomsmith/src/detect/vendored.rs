@@ -423,7 +423,7 @@ fn candidates(tree: &Inventory, limits: &Limits) -> Vec<Candidate> {
 
 /// True when `path` lies in a test directory (fixtures, examples, documentation) or in a
 /// Python distribution's metadata directory (its `licenses/` are the distribution's own).
-fn is_fixture(path: &str) -> bool {
+pub(crate) fn is_fixture(path: &str) -> bool {
     path.split('/').any(|p| {
         TEST_DIRS.iter().any(|t| t.eq_ignore_ascii_case(p))
             || p.ends_with(".dist-info")

@@ -165,6 +165,8 @@ pub enum InputKind {
     Tar(Compression),
     /// A zip archive (including wheels and jars).
     Zip,
+    /// One native binary (PE, ELF, Mach-O): an input of one file.
+    Binary,
 }
 
 impl InputKind {
@@ -175,6 +177,7 @@ impl InputKind {
             InputKind::Tar(Compression::None) => "tar".into(),
             InputKind::Tar(c) => format!("tar+{}", c.name()),
             InputKind::Zip => "zip".into(),
+            InputKind::Binary => "binary".into(),
         }
     }
 }
@@ -214,6 +217,9 @@ pub fn detect(path: &Path) -> Result<InputKind> {
     if let Some(kind) = archive_kind(&head) {
         return Ok(kind);
     }
+    if looks_like_binary(&head) {
+        return Ok(InputKind::Binary);
+    }
     if head.is_empty() {
         return Err(Error::Unsupported {
             path: shown,
@@ -223,7 +229,7 @@ pub fn detect(path: &Path) -> Result<InputKind> {
     Err(Error::Unsupported {
         path: shown,
         message: format!(
-            "not a directory, tar (plain, gzip, xz, bzip2, zstd) or zip archive (first bytes: {})",
+            "not a directory, tar (plain, gzip, xz, bzip2, zstd) or zip archive, nor a PE, ELF or Mach-O binary (first bytes: {})",
             hex::encode(&head[..head.len().min(8)])
         ),
     })
@@ -236,6 +242,23 @@ pub struct ReadOptions {
     pub limits: Limits,
     /// Directory-only options.
     pub dir: DirOptions,
+}
+
+/// Most slices a fat Mach-O may have to be taken for one.
+const MAX_FAT_SLICES: u32 = 8;
+
+/// True when `head` starts like a native binary: PE (`MZ`), ELF, Mach-O, or fat Mach-O.
+pub fn looks_like_binary(head: &[u8]) -> bool {
+    match head {
+        [b'M', b'Z', ..] | [0x7f, b'E', b'L', b'F', ..] => true,
+        [0xfe, 0xed, 0xfa, 0xce | 0xcf, ..] | [0xce | 0xcf, 0xfa, 0xed, 0xfe, ..] => true,
+        // A Java class file starts the same way as a fat Mach-O; its major version (the second
+        // word) is over 40, a fat file's slice count is small.
+        [0xca, 0xfe, 0xba, 0xbe, a, b, c, d, ..] => {
+            (1..=MAX_FAT_SLICES).contains(&u32::from_be_bytes([*a, *b, *c, *d]))
+        }
+        _ => false,
+    }
 }
 
 /// Recognises an archive by its first bytes: zip, or a (compressed) tar.
@@ -277,6 +300,24 @@ pub fn read_input(
             let sha256 = limit::Tap::default()
                 .finish(path, size)
                 .map_err(|e| Error::io(&shown, e))?;
+            Ok(Artifact {
+                kind,
+                sha256: Some(sha256),
+                size: Some(size),
+            })
+        }
+        InputKind::Binary => {
+            let file = fs::File::open(path).map_err(|e| Error::io(&shown, e))?;
+            let size = file.metadata().map_err(|e| Error::io(&shown, e))?.len();
+            let tap = limit::Tap::default();
+            let mut raw = tap.reader(BufReader::with_capacity(256 * 1024, file));
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "binary".into());
+            sink.file(&name, &mut raw)
+                .map_err(|e| Error::io(&shown, e))?;
+            let sha256 = tap.finish(path, size).map_err(|e| Error::io(&shown, e))?;
             Ok(Artifact {
                 kind,
                 sha256: Some(sha256),

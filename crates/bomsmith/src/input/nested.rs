@@ -36,7 +36,9 @@ pub fn read_nested(
                 sink,
             )?;
         }
-        InputKind::Directory => unreachable!("archive_kind names archives only"),
+        InputKind::Directory | InputKind::Binary => {
+            unreachable!("archive_kind names archives only")
+        }
     }
     Ok(kind)
 }

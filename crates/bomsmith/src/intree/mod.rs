@@ -307,7 +307,7 @@ fn take_inventory(
         hash_only: Some(include_globs(components.iter().copied())?),
         ..inventory::Options::default()
     };
-    Inventory::take(root, &options, &|_| false).map(Some)
+    Inventory::take(root, &options, &|_: &str| false).map(Some)
 }
 
 /// A glob and the offset of its text in the configuration.
