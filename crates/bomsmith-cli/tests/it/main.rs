@@ -7,6 +7,7 @@
 mod util;
 
 mod bad_input;
+mod binaries;
 mod cli;
 mod convert;
 mod cpython;

@@ -93,11 +93,11 @@ fn wheel_sboms_keep_their_bytes() {
     let w = wheel.as_os_str();
     assert_eq!(
         sha256_hex(&output_of(&[os("scan"), w])),
-        "bcd1f24ddaa3d9046d3002eb10f2245bbbf71b35542f783f6ab1e6b78fa6ef12"
+        "7d6d1848ce718fc15e37f2c5fcc2314ca7a40c27337696caeb571544496ded2b"
     );
     assert_eq!(
         sha256_hex(&output_of(&[os("scan"), w, os("-f"), os("cyclonedx-json")])),
-        "55274fdb16616d5608e1d44380dcb2f5d933139d754f7c2fed98dc4132be715d"
+        "d528243e33dd11679338f152f036437ea5e94cac4c433ff3bb61b33d134d9e38"
     );
 }
 

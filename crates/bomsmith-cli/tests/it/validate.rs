@@ -644,7 +644,11 @@ fn what_bomsmith_writes_validates_clean() {
         assert!(out.status.success(), "{}", path.display());
         let (code, report) = check(&out.stdout, &["--profile", "ntia"]);
         assert_eq!(code, 0, "{}: {report:#}", path.display());
-        assert!(codes(&report).is_empty(), "{}: {report:#}", path.display());
+        // A library found in a binary whose bytes state no version says so (NOASSERTION): a
+        // warning, the explicit known unknown, and nothing else.
+        let mut found = codes(&report);
+        found.remove("NTIA008");
+        assert!(found.is_empty(), "{}: {report:#}", path.display());
     }
     assert!(wheels >= 6, "{wheels} wheels");
 }

@@ -21,6 +21,8 @@ crate::rules! {
         "The SBOM must name its author (SPDX `creationInfo.creators`; CycloneDX `metadata.authors`, `manufacturer`, `supplier` or `tools`).";
     TIMESTAMP = "NTIA007", "ntia-timestamp", Error,
         "The SBOM must say when it was made (SPDX `creationInfo.created`; CycloneDX `metadata.timestamp`).";
+    VERSION_UNKNOWN = "NTIA008", "ntia-component-version-unknown", Warning,
+        "A component's version is stated as unknown (`NOASSERTION`): the minimum elements' explicit known unknown, not a missing element; nothing can match vulnerabilities by it.";
 }
 
 /// One component as the profiles see it.
@@ -152,7 +154,13 @@ pub fn check(kind: Kind, doc: &Value, sink: &mut Sink) {
                 format!("component {} has no name", c.label()),
             );
         }
-        if !present(v, version) {
+        if v.get(version).and_then(Value::as_str) == Some("NOASSERTION") {
+            sink.report(
+                &VERSION_UNKNOWN,
+                c.pointer.clone(),
+                format!("component {} states its version is unknown", c.label()),
+            );
+        } else if !present(v, version) {
             sink.report(
                 &VERSION,
                 c.pointer.clone(),

@@ -578,10 +578,11 @@ fn resource_version(raw: &str, parts: Option<usize>) -> Option<String> {
     let lead: String = raw
         .trim()
         .chars()
-        .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ',')
+        .take_while(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | ' '))
         .collect::<String>()
         .replace(", ", ".")
-        .replace(',', ".");
+        .replace(',', ".")
+        .replace(' ', "");
     let lead = lead.trim_end_matches('.');
     if !super::version::is_version(lead) {
         return None;
