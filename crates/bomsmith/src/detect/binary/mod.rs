@@ -544,7 +544,8 @@ fn kind_of(read: Read) -> &'static str {
 }
 
 /// True when `name` (a file name, SONAME or install name) is one of `stems`: the stem, then
-/// the end, a `.` or `-`, or digits (and perhaps one letter) before those.
+/// the end, a `.` or `-`, or (after a stem ending in a digit) more digits and perhaps one
+/// letter before those.
 fn named_as(name: &str, stems: &[String]) -> bool {
     stem_length(name, stems).is_some()
 }
@@ -558,7 +559,13 @@ fn stem_length(name: &str, stems: &[String]) -> Option<usize> {
             let Some(rest) = name.strip_prefix(stem.as_str()) else {
                 return false;
             };
-            let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+            // Digits may follow a stem that ends in one (`python3` names `python313.dll`);
+            // after any other they name another project (`libssl3.so` is NSS, `libz3.so` Z3).
+            let rest = if stem.ends_with(|c: char| c.is_ascii_digit()) {
+                rest.trim_start_matches(|c: char| c.is_ascii_digit())
+            } else {
+                rest
+            };
             let rest = if rest.len() < name.len() - stem.len() {
                 // After digits, one letter may follow (`tcl86t.dll`, `python3w`).
                 rest.strip_prefix(|c: char| c.is_ascii_lowercase())
@@ -922,10 +929,17 @@ mod tests {
         ));
         assert!(named_as(
             "libpng16-1d1ba958.so.16.58.0",
+            &stems(&["libpng16"])
+        ));
+        assert!(!named_as(
+            "libpng16-1d1ba958.so.16.58.0",
             &stems(&["libpng"])
         ));
         assert!(named_as("python313.dll", &stems(&["python3"])));
-        assert!(named_as("tk86t.dll", &stems(&["tk"])));
+        assert!(named_as("tk86t.dll", &stems(&["tk86t"])));
+        assert!(named_as("python3w.dll", &stems(&["python3"])));
+        assert!(!named_as("libssl3.so", &stems(&["libssl"])));
+        assert!(!named_as("libz3.so.4", &stems(&["libz"])));
         assert!(named_as("SQLITE3.DLL", &stems(&["sqlite3"])));
         assert!(!named_as(
             "libwebpmux-8fb1c9f6.so.3.1.2",
