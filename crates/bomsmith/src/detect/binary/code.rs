@@ -26,7 +26,7 @@ pub fn returned(machine: Machine, code: &[u8], address: u64) -> Option<Returned>
 fn x86_64(code: &[u8], address: u64) -> Option<Returned> {
     // `endbr64` may come first.
     let (code, address) = match code {
-        [0xf3, 0x0f, 0x1e, 0xfa, rest @ ..] => (rest, address + 4),
+        [0xf3, 0x0f, 0x1e, 0xfa, rest @ ..] => (rest, address.checked_add(4)?),
         _ => (code, address),
     };
     let imm32 =
@@ -65,7 +65,7 @@ fn aarch64(code: &[u8], address: u64) -> Option<Returned> {
     let mut value: Option<u64> = None;
     let mut page: Option<u64> = None;
     for (i, &w) in words.iter().enumerate() {
-        let pc = address + 4 * i as u64;
+        let pc = address.checked_add(4 * i as u64)?;
         if w == PACIBSP && i == 0 {
             continue;
         }
@@ -102,7 +102,7 @@ fn aarch64(code: &[u8], address: u64) -> Option<Returned> {
                     // ADD x0, x0, #imm12{, lsl #12}.
                     let imm =
                         u64::from((w >> 10) & 0xfff) << (if w & (1 << 22) != 0 { 12 } else { 0 });
-                    page = Some(page? + imm);
+                    page = Some(page?.checked_add(imm)?);
                 } else {
                     return None;
                 }
@@ -163,6 +163,16 @@ mod tests {
         assert_eq!(
             returned(Machine::Aarch64, &code, 0x4000),
             Some(Returned::Address(0x5010))
+        );
+        // Addresses at the top of the space overflow: no answer, no panic (found by fuzzing).
+        assert_eq!(returned(Machine::Aarch64, &code, u64::MAX - 4), None);
+        assert_eq!(
+            returned(
+                Machine::X86_64,
+                &[0xf3, 0x0f, 0x1e, 0xfa, 0xb8, 1, 0, 0, 0, 0xc3],
+                u64::MAX - 2
+            ),
+            None
         );
         // A write to another register first is no answer.
         let words: [u32; 2] = [0x5280_0021, RET];
