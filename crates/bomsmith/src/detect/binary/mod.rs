@@ -61,6 +61,8 @@ pub struct Found {
     pub cpe: Option<String>,
     /// Separate or linked in.
     pub linkage: Linkage,
+    /// The release series the bytes state without a release (`3.5` from `OPENSSL_3.5.0`).
+    pub series: Option<String>,
     /// 0 to 100: how sure the version (or, without one, the presence) is.
     pub confidence: u8,
     /// What shows it, strongest first, each naming its place in the binary.
@@ -355,6 +357,26 @@ fn identify(table: &Table, binary: &Binary, bytes: &[u8], file_name: &str) -> Ve
                 }
             }
         }
+        if let Some(p) = &l.nodes {
+            // The newest series the definitions name (`OPENSSL_3.5.0` after `OPENSSL_3.0.0`).
+            let newest = binary
+                .version_nodes
+                .iter()
+                .filter_map(|n| Some((n, p.captures(n)?.get(1)?.as_str())))
+                .max_by(|a, b| {
+                    crate::ident::version::compare(crate::ident::version::Scheme::Generic, a.1, b.1)
+                        .unwrap_or(std::cmp::Ordering::Equal)
+                });
+            if let Some((node, series)) = newest {
+                t.present = true;
+                t.separate = true;
+                t.series = Some(series.to_owned());
+                push_clue(
+                    &mut t.clues,
+                    format!("defines ELF symbol version {node} (the {series} series)"),
+                );
+            }
+        }
         if let Some(p) = &l.signed {
             for text in &binary.signed {
                 if let Some(v) = p.captures(text).and_then(|c| c.get(1)) {
@@ -506,7 +528,11 @@ fn conclude(l: &Library, mut t: Tally) -> Found {
     for c in t.clues {
         push_clue(&mut clues, c);
     }
-    if let (None, Some(series)) = (&version, &t.series) {
+    if let (None, Some(series)) = (&version, &t.series)
+        && !clues
+            .iter()
+            .any(|c| c.contains(&format!("the {series} series")))
+    {
         push_clue(
             &mut clues,
             format!("states the {series} series only, not the release: no version"),
@@ -524,6 +550,7 @@ fn conclude(l: &Library, mut t: Tally) -> Found {
         },
         confidence,
         clues,
+        series: t.series,
     }
 }
 
@@ -851,14 +878,16 @@ fn plist(path: &str, text: &str) -> Option<Examined> {
             linkage: Linkage::Separate,
             confidence: 80,
             clues,
+            series: None,
         }],
         problem: None,
     })
 }
 
 /// Gives a separate library that states no version the version its companions in the input
-/// state, when they state exactly one (`libssl` beside the `libcrypto` that says
-/// `OpenSSL 3.5.8`; ncurses' `libpanelw` beside `libncursesw`).
+/// state, when they state exactly one and it is in the series the library states, if any
+/// (`libssl` defining `OPENSSL_3.5.0` beside the `libcrypto` that says `OpenSSL 3.5.8`;
+/// ncurses' `libpanelw` beside `libncursesw`).
 fn companions(seen: &mut [Examined]) {
     let mut versions: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
     for e in seen.iter() {
@@ -876,7 +905,13 @@ fn companions(seen: &mut [Examined]) {
             if f.version.is_some() || f.linkage != Linkage::Separate {
                 continue;
             }
-            if let Some([(v, from)]) = versions.get(&f.name).map(Vec::as_slice) {
+            // A series the binary states must hold the companion's version.
+            if let Some([(v, from)]) = versions.get(&f.name).map(Vec::as_slice)
+                && f.series.as_ref().is_none_or(|s| {
+                    v.strip_prefix(s.as_str())
+                        .is_some_and(|r| r.starts_with('.'))
+                })
+            {
                 f.version = Some(v.clone());
                 f.confidence = 50;
                 f.clues.push(format!(
@@ -964,6 +999,39 @@ mod tests {
             Some("18.0.4.0")
         );
         assert_eq!(resource_version("unknown", None), None);
+    }
+
+    #[test]
+    fn a_companion_version_must_be_in_the_series_the_binary_states() {
+        let lib = |path: &str, version: Option<&str>, series: Option<&str>| Examined {
+            path: path.into(),
+            kind: "ELF X86_64".into(),
+            found: vec![Found {
+                name: "openssl".into(),
+                version: version.map(str::to_owned),
+                supplier: None,
+                cpe: None,
+                linkage: Linkage::Separate,
+                confidence: 90,
+                clues: Vec::new(),
+                series: series.map(str::to_owned),
+            }],
+            problem: None,
+        };
+        for (series, want) in [
+            (Some("3.5"), Some("3.5.8")),
+            (None, Some("3.5.8")),
+            (Some("3.0"), None),
+            (Some("3.50"), None),
+            (Some("3"), Some("3.5.8")),
+        ] {
+            let mut seen = vec![
+                lib("libcrypto.so.3", Some("3.5.8"), None),
+                lib("libssl.so.3", None, series),
+            ];
+            companions(&mut seen);
+            assert_eq!(seen[1].found[0].version.as_deref(), want, "{series:?}");
+        }
     }
 
     #[test]

@@ -30,6 +30,7 @@ struct RawLibrary {
     #[serde(default)]
     symbols: Vec<SymbolRule>,
     product: Option<String>,
+    nodes: Option<String>,
     signed: Option<String>,
     bare: Option<String>,
     #[serde(default)]
@@ -91,6 +92,8 @@ pub struct Library {
     pub symbols: Vec<SymbolRule>,
     /// Pattern over the PE version resource's names.
     pub product: Option<Regex>,
+    /// Pattern over ELF symbol-version definitions; group 1 is the series they name.
+    pub nodes: Option<Regex>,
     /// Pattern over Authenticode descriptions.
     pub signed: Option<Regex>,
     /// A version standing alone.
@@ -207,6 +210,7 @@ fn compile(source: &str) -> Result<Table, String> {
             strings: r.strings.iter().map(|p| re(p)).collect::<Result<_, _>>()?,
             symbols: r.symbols,
             product: r.product.as_deref().map(re).transpose()?,
+            nodes: r.nodes.as_deref().map(re).transpose()?,
             signed: r.signed.as_deref().map(re).transpose()?,
             bare: r.bare.as_deref().map(re).transpose()?,
             presence_symbols: r.presence_symbols,
