@@ -253,11 +253,10 @@ fn identify(table: &Table, binary: &Binary, bytes: &[u8], file_name: &str) -> Ve
         match anchor {
             Anchor::Presence => {
                 if !t.present {
-                    let shown = String::from_utf8_lossy(&bytes[m.start()..m.end()]);
-                    let shown = if shown.chars().all(|c| !c.is_control()) {
-                        format!("\"{shown}\"")
-                    } else {
-                        format!("bytes {}", hex::encode(&bytes[m.start()..m.end()]))
+                    let found = &bytes[m.start()..m.end()];
+                    let shown = match &table.anchor_what[m.pattern().as_usize()] {
+                        Some(what) => format!("{what} (bytes {})", hex::encode(found)),
+                        None => format!("\"{}\"", String::from_utf8_lossy(found)),
                     };
                     push_clue(
                         &mut t.clues,

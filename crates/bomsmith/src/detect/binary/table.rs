@@ -38,13 +38,21 @@ struct RawLibrary {
     #[serde(default)]
     presence: Vec<String>,
     #[serde(default)]
-    presence_bytes: Vec<String>,
+    presence_bytes: Vec<Bytes>,
     #[serde(default)]
     presence_symbols: Vec<String>,
     #[serde(default)]
     excludes: Vec<String>,
     version_parts: Option<usize>,
     plist: Option<String>,
+}
+
+/// Bytes only the library's code holds, and what they are.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Bytes {
+    hex: String,
+    what: String,
 }
 
 /// How a symbol's value is read.
@@ -139,6 +147,8 @@ pub struct Table {
     pub anchors: AhoCorasick,
     /// For each anchor: its library and kind.
     pub anchor_of: Vec<(usize, Anchor)>,
+    /// For each anchor that is not text: what it is.
+    pub anchor_what: Vec<Option<String>>,
     /// Every symbol name any rule reads or tests.
     pub symbol_names: HashSet<String>,
     /// Whether any rule follows a pointer.
@@ -163,6 +173,7 @@ fn compile(source: &str) -> Result<Table, String> {
     let mut patterns = Vec::new();
     let mut anchor_bytes: Vec<Vec<u8>> = Vec::new();
     let mut anchor_of = Vec::new();
+    let mut anchor_what = Vec::new();
     let mut symbol_names = HashSet::new();
     let mut pointers = false;
     let re = |p: &str| Regex::new(p).map_err(|e| format!("pattern `{p}`: {e}"));
@@ -178,14 +189,17 @@ fn compile(source: &str) -> Result<Table, String> {
         for p in &r.presence {
             anchor_bytes.push(p.as_bytes().to_vec());
             anchor_of.push((i, Anchor::Presence));
+            anchor_what.push(None);
         }
-        for p in &r.presence_bytes {
-            anchor_bytes.push(hex(p)?);
+        for b in &r.presence_bytes {
+            anchor_bytes.push(hex(&b.hex)?);
             anchor_of.push((i, Anchor::Presence));
+            anchor_what.push(Some(b.what.clone()));
         }
         for p in &r.near {
             anchor_bytes.push(p.as_bytes().to_vec());
             anchor_of.push((i, Anchor::Near));
+            anchor_what.push(None);
         }
         for s in &r.symbols {
             symbol_names.insert(s.name.clone());
@@ -234,6 +248,7 @@ fn compile(source: &str) -> Result<Table, String> {
         patterns,
         anchors,
         anchor_of,
+        anchor_what,
         symbol_names,
         pointers,
     })
