@@ -2,7 +2,7 @@
 //! into them, as data. Parsed and compiled once.
 
 use aho_corasick::AhoCorasick;
-use regex::{Regex, RegexSet};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use serde::Deserialize;
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -176,7 +176,14 @@ fn compile(source: &str) -> Result<Table, String> {
     let mut anchor_what = Vec::new();
     let mut symbol_names = HashSet::new();
     let mut pointers = false;
-    let re = |p: &str| Regex::new(p).map_err(|e| format!("pattern `{p}`: {e}"));
+    // Binaries' strings are ASCII: ASCII classes (`\d` is 0-9) compile in a fraction of the
+    // time of Unicode ones, which matters on every scan that meets a binary.
+    let re = |p: &str| {
+        RegexBuilder::new(p)
+            .unicode(false)
+            .build()
+            .map_err(|e| format!("pattern `{p}`: {e}"))
+    };
     for (i, r) in raw.library.into_iter().enumerate() {
         for (k, p) in r.strings.iter().enumerate() {
             set_patterns.push(p.clone());
@@ -240,7 +247,10 @@ fn compile(source: &str) -> Result<Table, String> {
             }
         }
     }
-    let set = RegexSet::new(&set_patterns).map_err(|e| e.to_string())?;
+    let set = RegexSetBuilder::new(&set_patterns)
+        .unicode(false)
+        .build()
+        .map_err(|e| e.to_string())?;
     let anchors = AhoCorasick::new(&anchor_bytes).map_err(|e| e.to_string())?;
     Ok(Table {
         libraries,
