@@ -53,6 +53,24 @@ impl<F: Fn(&str) -> bool> Keep for F {
     }
 }
 
+/// Bytes read from the start of a file to recognise a native binary by its magic (a fat
+/// Mach-O's needs its slice count, the second word).
+const BINARY_SNIFF: usize = 8;
+
+/// Reads from `r` until `buf` is full or the file ends; the bytes read.
+fn fill<'b>(r: &mut dyn Read, buf: &'b mut [u8]) -> io::Result<&'b [u8]> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(&buf[..n])
+}
+
 /// What to take from an input.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -244,21 +262,24 @@ impl Collector<'_> {
                 .push((path.to_owned(), Source::Unhashed, nested));
             return Ok(());
         }
-        let mut head = Vec::with_capacity(SNIFF);
-        (&mut *body).take(SNIFF as u64).read_to_end(&mut head)?;
+        // An archive is known by its first block; a native binary by its first 8 bytes.
+        let mut buf = [0u8; SNIFF];
+        let want = if depth > 0 { SNIFF } else { BINARY_SNIFF };
+        let head = fill(body, &mut buf[..want])?;
         if depth > 0 {
-            match input::archive_kind(&head) {
+            match input::archive_kind(head) {
                 Some(InputKind::Zip) => {
-                    return self.nested_zip(path, head, body, depth, capture, nested);
+                    return self.nested_zip(path, head.to_vec(), body, depth, capture, nested);
                 }
                 Some(InputKind::Tar(compression)) => {
+                    let head = head.to_vec();
                     return self.nested_tar(path, head, body, compression, depth, capture, nested);
                 }
                 _ => {}
             }
         }
-        let look = !nested && !capture && self.capture.by_content(path, &head);
-        let mut body = io::Cursor::new(head).chain(body);
+        let look = !nested && !capture && self.capture.by_content(path, head);
+        let mut body = head.chain(body);
         if look {
             self.hash_and_look(path, &mut body)
         } else {

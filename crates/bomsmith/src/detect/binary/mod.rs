@@ -850,10 +850,11 @@ fn plist(path: &str, text: &str) -> Option<Examined> {
             .then(|| rest[open..open + close].trim().to_owned())
     };
     let id = value("CFBundleIdentifier")?;
-    let l = table::table()
-        .libraries
-        .iter()
-        .find(|l| l.plist.as_deref() == Some(id.as_str()))?;
+    let table::Bundle {
+        name,
+        supplier,
+        cpe,
+    } = table::bundle(&id)?;
     let (key, version) = ["CFBundleVersion", "CFBundleShortVersionString"]
         .iter()
         .find_map(|k| {
@@ -870,10 +871,10 @@ fn plist(path: &str, text: &str) -> Option<Examined> {
         path: path.to_owned(),
         kind: "property list".into(),
         found: vec![Found {
-            name: l.name.clone(),
+            name,
             version,
-            supplier: l.supplier.clone(),
-            cpe: l.cpe.clone(),
+            supplier,
+            cpe,
             linkage: Linkage::Separate,
             confidence: 80,
             clues,

@@ -112,8 +112,6 @@ pub struct Library {
     pub excludes: Vec<String>,
     /// Parts of a version-resource version kept.
     pub version_parts: Option<usize>,
-    /// `CFBundleIdentifier` of the library's macOS bundle.
-    pub plist: Option<String>,
 }
 
 /// What an anchor (a literal searched in the whole binary) shows.
@@ -160,6 +158,45 @@ pub fn table() -> &'static Table {
     static TABLE: OnceLock<Table> = OnceLock::new();
     // The table is part of the program, checked by a unit test: it always compiles.
     TABLE.get_or_init(|| compile(SOURCE).expect("the bundled signature table compiles"))
+}
+
+/// A library a macOS bundle identifier names.
+#[derive(Debug, Clone)]
+pub struct Bundle {
+    /// The component name.
+    pub name: String,
+    /// `Organization: …`.
+    pub supplier: Option<String>,
+    /// NVD's `vendor:product`.
+    pub cpe: Option<String>,
+}
+
+/// The library whose macOS bundle identifier is `id`. Read from the table's text without
+/// compiling its patterns (which take megabytes), since a source tree may hold an
+/// `Info.plist` and no binary at all.
+pub fn bundle(id: &str) -> Option<Bundle> {
+    static BUNDLES: OnceLock<Vec<(String, Bundle)>> = OnceLock::new();
+    BUNDLES
+        .get_or_init(|| {
+            toml::from_str::<Raw>(SOURCE)
+                .map(|raw| {
+                    raw.library
+                        .into_iter()
+                        .filter_map(|l| {
+                            let bundle = Bundle {
+                                name: l.name,
+                                supplier: l.supplier,
+                                cpe: l.cpe,
+                            };
+                            Some((l.plist?, bundle))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+        .iter()
+        .find(|(p, _)| p == id)
+        .map(|(_, b)| b.clone())
 }
 
 fn hex(s: &str) -> Result<Vec<u8>, String> {
@@ -237,7 +274,6 @@ fn compile(source: &str) -> Result<Table, String> {
             presence_symbols: r.presence_symbols,
             excludes: r.excludes,
             version_parts: r.version_parts,
-            plist: r.plist,
         });
     }
     for l in &libraries {
