@@ -96,7 +96,12 @@ pub fn write_tag_value(doc: &Document) -> String {
         w.comment("Package Information");
         w.plain("PackageName", &p.name);
         w.plain("SPDXID", &p.id);
-        w.opt("PackageVersion", &p.version);
+        // A version stated as unknown is JSON's `"versionInfo": "NOASSERTION"`; tag-value reads
+        // NOASSERTION there as a keyword PackageVersion does not take (spdx-tools' grammar is
+        // `PKG_VERSION LINE`), so the unknown is said by leaving the tag out.
+        if p.version.as_deref() != Some(NOASSERTION) {
+            w.opt("PackageVersion", &p.version);
+        }
         w.opt("PackageFileName", &p.file_name);
         w.opt("PackageSupplier", &p.supplier);
         w.opt("PackageOriginator", &p.originator);
@@ -248,6 +253,22 @@ mod tests {
     use super::*;
     use crate::format::spdx2::tests::sample;
     use crate::model::{ExtractedLicense, File, Package, Relationship};
+
+    #[test]
+    fn an_unknown_version_is_no_package_version_line() {
+        let mut doc = sample();
+        doc.packages.push(Package {
+            id: "SPDXRef-PACKAGE-xz".into(),
+            name: "xz".into(),
+            version: Some(NOASSERTION.into()),
+            ..Package::default()
+        });
+        let tv = write_tag_value(&doc);
+        let xz = &tv[tv.find("PackageName: xz").expect("xz")..];
+        let xz = &xz[..xz.find("\n\n").unwrap_or(xz.len())];
+        assert!(!xz.contains("PackageVersion"), "{xz}");
+        assert!(!tv.contains("PackageVersion: NOASSERTION"), "{tv}");
+    }
 
     #[test]
     fn sections_come_in_the_specification_order_and_read_back() {
