@@ -1041,7 +1041,8 @@ fn vendored_package(c: &Candidate, id: String) -> Package {
     Package {
         id,
         name: c.name.clone(),
-        version: c.version.clone(),
+        // A copy whose source states no version says so: an explicit unknown, as for binaries.
+        version: Some(c.version.clone().unwrap_or_else(|| NOASSERTION.into())),
         supplier: c.supplier.clone(),
         file_name: c
             .is_file

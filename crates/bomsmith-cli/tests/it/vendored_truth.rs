@@ -206,6 +206,12 @@ fn plain_scan_of_python_3_11_lists_vendored_packages_with_evidence() {
             "{name}: evidence occurrences: {c}"
         );
     }
+    // A copy whose source states no version says so, and has no CPE without one.
+    for name in ["libb2", "tiny_sha3"] {
+        let c = by_name(name);
+        assert_eq!(c["version"], "NOASSERTION", "{name}: {c}");
+        assert!(c["cpe"].is_null(), "{name}: {c}");
+    }
     // pip names its maintainers in the METADATA inside the wheel.
     assert_eq!(
         by_name("pip")["supplier"]["name"],
