@@ -35,6 +35,12 @@ pub trait Keep {
     /// True to keep the bytes of the file that will be named `path`.
     fn by_name(&self, path: &str) -> bool;
 
+    /// True when [`Keep::by_content`] may hold for some file: otherwise files are not sniffed
+    /// for it.
+    fn looks_at_content(&self) -> bool {
+        false
+    }
+
     /// True to look at the whole file whose first bytes are `head` as it streams (`path` as
     /// read, before an archive's root is stripped); its bytes are handed to
     /// [`Keep::look_at`], not kept.
@@ -264,7 +270,13 @@ impl Collector<'_> {
         }
         // An archive is known by its first block; a native binary by its first 8 bytes.
         let mut buf = [0u8; SNIFF];
-        let want = if depth > 0 { SNIFF } else { BINARY_SNIFF };
+        let want = if depth > 0 {
+            SNIFF
+        } else if self.capture.looks_at_content() {
+            BINARY_SNIFF
+        } else {
+            0
+        };
         let head = fill(body, &mut buf[..want])?;
         if depth > 0 {
             match input::archive_kind(head) {
@@ -590,9 +602,15 @@ impl EntrySink for Collector<'_> {
                 .as_ref()
                 .is_none_or(|globs| globs.iter().any(|g| g.matches(path)))
             && {
-                let head = head_of(full)?;
-                let archive = self.options.nested_depth > 0 && input::archive_kind(&head).is_some();
-                !archive && !self.capture.by_content(path, &head)
+                // Only opened ahead when an archive or a kept file's content may be in it.
+                let archives = self.options.nested_depth > 0;
+                if archives || self.capture.looks_at_content() {
+                    let head = head_of(full)?;
+                    let archive = archives && input::archive_kind(&head).is_some();
+                    !archive && !self.capture.by_content(path, &head)
+                } else {
+                    true
+                }
             };
         if !plain {
             return self.file(path, &mut OpenedWhenRead::new(full));
@@ -628,6 +646,18 @@ impl EntrySink for Collector<'_> {
         self.records.retain(|(p, _, n)| !gone(p, *n));
         self.others.retain(|(p, _, n)| !gone(p, *n));
         self.captured.retain(|p, _| !unlisted(p));
+    }
+}
+
+/// The name of the entry read as `p` once the archive's `root` directory, if any, is stripped.
+fn final_name(root: Option<&str>, p: &str) -> String {
+    match root {
+        Some(root) => p
+            .strip_prefix(root)
+            .and_then(|r| r.strip_prefix('/'))
+            .unwrap_or(p)
+            .to_owned(),
+        None => p.to_owned(),
     }
 }
 
@@ -765,16 +795,7 @@ impl Inventory {
                     .chain(others.iter().map(|(p, _, _)| p.as_str())),
             ),
         };
-        let final_name = |p: &str| -> String {
-            match &stripped_root {
-                Some(root) => p
-                    .strip_prefix(root.as_str())
-                    .and_then(|r| r.strip_prefix('/'))
-                    .unwrap_or(p)
-                    .to_owned(),
-                None => p.to_owned(),
-            }
-        };
+        let final_name = |p: &str| final_name(stripped_root.as_deref(), p);
         let mut files: Vec<FileEntry> = Vec::with_capacity(resolved.len());
         let mut bytes = 0u64;
         for (p, index, link, nested) in &resolved {
@@ -846,14 +867,7 @@ impl Inventory {
 
     /// The final name of the file read as `as_read` (an archive's root stripped).
     pub fn named(&self, as_read: &str) -> String {
-        match &self.stripped_root {
-            Some(root) => as_read
-                .strip_prefix(root.as_str())
-                .and_then(|r| r.strip_prefix('/'))
-                .unwrap_or(as_read)
-                .to_owned(),
-            None => as_read.to_owned(),
-        }
+        final_name(self.stripped_root.as_deref(), as_read)
     }
 
     /// The file at `path`, if the input has it.

@@ -27,6 +27,12 @@ pub trait Detector {
     /// every regular file as the input streams).
     fn wants(&self, path: &str) -> bool;
 
+    /// True when [`Detector::wants_content`] may hold for some file (files are sniffed only
+    /// then).
+    fn looks_at_content(&self) -> bool {
+        false
+    }
+
     /// True when the detector wants to look at the whole file whose first bytes are `head`
     /// as it streams (`path` as read, before an archive's root is stripped), keeping what it
     /// finds rather than the bytes (a native binary, recognised by its magic).
@@ -80,6 +86,10 @@ struct Wanted<'a>(&'a [&'a dyn Detector]);
 impl inventory::Keep for Wanted<'_> {
     fn by_name(&self, path: &str) -> bool {
         self.0.iter().any(|d| d.wants(path))
+    }
+
+    fn looks_at_content(&self) -> bool {
+        self.0.iter().any(|d| d.looks_at_content())
     }
 
     fn by_content(&self, path: &str, head: &[u8]) -> bool {

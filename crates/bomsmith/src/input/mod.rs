@@ -245,7 +245,7 @@ pub struct ReadOptions {
 }
 
 /// Most slices a fat Mach-O may have to be taken for one.
-const MAX_FAT_SLICES: u32 = 8;
+pub const MAX_FAT_SLICES: u32 = 8;
 
 /// True when `head` starts like a native binary: PE (`MZ`), ELF, Mach-O, or fat Mach-O.
 pub fn looks_like_binary(head: &[u8]) -> bool {

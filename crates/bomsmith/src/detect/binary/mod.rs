@@ -78,6 +78,9 @@ pub struct Examined {
     pub kind: String,
     /// The libraries in it.
     pub found: Vec<Found>,
+    /// The file names of the libraries it links to (`DT_NEEDED`, `LC_LOAD_DYLIB`, PE
+    /// imports): never evidence of what it holds, only of which companion states its version.
+    pub links: Vec<String>,
     /// Why it could not be read, when it could not.
     pub problem: Option<String>,
 }
@@ -93,8 +96,12 @@ impl Detector for BinaryDetector {
         path.rsplit('/').next() == Some("Info.plist")
     }
 
+    fn looks_at_content(&self) -> bool {
+        true
+    }
+
     fn wants_content(&self, path: &str, head: &[u8]) -> bool {
-        read::sniff(head) && !super::vendored::is_fixture(path)
+        crate::input::looks_like_binary(head) && !super::vendored::is_fixture(path)
     }
 
     fn look_at(&self, path: &str, bytes: Option<&[u8]>) {
@@ -104,6 +111,7 @@ impl Detector for BinaryDetector {
                 path: path.to_owned(),
                 kind: "binary".into(),
                 found: Vec::new(),
+                links: Vec::new(),
                 problem: Some(format!(
                     "larger than the {} MiB bomsmith reads into memory: not examined",
                     crate::inventory::CAPTURE_LIMIT >> 20
@@ -144,13 +152,16 @@ impl Detector for BinaryDetector {
 /// Examines the binary `bytes` at `path`.
 pub fn examine(path: &str, bytes: &[u8]) -> Examined {
     let table = table::table();
-    let binary = match read::read(bytes, &|n| table.symbol_names.contains(n), table.pointers) {
+    let binary = match read::read(bytes, &|n| table.symbol_names.contains(n), &|n| {
+        table.pointers.contains(n)
+    }) {
         Ok(b) => b,
         Err(problem) => {
             return Examined {
                 path: path.to_owned(),
                 kind: "unreadable".into(),
                 found: Vec::new(),
+                links: Vec::new(),
                 problem: Some(problem),
             };
         }
@@ -159,10 +170,16 @@ pub fn examine(path: &str, bytes: &[u8]) -> Examined {
     let kind = format!("{} {}", binary.format.name(), arch.join("+"));
     let file_name = path.rsplit(['/', '!']).next().unwrap_or(path);
     let found = identify(table, &binary, bytes, file_name);
+    let links = binary
+        .needed
+        .iter()
+        .map(|n| n.rsplit(['/', '\\']).next().unwrap_or(n).to_owned())
+        .collect();
     Examined {
         path: path.to_owned(),
         kind,
         found,
+        links,
         problem: None,
     }
 }
@@ -612,10 +629,9 @@ fn resource_version(raw: &str, parts: Option<usize>) -> Option<String> {
         .trim()
         .chars()
         .take_while(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | ' '))
-        .collect::<String>()
-        .replace(", ", ".")
-        .replace(',', ".")
-        .replace(' ', "");
+        .filter(|c| *c != ' ')
+        .map(|c| if c == ',' { '.' } else { c })
+        .collect::<String>();
     let lead = lead.trim_end_matches('.');
     if !super::version::is_version(lead) {
         return None;
@@ -880,15 +896,35 @@ fn plist(path: &str, text: &str) -> Option<Examined> {
             clues,
             series: None,
         }],
+        links: Vec::new(),
         problem: None,
     })
 }
 
-/// Gives a separate library that states no version the version its companions in the input
-/// state, when they state exactly one and it is in the series the library states, if any
-/// (`libssl` defining `OPENSSL_3.5.0` beside the `libcrypto` that says `OpenSSL 3.5.8`;
-/// ncurses' `libpanelw` beside `libncursesw`).
+/// Gives a separate library that states no version the version its companion in the input
+/// states, if it is in the series the library states: first the library of the same name it
+/// links to (`libssl` linking `libcrypto`, which says `OpenSSL 3.5.8`), else the one version
+/// the whole input states for it (ncurses' `libpanelw` beside `libncursesw`).
 fn companions(seen: &mut [Examined]) {
+    let in_series = |f: &Found, v: &str| {
+        f.series.as_ref().is_none_or(|s| {
+            v.strip_prefix(s.as_str())
+                .is_some_and(|r| r.starts_with('.'))
+        })
+    };
+    // The version each binary states for each library, by the binary's file name.
+    let mut by_file: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
+    for e in seen.iter() {
+        let file = e.path.rsplit(['/', '!']).next().unwrap_or(&e.path);
+        for f in &e.found {
+            if let Some(v) = &f.version {
+                by_file.insert(
+                    (file.to_owned(), f.name.clone()),
+                    (v.clone(), e.path.clone()),
+                );
+            }
+        }
+    }
     let mut versions: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
     for e in seen.iter() {
         for f in &e.found {
@@ -905,12 +941,19 @@ fn companions(seen: &mut [Examined]) {
             if f.version.is_some() || f.linkage != Linkage::Separate {
                 continue;
             }
-            // A series the binary states must hold the companion's version.
-            if let Some([(v, from)]) = versions.get(&f.name).map(Vec::as_slice)
-                && f.series.as_ref().is_none_or(|s| {
-                    v.strip_prefix(s.as_str())
-                        .is_some_and(|r| r.starts_with('.'))
-                })
+            let linked = e.links.iter().find_map(|l| {
+                by_file
+                    .get(&(l.clone(), f.name.clone()))
+                    .filter(|(v, _)| in_series(f, v))
+            });
+            if let Some((v, from)) = linked {
+                f.version = Some(v.clone());
+                f.confidence = 60;
+                f.clues.push(format!(
+                    "version of the same library in `{from}`, which it links to"
+                ));
+            } else if let Some([(v, from)]) = versions.get(&f.name).map(Vec::as_slice)
+                && in_series(f, v)
             {
                 f.version = Some(v.clone());
                 f.confidence = 50;
@@ -1016,6 +1059,7 @@ mod tests {
                 clues: Vec::new(),
                 series: series.map(str::to_owned),
             }],
+            links: Vec::new(),
             problem: None,
         };
         for (series, want) in [
@@ -1032,6 +1076,39 @@ mod tests {
             companions(&mut seen);
             assert_eq!(seen[1].found[0].version.as_deref(), want, "{series:?}");
         }
+    }
+
+    #[test]
+    fn a_library_takes_the_version_of_the_companion_it_links_to() {
+        let lib = |path: &str, version: Option<&str>, links: &[&str]| Examined {
+            path: path.into(),
+            kind: "ELF X86_64".into(),
+            found: vec![Found {
+                name: "openssl".into(),
+                version: version.map(str::to_owned),
+                supplier: None,
+                cpe: None,
+                linkage: Linkage::Separate,
+                confidence: 90,
+                clues: Vec::new(),
+                series: None,
+            }],
+            links: links.iter().map(|l| l.to_string()).collect(),
+            problem: None,
+        };
+        // Two OpenSSL builds in one input: each libssl takes the libcrypto it links to.
+        let mut seen = vec![
+            lib("a/libcrypto.so.3", Some("3.5.8"), &[]),
+            lib("b/libcrypto-x.so.3", Some("3.0.15"), &[]),
+            lib("a/libssl.so.3", None, &["libcrypto.so.3", "libc.so.6"]),
+            lib("b/libssl-y.so.3", None, &["libcrypto-x.so.3"]),
+            lib("c/libssl.so.3", None, &["libz.so.1"]),
+        ];
+        companions(&mut seen);
+        let v = |i: usize| seen[i].found[0].version.as_deref();
+        assert_eq!((v(2), v(3)), (Some("3.5.8"), Some("3.0.15")));
+        // Linked to neither, with two versions about: no version.
+        assert_eq!(v(4), None);
     }
 
     #[test]

@@ -11,8 +11,9 @@ use object::read::pe::{ImageNtHeaders, PeFile};
 use object::{Object, ObjectSection, ObjectSymbol};
 use std::collections::HashMap;
 
-/// Most slices read from a fat Mach-O (real ones have two or three).
-const MAX_SLICES: usize = 8;
+/// Most slices read from a fat Mach-O (real ones have two or three): the count that makes a
+/// file one at all.
+const MAX_SLICES: usize = crate::input::MAX_FAT_SLICES as usize;
 
 /// Most version-definition nodes and linked libraries kept from one binary.
 const MAX_NAMES: usize = 4096;
@@ -81,7 +82,7 @@ pub struct Slice {
     pub sections: Vec<Section>,
     /// Addresses of the defined symbols asked for, by name (without Mach-O's leading `_`).
     pub symbols: HashMap<String, u64>,
-    /// ELF relative relocations (place, addend), read only when asked for pointers.
+    /// ELF relative relocations (place, addend), read only when a pointer symbol is defined.
     pub relative: Vec<(u64, u64)>,
 }
 
@@ -105,40 +106,42 @@ pub struct Binary {
     pub signed: Vec<String>,
 }
 
-/// True when `head` starts like a binary this module reads.
-pub fn sniff(head: &[u8]) -> bool {
-    crate::input::looks_like_binary(head)
+impl Binary {
+    fn new(format: Format) -> Self {
+        Binary {
+            format,
+            slices: Vec::new(),
+            identity: Vec::new(),
+            needed: Vec::new(),
+            version_nodes: Vec::new(),
+            version_info: Vec::new(),
+            signed: Vec::new(),
+        }
+    }
 }
 
-/// Reads `data`. `wanted` says which symbol names to look up (without a leading `_`); `pointers`
-/// whether ELF relative relocations are needed (to follow a `const char *` variable).
-pub fn read(data: &[u8], wanted: &dyn Fn(&str) -> bool, pointers: bool) -> Result<Binary, String> {
+/// Reads `data`. `wanted` says which symbol names to look up (without a leading `_`);
+/// `pointers` which of them hold a pointer to follow (for which an ELF image's relative
+/// relocations are read, and only then).
+pub fn read(
+    data: &[u8],
+    wanted: &dyn Fn(&str) -> bool,
+    pointers: &dyn Fn(&str) -> bool,
+) -> Result<Binary, String> {
     if data.starts_with(&[0xca, 0xfe, 0xba, 0xbe]) {
         return read_fat(data, wanted, pointers);
     }
-    let mut binary = Binary {
-        format: Format::Elf,
-        slices: Vec::new(),
-        identity: Vec::new(),
-        needed: Vec::new(),
-        version_nodes: Vec::new(),
-        version_info: Vec::new(),
-        signed: Vec::new(),
-    };
+    let mut binary = Binary::new(Format::Elf);
     read_image(data, 0, wanted, pointers, &mut binary)?;
     Ok(binary)
 }
 
-fn read_fat(data: &[u8], wanted: &dyn Fn(&str) -> bool, pointers: bool) -> Result<Binary, String> {
-    let mut binary = Binary {
-        format: Format::Fat,
-        slices: Vec::new(),
-        identity: Vec::new(),
-        needed: Vec::new(),
-        version_nodes: Vec::new(),
-        version_info: Vec::new(),
-        signed: Vec::new(),
-    };
+fn read_fat(
+    data: &[u8],
+    wanted: &dyn Fn(&str) -> bool,
+    pointers: &dyn Fn(&str) -> bool,
+) -> Result<Binary, String> {
+    let mut binary = Binary::new(Format::Fat);
     // 64-bit fat headers are rare; both are tried.
     let ranges: Vec<(u64, u64)> = match MachOFatFile32::parse(data) {
         Ok(fat) => fat.arches().iter().map(|a| a.file_range()).collect(),
@@ -174,7 +177,7 @@ fn read_image(
     data: &[u8],
     base: u64,
     wanted: &dyn Fn(&str) -> bool,
-    pointers: bool,
+    pointers: &dyn Fn(&str) -> bool,
     binary: &mut Binary,
 ) -> Result<(), String> {
     let file = object::File::parse(data).map_err(|e| e.to_string())?;
@@ -230,6 +233,7 @@ fn read_image(
             }
         }
     }
+    let follow = slice.symbols.keys().any(|n| pointers(n));
     match &file {
         object::File::Elf32(f) => {
             binary.format = Format::Elf;
@@ -237,7 +241,7 @@ fn read_image(
                 f.elf_header(),
                 f.data(),
                 binary,
-                pointers.then_some(&mut slice),
+                follow.then_some(&mut slice),
             )?;
         }
         object::File::Elf64(f) => {
@@ -246,7 +250,7 @@ fn read_image(
                 f.elf_header(),
                 f.data(),
                 binary,
-                pointers.then_some(&mut slice),
+                follow.then_some(&mut slice),
             )?;
         }
         object::File::MachO32(f) => {

@@ -149,8 +149,8 @@ pub struct Table {
     pub anchor_what: Vec<Option<String>>,
     /// Every symbol name any rule reads or tests.
     pub symbol_names: HashSet<String>,
-    /// Whether any rule follows a pointer.
-    pub pointers: bool,
+    /// The symbols whose value is a pointer to follow.
+    pub pointers: HashSet<String>,
 }
 
 /// The bundled table.
@@ -212,7 +212,7 @@ fn compile(source: &str) -> Result<Table, String> {
     let mut anchor_of = Vec::new();
     let mut anchor_what = Vec::new();
     let mut symbol_names = HashSet::new();
-    let mut pointers = false;
+    let mut pointers = HashSet::new();
     // Binaries' strings are ASCII: ASCII classes (`\d` is 0-9) compile in a fraction of the
     // time of Unicode ones, which matters on every scan that meets a binary.
     let re = |p: &str| {
@@ -247,7 +247,9 @@ fn compile(source: &str) -> Result<Table, String> {
         }
         for s in &r.symbols {
             symbol_names.insert(s.name.clone());
-            pointers |= s.read == Read::Pointer;
+            if s.read == Read::Pointer {
+                pointers.insert(s.name.clone());
+            }
             if s.decode != "text"
                 && super::decode(&s.decode, &super::Value::Number(10_101)).is_none()
             {
