@@ -16,7 +16,7 @@ cd "$(dirname "$0")"
 secs="${1:-600}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(validate_spdx validate_cyclonedx convert tagvalue spdx3 pyliteral version purl tar zip osv cpe vex statement binary versioninfo code)
+[ ${#targets[@]} -gt 0 ] || targets=(validate_spdx validate_cyclonedx convert tagvalue spdx3 pyliteral version purl tar zip osv cpe vex statement binary versioninfo code cpio pbzx xar)
 shared="${BOMSMITH_SHARED:-$(pwd)/../../shared}"
 peers="${BOMSMITH_PEER_DOCS:-$(pwd)/../../peer-docs}"
 mkdir -p corpus/validate_spdx corpus/validate_cyclonedx corpus/convert corpus/tagvalue corpus/spdx3 corpus/pyliteral corpus/version corpus/purl
@@ -120,7 +120,8 @@ cargo +nightly fuzz build -O -a
 for t in "${targets[@]}"; do
   opts=(-max_len=65536)
   case "$t" in
-    tar | zip | tagvalue | version | purl | cpe) opts+=(-dict="$t.dict") ;;
+    tar | zip | tagvalue | version | purl | cpe | xar | cpio) opts+=(-dict="$t.dict") ;;
+    pbzx) ;;
     binary) opts=(-max_len=262144) ;;
     versioninfo | code) ;;
     *) opts+=(-dict=json.dict) ;;

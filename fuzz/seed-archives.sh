@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds small seed archives for the `tar` and `zip` fuzz targets into corpus/tar and
-# corpus/zip (not committed), with the system's tar, gzip, xz, bzip2, zstd, zip and unzip, plus
-# the dist-info of a real wheel from the shared corpus when it is there.
+# Builds small seed archives for the `tar`, `zip`, `cpio`, `pbzx` and `xar` fuzz targets into
+# corpus/ (not committed), with the system's tar, gzip, xz, bzip2, zstd, zip, unzip, cpio and
+# bsdtar, plus the dist-info of a real wheel from the shared corpus when it is there.
 set -euo pipefail
 cd "$(dirname "$0")"
 shared="${BOMSMITH_SHARED:-$(pwd)/../../shared}"
@@ -71,6 +71,59 @@ if [ -n "$wheel" ]; then
   find "$work/wheel" -exec touch -h -d 2000-01-01T00:00:00Z {} +
   (cd "$work/wheel" && zip -q -X -r -9 "$out/zip/wheel-dist-info.zip" .)
 fi
+# cpio (odc, newc, crc), xar and pbzx seeds, for the macOS installer package readers: GNU cpio,
+# bsdtar (libarchive-tools) and xz; skipped with a note when they are missing.
+mkdir -p "$out/cpio" "$out/xar" "$out/pbzx"
+if command -v cpio >/dev/null && command -v bsdtar >/dev/null; then
+  for f in odc newc crc; do
+    (cd "$work" && find pkg-1.0 -path '*sub*' -prune -o -print | sort | cpio -o -H "$f" --quiet) \
+      > "$out/cpio/$f.cpio"
+  done
+  gzip -9nc "$out/cpio/odc.cpio" > "$out/cpio/odc.cpio.gz"
+  # pbzx: the magic, the chunk size, then (uncompressed size, stored size, bytes) per chunk,
+  # one xz-compressed and one stored.
+  python3 - "$out/cpio/odc.cpio" "$out/pbzx/odc.pbzx" <<'PY'
+import lzma, struct, sys
+data = open(sys.argv[1], "rb").read()
+half = len(data) // 2
+first = lzma.compress(data[:half], format=lzma.FORMAT_XZ)
+out = b"pbzx" + struct.pack(">Q", 1 << 24)
+out += struct.pack(">QQ", half, len(first)) + first
+out += struct.pack(">QQ", len(data) - half, len(data) - half) + data[half:]
+open(sys.argv[2], "wb").write(out)
+PY
+  cp "$out/pbzx/odc.pbzx" "$out/cpio/"
+  flat="$work/flat"
+  mkdir -p "$flat/Tool.pkg" "$flat/Resources"
+  cp "$out/cpio/odc.cpio.gz" "$flat/Tool.pkg/Payload"
+  cp "$out/pbzx/odc.pbzx" "$flat/Tool.pkg/Scripts"
+  printf '<pkg-info identifier="org.example.tool"/>\n' > "$flat/Tool.pkg/PackageInfo"
+  printf '<installer-gui-script/>\n' > "$flat/Distribution"
+  printf 'hello\n' > "$flat/Resources/Welcome.txt"
+  for c in none gzip bzip2 xz; do
+    (cd "$flat" && bsdtar --format xar --options "xar:compression=$c" -cf "$out/xar/$c.pkg" \
+      Distribution Resources Tool.pkg)
+  done
+  (cd "$flat" && bsdtar --format xar --options xar:toc-checksum=md5,xar:checksum=md5 \
+    -cf "$out/xar/md5.pkg" Distribution)
+  # For the target's second reading (a table of contents as text, a NUL, the heap): the tables
+  # of two packages, without the checksum of the compressed table, which the target recomputes
+  # no more than the fuzzer does.
+  for c in gzip none; do
+    python3 - "$out/xar/$c.pkg" "$out/xar/toc-$c" <<'PY'
+import re, struct, sys, zlib
+d = open(sys.argv[1], "rb").read()
+size = struct.unpack(">H", d[4:6])[0]
+packed = struct.unpack(">Q", d[8:16])[0]
+toc = zlib.decompress(d[size:size + packed])
+toc = re.sub(rb"<checksum .*?</checksum>", b"", toc, flags=re.S)
+open(sys.argv[2], "wb").write(toc + b"\0" + d[size + packed:])
+PY
+  done
+else
+  echo "seed-archives.sh: no cpio or bsdtar (Debian: cpio, libarchive-tools): cpio, xar and pbzx seeds skipped" >&2
+fi
+
 # Each target reads the other's seeds too (a zip is an archive inside an archive as well).
 cp "$out/zip/one.zip" "$out/tar/"
-echo "corpus/tar holds $(ls "$out/tar" | wc -l) inputs, corpus/zip $(ls "$out/zip" | wc -l)"
+echo "corpus/tar holds $(ls "$out/tar" | wc -l) inputs, corpus/zip $(ls "$out/zip" | wc -l), corpus/xar $(ls "$out/xar" | wc -l)"

@@ -280,10 +280,11 @@ impl Collector<'_> {
         let head = fill(body, &mut buf[..want])?;
         if depth > 0 {
             match input::archive_kind(head) {
-                Some(InputKind::Zip) => {
-                    return self.nested_zip(path, head.to_vec(), body, depth, capture, nested);
+                Some(kind @ (InputKind::Zip | InputKind::Xar)) => {
+                    let head = head.to_vec();
+                    return self.nested_zip(path, kind, head, body, depth, capture, nested);
                 }
-                Some(InputKind::Tar(compression)) => {
+                Some(InputKind::Tar(compression) | InputKind::Cpio(compression)) => {
                     let head = head.to_vec();
                     return self.nested_tar(path, head, body, compression, depth, capture, nested);
                 }
@@ -397,11 +398,13 @@ impl Collector<'_> {
         Ok(())
     }
 
-    /// A zip inside the input: read into memory (up to [`NESTED_ZIP_LIMIT`]), hashed, and
-    /// looked into.
+    /// A zip or xar inside the input: read into memory (up to [`NESTED_ZIP_LIMIT`]), hashed,
+    /// and looked into.
+    #[allow(clippy::too_many_arguments)]
     fn nested_zip(
         &mut self,
         path: &str,
+        kind: InputKind,
         head: Vec<u8>,
         body: &mut dyn Read,
         depth: usize,
@@ -416,7 +419,8 @@ impl Collector<'_> {
                 &NESTED_ARCHIVE_NOT_READ,
                 self.location(path),
                 format!(
-                    "a zip larger than the {} MiB read into memory to look into, listed as one file",
+                    "a {} larger than the {} MiB read into memory to look into, listed as one file",
+                    kind.describe(),
                     NESTED_ZIP_LIMIT >> 20
                 ),
             ));
@@ -431,7 +435,11 @@ impl Collector<'_> {
         let name = self.shown(path);
         let marks = self.marks();
         let result = self.look_into(path, depth, |sink, limits| {
-            input::read_zip(&bytes.as_slice(), &name, limits, sink)
+            if kind == InputKind::Xar {
+                input::read_xar(&bytes.as_slice(), &name, limits, sink)
+            } else {
+                input::read_zip(&bytes.as_slice(), &name, limits, sink)
+            }
         });
         self.settle(path, marks, result)
     }

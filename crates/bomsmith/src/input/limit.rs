@@ -42,6 +42,27 @@ impl<R: Read> XzBounded<R> {
             inner, stream,
         )))
     }
+
+    /// Decodes the one xz stream at the start of `inner`, and reads no further.
+    pub(crate) fn single(inner: R) -> io::Result<Self> {
+        let stream = liblzma::stream::Stream::new_stream_decoder(XZ_MEMLIMIT, 0)?;
+        Ok(XzBounded(liblzma::read::XzDecoder::new_stream(
+            inner, stream,
+        )))
+    }
+
+    /// Decodes the legacy `.lzma` (LZMA-alone) stream in `inner`.
+    pub(crate) fn lzma(inner: R) -> io::Result<Self> {
+        let stream = liblzma::stream::Stream::new_lzma_decoder(XZ_MEMLIMIT)?;
+        Ok(XzBounded(liblzma::read::XzDecoder::new_stream(
+            inner, stream,
+        )))
+    }
+
+    /// The reader decoded from.
+    pub(crate) fn into_inner(self) -> R {
+        self.0.into_inner()
+    }
 }
 
 impl<R: Read> Read for XzBounded<R> {

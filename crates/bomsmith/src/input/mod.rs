@@ -3,18 +3,24 @@
 //! Archives are streamed, never extracted: every entry is handed to an [`EntrySink`] with a
 //! reader over exactly its bytes.
 
+mod cpio;
 mod dir;
 mod git;
 mod limit;
 mod nested;
+mod pbzx;
 mod tar;
+mod xar;
 mod zip;
 
+pub use cpio::{looks_like_cpio, read_cpio};
 pub use dir::{DirOptions, outermost, read_dir};
 pub use git::{GitFiles, GitListing, in_work_tree};
 pub use limit::Limits;
 pub use nested::{member, read_nested, read_tar_stream};
+pub use pbzx::{Pbzx, looks_like_pbzx};
 pub use tar::read_tar;
+pub use xar::{looks_like_xar, read_xar};
 pub use zip::{RandomAccess, read_zip};
 
 use crate::diag::Diagnostic;
@@ -126,6 +132,8 @@ pub enum Compression {
     Bzip2,
     /// Zstandard, possibly several frames.
     Zstd,
+    /// pbzx, Apple's chunked xz (installer payloads).
+    Pbzx,
 }
 
 impl Compression {
@@ -139,6 +147,8 @@ impl Compression {
             Some(Compression::Bzip2)
         } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
             Some(Compression::Zstd)
+        } else if looks_like_pbzx(head) {
+            Some(Compression::Pbzx)
         } else {
             None
         }
@@ -152,6 +162,7 @@ impl Compression {
             Compression::Xz => "xz",
             Compression::Bzip2 => "bzip2",
             Compression::Zstd => "zstd",
+            Compression::Pbzx => "pbzx",
         }
     }
 }
@@ -165,6 +176,10 @@ pub enum InputKind {
     Tar(Compression),
     /// A zip archive (including wheels and jars).
     Zip,
+    /// A cpio archive (odc or newc) with the given compression.
+    Cpio(Compression),
+    /// A xar archive (macOS flat installer packages, `.pkg`).
+    Xar,
     /// One native binary (PE, ELF, Mach-O): an input of one file.
     Binary,
 }
@@ -177,6 +192,9 @@ impl InputKind {
             InputKind::Tar(Compression::None) => "tar".into(),
             InputKind::Tar(c) => format!("tar+{}", c.name()),
             InputKind::Zip => "zip".into(),
+            InputKind::Cpio(Compression::None) => "cpio".into(),
+            InputKind::Cpio(c) => format!("cpio+{}", c.name()),
+            InputKind::Xar => "xar".into(),
             InputKind::Binary => "binary".into(),
         }
     }
@@ -215,7 +233,13 @@ pub fn detect(path: &Path) -> Result<InputKind> {
         .and_then(|f| f.take(512).read_to_end(&mut head))
         .map_err(|e| Error::io(&shown, e))?;
     if let Some(kind) = archive_kind(&head) {
-        return Ok(kind);
+        return Ok(match kind {
+            InputKind::Tar(c) if c != Compression::None => {
+                let file = fs::File::open(path).map_err(|e| Error::io(&shown, e))?;
+                stream_kind(BufReader::new(file), c)
+            }
+            kind => kind,
+        });
     }
     if looks_like_binary(&head) {
         return Ok(InputKind::Binary);
@@ -223,13 +247,13 @@ pub fn detect(path: &Path) -> Result<InputKind> {
     if head.is_empty() {
         return Err(Error::Unsupported {
             path: shown,
-            message: "an empty file, not a directory, tar or zip archive".into(),
+            message: "an empty file, not a directory or an archive".into(),
         });
     }
     Err(Error::Unsupported {
         path: shown,
         message: format!(
-            "not a directory, tar (plain, gzip, xz, bzip2, zstd) or zip archive, nor a PE, ELF or Mach-O binary (first bytes: {})",
+            "not a directory, tar or cpio (plain, gzip, xz, bzip2, zstd, pbzx), zip or xar (.pkg) archive, nor a PE, ELF or Mach-O binary (first bytes: {})",
             hex::encode(&head[..head.len().min(8)])
         ),
     })
@@ -261,10 +285,16 @@ pub fn looks_like_binary(head: &[u8]) -> bool {
     }
 }
 
-/// Recognises an archive by its first bytes: zip, or a (compressed) tar.
+/// Recognises an archive by its first bytes: zip, xar, cpio, or a (compressed) tar. A
+/// compressed stream is named a tar here; what it holds, tar or cpio, is told once it is
+/// decompressed ([`stream_kind`]), and read either way.
 pub fn archive_kind(head: &[u8]) -> Option<InputKind> {
     if looks_like_zip(head) {
         Some(InputKind::Zip)
+    } else if looks_like_xar(head) {
+        Some(InputKind::Xar)
+    } else if looks_like_cpio(head) {
+        Some(InputKind::Cpio(Compression::None))
     } else if let Some(c) = Compression::from_magic(head) {
         Some(InputKind::Tar(c))
     } else if looks_like_tar(head) {
@@ -272,6 +302,35 @@ pub fn archive_kind(head: &[u8]) -> Option<InputKind> {
     } else {
         None
     }
+}
+
+/// What the stream `raw`, compressed with `compression`, holds: a cpio archive, or else (what
+/// the tar reader will judge) a tar.
+fn stream_kind(raw: impl Read, compression: Compression) -> InputKind {
+    let mut head = [0u8; 6];
+    let got = decoder(Box::new(raw), compression, "")
+        .ok()
+        .and_then(|mut d| fill_head(&mut *d, &mut head).ok())
+        .unwrap_or(0);
+    if looks_like_cpio(&head[..got]) {
+        InputKind::Cpio(compression)
+    } else {
+        InputKind::Tar(compression)
+    }
+}
+
+/// Reads up to `buf.len()` bytes; fewer only at the end of the stream.
+fn fill_head(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut got = 0;
+    while got < buf.len() {
+        match r.read(&mut buf[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(got)
 }
 
 /// Reads the input at `path`, already recognised by [`detect`] as `kind`, handing every
@@ -292,9 +351,13 @@ pub fn read_input(
                 size: None,
             })
         }
-        InputKind::Zip => {
+        InputKind::Zip | InputKind::Xar => {
             let file = fs::File::open(path).map_err(|e| Error::io(&shown, e))?;
-            read_zip(&file, &shown, &options.limits, sink)?;
+            if kind == InputKind::Zip {
+                read_zip(&file, &shown, &options.limits, sink)?;
+            } else {
+                read_xar(&file, &shown, &options.limits, sink)?;
+            }
             let size = file.metadata().map_err(|e| Error::io(&shown, e))?.len();
             // The zip reader seeks; the artifact digest is one more sequential read.
             let sha256 = limit::Tap::default()
@@ -324,7 +387,7 @@ pub fn read_input(
                 size: Some(size),
             })
         }
-        InputKind::Tar(compression) => {
+        InputKind::Tar(compression) | InputKind::Cpio(compression) => {
             let file = fs::File::open(path).map_err(|e| Error::io(&shown, e))?;
             let size = file.metadata().map_err(|e| Error::io(&shown, e))?.len();
             let tap = limit::Tap::default();
@@ -347,17 +410,13 @@ pub fn read_input(
     }
 }
 
-/// Streams a tar archive compressed with `compression` from `raw` (whose bytes flow through
-/// `tap`, which counts them for the ratio bound) into `sink`.
-fn read_compressed_tar<'a>(
+/// The decoder of `compression` over `raw` (named `shown` in messages).
+fn decoder<'a>(
     raw: Box<dyn Read + 'a>,
     compression: Compression,
-    tap: &limit::Tap,
     shown: &str,
-    limits: &Limits,
-    sink: &mut dyn EntrySink,
-) -> Result<()> {
-    let decoder: Box<dyn Read + 'a> = match compression {
+) -> Result<Box<dyn Read + 'a>> {
+    Ok(match compression {
         Compression::None => raw,
         Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(raw)),
         Compression::Xz => Box::new(
@@ -373,17 +432,41 @@ fn read_compressed_tar<'a>(
                 .map_err(zstd_err)?;
             Box::new(dec)
         }
-    };
+        Compression::Pbzx => Box::new(Pbzx::new(raw)),
+    })
+}
+
+/// Streams the tar or cpio archive compressed with `compression` from `raw` (whose bytes flow
+/// through `tap`, which counts them for the ratio bound) into `sink`; which of the two it is,
+/// the first decompressed bytes tell.
+fn read_compressed_tar<'a>(
+    raw: Box<dyn Read + 'a>,
+    compression: Compression,
+    tap: &limit::Tap,
+    shown: &str,
+    limits: &Limits,
+    sink: &mut dyn EntrySink,
+) -> Result<()> {
+    let decoder = decoder(raw, compression, shown)?;
     let mut bounded = limit::Bounded::new(decoder, tap.clone(), limits.clone());
-    read_tar(&mut bounded, shown, sink)?;
-    // Read past the end-of-archive blocks to the end of the compressed stream, so its trailing
+    let mut head = [0u8; 6];
+    let got = fill_head(&mut bounded, &mut head).map_err(|e| Error::member_io(shown, None, &e))?;
+    let mut stream = (&head[..got]).chain(&mut bounded);
+    let what = if looks_like_cpio(&head[..got]) {
+        read_cpio(&mut stream, shown, sink)?;
+        "cpio"
+    } else {
+        read_tar(&mut stream, shown, sink)?;
+        "tar"
+    };
+    // Read past the archive's end to the end of the compressed stream, so its trailing
     // checksum is verified and the artifact digest covers every byte.
-    io::copy(&mut bounded, &mut io::sink()).map_err(|e| {
+    io::copy(&mut stream, &mut io::sink()).map_err(|e| {
         match Error::member_io(shown, None, &e) {
             Error::Archive { .. } => Error::archive(
                 shown,
                 None,
-                format!("after the end of the tar archive: {e}"),
+                format!("after the end of the {what} archive: {e}"),
             ),
             limit => limit,
         }
@@ -499,7 +582,7 @@ mod tests {
         .expect_err("refused");
         assert_eq!(
             e.to_string(),
-            "bomb.tar.xz: member `#1`: xz: the stream's dictionary is larger than the 128 MiB accepted"
+            "bomb.tar.xz: xz: the stream's dictionary is larger than the 128 MiB accepted"
         );
         // The same stream with another dictionary size (and its block header's CRC-32 redone):
         // xz -9's 64 MiB and the bound's 128 MiB read, 192 MiB does not.

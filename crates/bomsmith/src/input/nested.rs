@@ -21,11 +21,13 @@ pub fn read_nested(
     let head = &bytes[..bytes.len().min(512)];
     let kind = archive_kind(head).ok_or_else(|| Error::Unsupported {
         path: name.to_owned(),
-        message: "not a tar (plain, gzip, xz, bzip2, zstd) or zip archive".into(),
+        message: "not a tar or cpio (plain, gzip, xz, bzip2, zstd, pbzx), zip or xar archive"
+            .into(),
     })?;
     match kind {
         InputKind::Zip => super::read_zip(&bytes, name, limits, sink)?,
-        InputKind::Tar(compression) => {
+        InputKind::Xar => super::read_xar(&bytes, name, limits, sink)?,
+        InputKind::Tar(compression) | InputKind::Cpio(compression) => {
             let tap = limit::Tap::default();
             read_compressed_tar(
                 Box::new(tap.reader(bytes)),

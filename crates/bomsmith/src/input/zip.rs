@@ -253,10 +253,10 @@ fn parse_central_directory(cd: &[u8], expected: u64) -> std::result::Result<Vec<
 }
 
 /// Reads `len` bytes at `offset` through positioned reads.
-struct Section<'a> {
-    src: &'a dyn RandomAccess,
-    pos: u64,
-    end: u64,
+pub(super) struct Section<'a> {
+    pub(super) src: &'a dyn RandomAccess,
+    pub(super) pos: u64,
+    pub(super) end: u64,
 }
 
 impl Read for Section<'_> {
