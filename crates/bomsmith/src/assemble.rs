@@ -41,6 +41,16 @@ crate::rules! {
         "The input holds code that looks vendored, which the SBOM it keeps does not declare; `bomsmith vendor detect` prints a stanza declaring it.";
     BINARY_NOT_EXAMINED = "SCAN004", "binary-not-examined", Warning,
         "A file that starts like a native binary (PE, ELF, Mach-O) could not be read as one, or is too large to read into memory: the libraries in it are not identified; it is listed as a file all the same.";
+    SOURCE_VERSION_DIFFERS = "SCAN005", "source-version-differs", Warning,
+        "A component's version, as the source the artifact was built from (`scan --source`) declares it, is not the version the artifact's bytes state.";
+    SOURCE_RELEASE_DIFFERS = "SCAN006", "source-release-differs", Warning,
+        "The source given with `scan --source` is another release than the artifact: its declarations are compared all the same, and may differ for that reason alone.";
+    SOURCE_VERSION_UNSTATED = "SCAN007", "source-version-unstated", Info,
+        "The source declares a version of a component whose bytes in the artifact state none: the declaration is all there is to go on.";
+    SOURCE_COMPONENT_ABSENT = "SCAN008", "source-component-absent", Info,
+        "The source declares a component the artifact does not hold (a library of another platform's build, or of an optional part not shipped in this artifact).";
+    ROOT_NOT_FOUND = "SCAN009", "root-not-found-in-binaries", Warning,
+        "The configuration's `[root] found` names a component binary identification did not find in the artifact, so the root's version comes from the artifact's name.";
 }
 
 /// The version probe for a configured component: its `version_file` and `version_pattern`,
@@ -114,6 +124,7 @@ impl Detectors {
             versions,
             vendored: VendoredCodeDetector {
                 limits: limits.clone(),
+                enabled: config.scan.vendored.unwrap_or(true),
             },
             binaries: BinaryDetector::default(),
         })
@@ -182,13 +193,6 @@ pub fn assemble(
     let mut metadata = next();
     metadata.extend(next());
     let versions: Vec<Vec<Evidence>> = detectors.versions.iter().map(|_| next()).collect();
-    let vendored: Vec<Candidate> = next()
-        .into_iter()
-        .filter_map(|e| match e {
-            Evidence::Vendored(c) => Some(c),
-            _ => None,
-        })
-        .collect();
 
     let mut asm = Assembly {
         config,
@@ -202,7 +206,20 @@ pub fn assemble(
         extracted_licenses: Vec::new(),
         diagnostics: Vec::new(),
     };
-    let (root_id, vars) = asm.root(&metadata);
+    let vendored_list = next();
+    let binaries: Vec<Examined> = next()
+        .into_iter()
+        .filter_map(|e| match e {
+            Evidence::Binary(b) => Some(b),
+            _ => None,
+        })
+        .collect();
+    let found_root = config
+        .root
+        .found
+        .as_deref()
+        .and_then(|name| found_version(&binaries, name));
+    let (root_id, vars) = asm.root(&metadata, found_root.as_ref());
     for sbom in kept.iter().flatten() {
         asm.take_kept_sbom(sbom, &root_id)?;
     }
@@ -222,17 +239,34 @@ pub fn assemble(
             }
         }
     }
-    asm.take_vendored(vendored, &root_id, !detectors.kept.is_empty());
-    let binaries: Vec<Examined> = next()
+    let vendored: Vec<Candidate> = vendored_list
         .into_iter()
         .filter_map(|e| match e {
-            Evidence::Binary(b) => Some(b),
+            Evidence::Vendored(c) => Some(c),
             _ => None,
         })
         .collect();
+    asm.take_vendored(vendored, &root_id, !detectors.kept.is_empty());
     asm.take_binaries(binaries, &root_id);
+    if let Some(name) = &config.root.found
+        && found_root.is_none()
+    {
+        asm.diagnostics.push(Diagnostic::new(
+            &ROOT_NOT_FOUND,
+            Location::file(&inventory.input),
+            format!(
+                "no binary of the artifact identifies as `{name}` (`[root] found`): the root's version comes from the artifact's name"
+            ),
+        ));
+    }
+    asm.name_variants(&root_id, &vars.artifact);
     if let Some(s) = &config.every_package.supplier {
         for p in &mut asm.packages {
+            // The distributor supplies every package; who publishes the component itself, as
+            // identification knows it, is its originator.
+            if p.originator.is_none() && p.supplier.as_ref().is_some_and(|had| had != s) {
+                p.originator = p.supplier.take();
+            }
             p.supplier = Some(s.clone());
         }
     }
@@ -412,7 +446,13 @@ impl Assembly<'_> {
     /// `package.json`), else from its single top directory (`Python-3.13.5`), else from its
     /// file name. Where a field came from is recorded (see [`Identity::source_info`]). Returns
     /// the root's ID and the template values.
-    fn root(&mut self, metadata: &[Evidence]) -> (String, TemplateVars) {
+    /// `found`: the version binary identification read for the component `[root] found`
+    /// names, and the binary it was read from.
+    fn root(
+        &mut self,
+        metadata: &[Evidence],
+        found: Option<&(String, String)>,
+    ) -> (String, TemplateVars) {
         let config = self.config;
         let artifact = &self.inventory.artifact;
         let is_archive = artifact.kind != crate::input::InputKind::Directory;
@@ -445,9 +485,26 @@ impl Assembly<'_> {
             .as_deref()
             .and_then(|t| parse_top_directory(t).map(|a| (t, a)));
         let declared = own_metadata(metadata, &from_name);
+        // Without a binary stating it, the version a configured pattern reads from the name.
+        let named = config.root.version_from_name.as_ref().and_then(|p| {
+            let v = p
+                .regex
+                .captures(&artifact_name)?
+                .get(1)?
+                .as_str()
+                .to_owned();
+            Some((
+                v,
+                "the file name, as `[root] version_from_name` reads it".to_owned(),
+            ))
+        });
+        let found = found
+            .map(|(v, path)| (v.clone(), format!("the bytes of `{path}`")))
+            .or(named);
         let id = Identity::decide(
             config,
             declared.as_ref(),
+            found.as_ref(),
             top,
             &from_name,
             if is_archive {
@@ -506,10 +563,17 @@ impl Assembly<'_> {
                 .clone()
                 .or_else(|| declared.as_ref().and_then(|d| d.supplier.clone())),
             originator: config.root.originator.clone(),
+            // A directory was not downloaded as a file: a template naming the artifact's file
+            // does not apply to it.
             download_location: config
                 .root
                 .download_location
                 .as_ref()
+                .filter(|t| {
+                    is_archive
+                        || !(t.get_ref().contains("{release_file}")
+                            || t.get_ref().contains("{artifact}"))
+                })
                 .map(|t| vars.expand(t.get_ref())),
             homepage: config
                 .root
@@ -783,6 +847,35 @@ impl Assembly<'_> {
     /// `DEPENDS_ON` the library's package, and the binary `STATIC_LINK`s it. One package per
     /// library and version. Files another package already owns (a kept SBOM's, a vendored
     /// copy's) are left to it.
+    /// Names in the root's summary the builds (`[[root.variant]]`) whose files the artifact
+    /// holds, or whose name the artifact's file name carries.
+    fn name_variants(&mut self, root_id: &str, artifact_name: &str) {
+        let names: Vec<&str> = self
+            .config
+            .root
+            .variant
+            .iter()
+            .filter(|v| {
+                v.artifact
+                    .as_ref()
+                    .is_some_and(|p| p.regex.is_match(artifact_name))
+                    || v.file.as_ref().is_some_and(|p| {
+                        self.inventory
+                            .files
+                            .iter()
+                            .any(|f| p.regex.is_match(&f.path))
+                    })
+            })
+            .map(|v| v.name.as_str())
+            .collect();
+        if names.is_empty() {
+            return;
+        }
+        if let Some(root) = self.packages.iter_mut().find(|p| p.id == root_id) {
+            root.summary = Some(format!("{} build", names.join(", ")));
+        }
+    }
+
     fn take_binaries(&mut self, seen: Vec<Examined>, root_id: &str) {
         let mut packages: HashMap<(String, Option<String>), usize> = HashMap::new();
         let mut linked: Vec<(String, String, String)> = Vec::new();
@@ -805,6 +898,19 @@ impl Assembly<'_> {
                     continue;
                 }
                 for f in e.found.iter().filter(|f| f.linkage == pass) {
+                    if self.config.root.found.as_deref() == Some(f.name.as_str()) {
+                        // The root is this component: its evidence goes on the root, whose
+                        // files these are already.
+                        if let Some(root) = self.packages.iter_mut().find(|p| p.id == root_id) {
+                            root.evidence.get_or_insert_with(|| model::Evidence {
+                                technique: "binary-analysis".into(),
+                                confidence: f.confidence,
+                                occurrences: Vec::new(),
+                            });
+                            add_binary_evidence(root, &e.path, f);
+                        }
+                        continue;
+                    }
                     let key = (f.name.clone(), f.version.clone());
                     let index = match packages.get(&key) {
                         Some(i) => *i,
@@ -1066,6 +1172,29 @@ fn vendored_package(c: &Candidate, id: String) -> Package {
 }
 
 /// The package of a library found in binaries (its evidence is added binary by binary).
+/// The version binary identification read for the component `name`, and the binary it read
+/// it from: a binary named after it first, the most closely (`python313.dll`, then
+/// `python.exe`, not `_asyncio.pyd`), a separate build before a static copy, the shallowest,
+/// then in path order.
+fn found_version(binaries: &[Examined], name: &str) -> Option<(String, String)> {
+    binaries
+        .iter()
+        .flat_map(|e| {
+            e.found.iter().filter(|f| f.name == name).filter_map(|f| {
+                let v = f.version.as_deref()?;
+                let key = (
+                    std::cmp::Reverse(binary::named_after(name, &e.path)),
+                    f.linkage != binary::Linkage::Separate,
+                    e.path.matches('/').count(),
+                    e.path.as_str(),
+                );
+                Some((key, v))
+            })
+        })
+        .min()
+        .map(|((.., path), v)| (v.to_owned(), path.to_owned()))
+}
+
 fn binary_package(f: &binary::Found, id: String) -> Package {
     let mut refs = Vec::new();
     if let (Some(v), Some((vendor, product))) =
@@ -1246,6 +1375,7 @@ impl Identity {
     fn decide(
         config: &Config,
         declared: Option<&Declared>,
+        found: Option<&(String, String)>,
         top: Option<(&str, ArtifactName)>,
         from_name: &ArtifactName,
         name_kind: &str,
@@ -1281,6 +1411,8 @@ impl Identity {
         };
         let (version, version_source) = if let Some(v) = &config.root.version {
             (Some(v.clone()), Source::Config)
+        } else if let Some((v, whence)) = found {
+            (Some(v.clone()), Source::Recorded(whence.clone()))
         } else if let Some(v) = declared.and_then(|d| d.version.clone()) {
             (Some(v), declared_source.clone().unwrap_or(Source::Config))
         } else if let Some((_, a)) = &top {
@@ -1431,6 +1563,7 @@ mod tests {
         Identity::decide(
             &config,
             declared,
+            None,
             top.and_then(|t| parse_top_directory(t).map(|a| (t, a))),
             &parse_artifact_name(file),
             "file name",

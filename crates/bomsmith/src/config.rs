@@ -39,6 +39,10 @@ pub struct Config {
     /// The project's VEX statements.
     #[serde(default)]
     pub vex: VexConfig,
+    /// How the source a binary artifact was built from (`scan --source`) declares what the
+    /// artifact holds, to cross-check.
+    #[serde(default)]
+    pub source: SourceConfig,
     /// Where the configuration came from, to place findings about it.
     #[serde(skip)]
     pub origin: Origin,
@@ -113,6 +117,50 @@ pub struct RootConfig {
     pub purl: Option<Spanned<String>>,
     /// Primary purpose (`SOURCE`, `APPLICATION`, ...).
     pub purpose: Option<Spanned<String>>,
+    /// The name binary identification gives the project the artifact is a build of (a row of
+    /// the signature table, `CPython`): the root takes that component's version, read from the
+    /// binary, and stands for it (the component is not listed a second time).
+    pub found: Option<String>,
+    /// Builds of the project that its files tell apart (free-threaded, debug): each one whose
+    /// `file` pattern matches a file of the artifact, or whose `artifact` pattern matches the
+    /// artifact's own file name, is named in the root's summary.
+    #[serde(default)]
+    pub variant: Vec<VariantConfig>,
+    /// A regular expression over the artifact's file name whose first group is the version,
+    /// for names that do not follow `NAME-VERSION.EXT` (`python-3.13.2-embed-amd64.zip`);
+    /// used when no binary states the version (`found`).
+    pub version_from_name: Option<Pattern>,
+}
+
+/// `[[root.variant]]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VariantConfig {
+    /// What the build is called (`free-threaded`).
+    pub name: String,
+    /// Regular expression over file paths (from the artifact's root) that only this build has.
+    pub file: Option<Pattern>,
+    /// Regular expression over the artifact's own file name, for builds named so.
+    pub artifact: Option<Pattern>,
+}
+
+/// `[source]`: how to read the source release a binary artifact was built from.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceConfig {
+    /// SBOMs in the source tree declaring the components built in, from its root, in order:
+    /// a component declared in more than one takes the first declaration (the external
+    /// dependencies a build fetches before the copies kept in the tree).
+    #[serde(default)]
+    pub sboms: Vec<String>,
+    /// The file stating the project's own version, from the source's root.
+    pub version_file: Option<String>,
+    /// Regular expression whose first group is the version, in `version_file`.
+    pub version_pattern: Option<Pattern>,
+    /// Names the source's SBOMs give components, mapped to the names binary identification
+    /// gives them (`tcl-core` = `tcl`).
+    #[serde(default)]
+    pub aliases: std::collections::BTreeMap<String, String>,
 }
 
 /// `[scan]`
@@ -129,6 +177,9 @@ pub struct ScanConfig {
     /// Levels of archives inside the input (recognised by content) whose files are listed too,
     /// as `outer!inner/path`; 0 lists them as files only (default 3).
     pub nested_depth: Option<usize>,
+    /// Look for copies of libraries kept in the source (default true); a binary artifact
+    /// holds none, and a licence file beside its binaries is not a library's copy.
+    pub vendored: Option<bool>,
 }
 
 /// `[[in_tree_sbom]]`
@@ -846,7 +897,14 @@ fn tree_rules(
 }
 
 /// Presets bundled into the binary: name and configuration text.
-pub const PRESETS: &[(&str, &str)] = &[("cpython", include_str!("presets/cpython.toml"))];
+pub const PRESETS: &[(&str, &str)] = &[
+    ("cpython", include_str!("presets/cpython.toml")),
+    (
+        "cpython-windows",
+        include_str!("presets/cpython-windows.toml"),
+    ),
+    ("cpython-macos", include_str!("presets/cpython-macos.toml")),
+];
 
 #[cfg(test)]
 mod tests {

@@ -22,6 +22,7 @@ const ORDER: &[&str] = &[
     "detect",
     "config",
     "assemble",
+    "crosscheck",
     "scan",
     "validate",
     "intree",

@@ -11,7 +11,8 @@
 //! input digest inventory     entries of a directory or archive, their digests, the inventory
 //! detect                     evidence of components in an inventory
 //! config                     bomsmith.toml and presets
-//! assemble scan              configuration + evidence -> document; the scan pipeline
+//! assemble crosscheck scan   configuration + evidence -> document; a binary artifact's
+//!                            document against its source; the scan pipeline
 //! validate intree diff       checks of documents, the in-tree SBOM, differences
 //! vuln                       advisory sources, their SQLite database, matching documents
 //! vex                        VEX documents: read, merge, write (OpenVEX, CycloneDX, CSAF)
@@ -43,6 +44,7 @@ pub mod detect;
 pub mod config;
 
 pub mod assemble;
+pub mod crosscheck;
 pub mod scan;
 
 pub mod diff;

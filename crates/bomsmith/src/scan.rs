@@ -34,6 +34,9 @@ pub struct ScanOptions {
     /// `[scan] nested_depth` (default [`inventory::DEFAULT_NESTED_DEPTH`]); 0 lists them as
     /// files only.
     pub nested_depth: Option<usize>,
+    /// The source release the (binary) input was built from, whose declared versions are
+    /// cross-checked against the document (`[source]` of the configuration says what to read).
+    pub source: Option<std::path::PathBuf>,
 }
 
 /// The result of a scan.
@@ -81,11 +84,120 @@ pub fn scan(path: &Path, options: &ScanOptions) -> Result<ScanOutcome> {
     }
     let mut diagnostics = inventory.diagnostics.clone();
     diagnostics.extend(assembled.diagnostics);
+    if let Some(source) = &options.source {
+        let facts = crate::crosscheck::read_source(source, config, &options.read)?;
+        diagnostics.extend(crate::crosscheck::cross_check(&assembled.document, &facts));
+    }
     Ok(ScanOutcome {
         document: assembled.document,
         summary: inventory.summary,
         diagnostics,
     })
+}
+
+/// The bundled preset that fits the input at `path`, for a preset `name` that stands for a
+/// family: `cpython` is the source release preset, `cpython-windows` for an input holding a
+/// `python3NN.dll` (an embeddable, NuGet or install manager package, an installed layout, a
+/// lone PE binary) and `cpython-macos` for a flat installer package, a framework or a lone
+/// Mach-O binary. A tar is taken for a source release (python.org ships binaries as zips,
+/// installers and packages). Any other name is returned as it is. Also returns why, for the
+/// summary.
+pub fn pick_preset(name: &str, path: &Path, read: &ReadOptions) -> Result<(String, String)> {
+    use crate::input::{InputKind, detect};
+    if name != "cpython" {
+        return Ok((name.to_owned(), String::new()));
+    }
+    let pick = |preset: &str, why: &str| Ok((preset.to_owned(), why.to_owned()));
+    match detect(path)? {
+        InputKind::Xar => pick("cpython-macos", "a macOS installer package"),
+        InputKind::Tar(_) | InputKind::Cpio(_) => pick("cpython", "a source release"),
+        InputKind::Binary => {
+            let mut head = [0u8; 4];
+            let shown = path.display().to_string();
+            std::fs::File::open(path)
+                .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+                .map_err(|e| crate::error::Error::io(&shown, e))?;
+            match head {
+                [b'M', b'Z', ..] => pick("cpython-windows", "a Windows (PE) binary"),
+                [0x7f, b'E', b'L', b'F'] => Err(crate::error::Error::Unsupported {
+                    path: shown,
+                    message: "an ELF binary: the cpython presets describe source releases and python.org's Windows and macOS artifacts; scan it without a preset, or name one with --preset".into(),
+                }),
+                _ => pick("cpython-macos", "a macOS (Mach-O) binary"),
+            }
+        }
+        kind @ (InputKind::Zip | InputKind::Directory) => {
+            let mut names = Names::default();
+            crate::input::read_input(path, kind, read, &mut names)?;
+            Ok(names.pick())
+        }
+    }
+}
+
+/// The file names of an input, for [`pick_preset`]; bodies are not read.
+#[derive(Default)]
+struct Names {
+    source: bool,
+    windows: bool,
+    macos: bool,
+}
+
+impl Names {
+    fn see(&mut self, path: &str) {
+        let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+        let below = path.split_once('/').map_or("", |(_, r)| r);
+        if ["Include/patchlevel.h", "Misc/sbom.spdx.json"]
+            .iter()
+            .any(|m| path == *m || below == *m)
+        {
+            self.source = true;
+        }
+        let windows_dll = name.strip_prefix("python3").is_some_and(|rest| {
+            let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+            let rest = rest.strip_prefix('t').unwrap_or(rest);
+            let rest = rest.strip_prefix("_d").unwrap_or(rest);
+            rest == ".dll"
+        });
+        self.windows |= windows_dll;
+        self.macos |= name.ends_with("-darwin.so")
+            || path
+                .split('/')
+                .any(|c| c == "Python.framework" || c == "PythonT.framework");
+    }
+
+    fn pick(&self) -> (String, String) {
+        let (preset, why) = if self.source {
+            ("cpython", "a source tree")
+        } else if self.windows {
+            ("cpython-windows", "it holds a python3NN.dll")
+        } else if self.macos {
+            (
+                "cpython-macos",
+                "it holds a framework or Darwin extension modules",
+            )
+        } else {
+            ("cpython", "no Windows or macOS build found in it")
+        };
+        (preset.to_owned(), why.to_owned())
+    }
+}
+
+impl crate::input::EntrySink for Names {
+    fn file(&mut self, path: &str, _: &mut dyn std::io::Read) -> std::io::Result<()> {
+        self.see(path);
+        Ok(())
+    }
+    fn file_at(&mut self, path: &str, _: &Path) -> std::io::Result<()> {
+        self.see(path);
+        Ok(())
+    }
+    fn hard_link(&mut self, path: &str, _: &str) {
+        self.see(path);
+    }
+    fn other(&mut self, path: &str, _: crate::input::EntryKind) {
+        self.see(path);
+    }
+    fn warn(&mut self, _: Diagnostic) {}
 }
 
 /// Adds the SHA-512 of the archive at `path` to the described package that stands for it

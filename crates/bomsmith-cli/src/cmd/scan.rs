@@ -23,9 +23,17 @@ pub struct ScanArgs {
     /// Project configuration (default: bomsmith.toml at the root of a scanned directory).
     #[arg(long, value_name = "FILE", conflicts_with = "preset")]
     config: Option<PathBuf>,
-    /// A bundled configuration: `cpython` (a CPython source release tarball).
+    /// A bundled configuration: `cpython` picks, by the input's content, `cpython` itself (a
+    /// CPython source release), `cpython-windows` (an embeddable, NuGet or install manager
+    /// package, an installed layout) or `cpython-macos` (an installer package, a framework).
     #[arg(long, value_name = "NAME", value_parser = super::preset_parser())]
     preset: Option<String>,
+    /// The source release the input was built from (Python-X.Y.Z.tar.xz, its tree, or one SBOM
+    /// of it such as Misc/externals.spdx.json): the versions it declares are cross-checked
+    /// against what the input's bytes state, each disagreement a warning. The configuration's
+    /// `[source]` says what to read (the cpython presets have one).
+    #[arg(long, value_name = "PATH")]
+    source: Option<PathBuf>,
     /// Output format.
     #[arg(short = 'f', long, default_value = "spdx-json", value_parser = super::format_parser())]
     format: Format,
@@ -108,8 +116,8 @@ fn parse_size(s: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("`{s}` is too large"))
 }
 
-fn load_config(args: &ScanArgs) -> Result<Config> {
-    let mut config = read_config(args)?;
+fn load_config(args: &ScanArgs, read: &ReadOptions) -> Result<Config> {
+    let mut config = read_config(args, read)?;
     // A tree's own generator gives the component rules (`rules_from`); an archive's are the
     // configuration's own.
     if args.input.is_dir() {
@@ -118,9 +126,16 @@ fn load_config(args: &ScanArgs) -> Result<Config> {
     Ok(config)
 }
 
-fn read_config(args: &ScanArgs) -> Result<Config> {
+fn read_config(args: &ScanArgs, read: &ReadOptions) -> Result<Config> {
     if let Some(name) = &args.preset {
-        return Ok(Config::preset(name)?);
+        let (picked, why) = bomsmith::scan::pick_preset(name, &args.input, read)?;
+        if picked != *name && !args.quiet {
+            out::say(format_args!(
+                "{}: preset {picked} ({why})",
+                display_name(&args.input)
+            ));
+        }
+        return Ok(Config::preset(&picked)?);
     }
     if let Some(path) = &args.config {
         return Ok(Config::load(path)?);
@@ -163,21 +178,22 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
             }
         }
     }
-    let config = load_config(&args)?;
+    let read = ReadOptions {
+        limits: Limits {
+            max_ratio: args.max_ratio,
+            max_unpacked: args.max_unpacked_size,
+        },
+        dir: DirOptions {
+            bases: Vec::new(),
+            git: args.git_tracked.then_some(GitFiles::Tracked),
+        },
+    };
+    let config = load_config(&args, &read)?;
     let counted = Arc::new(Progress::default());
     bomsmith::scan::cyclonedx_statements(&config, &mut write_options.cyclonedx);
     let options = ScanOptions {
         config,
-        read: ReadOptions {
-            limits: Limits {
-                max_ratio: args.max_ratio,
-                max_unpacked: args.max_unpacked_size,
-            },
-            dir: DirOptions {
-                bases: Vec::new(),
-                git: args.git_tracked.then_some(GitFiles::Tracked),
-            },
-        },
+        read,
         excludes: args.exclude.clone(),
         leave_out,
         digests: DigestSet {
@@ -187,6 +203,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
         created: super::creation_time()?,
         progress: Some(Arc::clone(&counted)),
         nested_depth: args.nested_depth,
+        source: args.source.clone(),
     };
     let activity = Activity::start(
         display_name(&args.input),

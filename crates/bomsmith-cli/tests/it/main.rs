@@ -6,6 +6,7 @@
 
 mod util;
 
+mod artifacts;
 mod bad_input;
 mod binaries;
 mod cli;

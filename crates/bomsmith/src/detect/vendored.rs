@@ -180,6 +180,9 @@ fn version_of(evidence: &[Stated]) -> Option<String> {
 pub struct VendoredCodeDetector {
     /// Bounds for reading the distributions bundled in the input.
     pub limits: Limits,
+    /// False when the input holds no source code to look for copies in (a binary artifact):
+    /// the detector reads nothing and finds nothing.
+    pub enabled: bool,
 }
 
 /// File names whose bytes the signals read (besides headers, manifests and detector files).
@@ -254,6 +257,9 @@ fn header_may_state(path: &str) -> bool {
 
 impl Detector for VendoredCodeDetector {
     fn wants(&self, path: &str) -> bool {
+        if !self.enabled {
+            return false;
+        }
         let name = path.rsplit('/').next().unwrap_or(path);
         if is_fixture(parent(path)) && !path.split('/').any(|p| VENDOR_DIRS.contains(&p)) {
             return false;
@@ -273,6 +279,9 @@ impl Detector for VendoredCodeDetector {
     }
 
     fn detect(&self, inventory: &Inventory, found: &mut Vec<Evidence>) -> Result<()> {
+        if !self.enabled {
+            return Ok(());
+        }
         found.extend(
             candidates(inventory, &self.limits)
                 .into_iter()

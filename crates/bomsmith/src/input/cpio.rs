@@ -244,13 +244,20 @@ pub fn read_cpio(r: &mut dyn Read, archive: &str, sink: &mut dyn EntrySink) -> R
                 .map_err(|e| Error::member_io(archive, Some(&shown), &e))?;
             continue;
         }
-        if let Some(&was_dir) = seen.get(&path)
-            && !(was_dir && file_type == S_IFDIR)
-        {
-            return Err(err(
-                Some(&path),
-                "duplicate member name: the archive holds this path more than once, so what it unpacks to is ambiguous".into(),
-            ));
+        match seen.get(&path) {
+            // A directory listed again (as `find` lists a tree given twice) is the same one.
+            Some(true) if file_type == S_IFDIR => {
+                skip(r, header.size + data_padding)
+                    .map_err(|e| Error::member_io(archive, Some(&path), &e))?;
+                continue;
+            }
+            Some(_) => {
+                return Err(err(
+                    Some(&path),
+                    "duplicate member name: the archive holds this path more than once, so what it unpacks to is ambiguous".into(),
+                ));
+            }
+            None => {}
         }
         seen.insert(path.clone(), file_type == S_IFDIR);
         let inode = (header.dev, header.ino);
@@ -448,6 +455,18 @@ mod tests {
                 ("lib".to_owned(), EntryKind::Symlink)
             ]
         );
+    }
+
+    /// Found by the `cpio` fuzz target: a directory listed twice was handed to the sink twice.
+    #[test]
+    fn a_directory_listed_twice_is_one() {
+        let mut a = odc("d", 0o40755, 1, 2, b"");
+        a.extend(odc("d", 0o40755, 1, 2, b""));
+        a.extend(odc("d/f", 0o100644, 2, 1, b"x"));
+        let mut l = Listing::default();
+        read_cpio(&mut a.as_slice(), "t.cpio", &mut l).expect("reads");
+        assert_eq!(l.others, [("d".to_owned(), EntryKind::Directory)]);
+        assert_eq!(l.files["d/f"], b"x");
     }
 
     #[test]

@@ -586,6 +586,20 @@ fn kind_of(read: Read) -> &'static str {
     }
 }
 
+/// How closely the file at `path` goes by a name of the library `library` (a row of the
+/// table): the length of the longest of its names that names the file, `None` when none does.
+/// `python313.dll` (`python3`) is named after CPython more closely than `python.exe`
+/// (`python`); `_asyncio.pyd`, one of its extension modules, is not.
+pub fn named_after(library: &str, path: &str) -> Option<usize> {
+    let name = path.rsplit(['/', '!']).next().unwrap_or(path);
+    table::table()
+        .libraries
+        .iter()
+        .filter(|l| l.name == library)
+        .filter_map(|l| stem_length(name, &l.files))
+        .max()
+}
+
 /// True when `name` (a file name, SONAME or install name) is one of `stems`: the stem, then
 /// the end, a `.` or `-`, or (after a stem ending in a digit) more digits and perhaps one
 /// letter before those.
