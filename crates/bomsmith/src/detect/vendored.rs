@@ -176,13 +176,22 @@ fn version_of(evidence: &[Stated]) -> Option<String> {
 /// are read as needed; from an archive, the files the signals look at are captured as it
 /// streams (marker and version files, metadata, manifests, headers, license files, bundled
 /// Python distributions).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct VendoredCodeDetector {
     /// Bounds for reading the distributions bundled in the input.
     pub limits: Limits,
     /// False when the input holds no source code to look for copies in (a binary artifact):
     /// the detector reads nothing and finds nothing.
     pub enabled: bool,
+}
+
+impl Default for VendoredCodeDetector {
+    fn default() -> Self {
+        VendoredCodeDetector {
+            limits: Limits::default(),
+            enabled: true,
+        }
+    }
 }
 
 /// File names whose bytes the signals read (besides headers, manifests and detector files).

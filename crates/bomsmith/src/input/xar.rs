@@ -895,3 +895,170 @@ pub fn read_xar(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+    use std::io::Write;
+
+    #[derive(Default)]
+    struct Listing {
+        files: BTreeMap<String, Vec<u8>>,
+        links: Vec<(String, String)>,
+        others: Vec<(String, EntryKind)>,
+    }
+
+    impl EntrySink for Listing {
+        fn file(&mut self, path: &str, body: &mut dyn Read) -> io::Result<()> {
+            let mut v = Vec::new();
+            body.read_to_end(&mut v)?;
+            self.files.insert(path.to_owned(), v);
+            Ok(())
+        }
+        fn hard_link(&mut self, path: &str, target: &str) {
+            self.links.push((path.to_owned(), target.to_owned()));
+        }
+        fn other(&mut self, path: &str, kind: EntryKind) {
+            self.others.push((path.to_owned(), kind));
+        }
+        fn warn(&mut self, _: Diagnostic) {}
+    }
+
+    /// A xar archive of the table `toc` (no table checksum) and the heap `heap`.
+    fn xar(toc: &str, heap: &[u8]) -> Vec<u8> {
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+        z.write_all(toc.as_bytes()).expect("compress");
+        let packed = z.finish().expect("compress");
+        let mut out = b"xar!\x00\x1c\x00\x01".to_vec();
+        out.extend((packed.len() as u64).to_be_bytes());
+        out.extend((toc.len() as u64).to_be_bytes());
+        out.extend(0u32.to_be_bytes());
+        out.extend(packed);
+        out.extend(heap);
+        out
+    }
+
+    fn data(offset: usize, bytes: &[u8]) -> String {
+        use sha1::Digest;
+        let sum = hex::encode(sha1::Sha1::digest(bytes));
+        format!(
+            "<data><offset>{offset}</offset><length>{n}</length><size>{n}</size>\
+             <encoding style=\"application/octet-stream\"/>\
+             <extracted-checksum style=\"SHA1\">{sum}</extracted-checksum></data>",
+            n = bytes.len()
+        )
+    }
+
+    #[test]
+    fn directories_links_encoded_names_and_entities() {
+        let toc = format!(
+            "<?xml version=\"1.0\"?><xar><toc>\
+             <file id=\"1\"><name>dir</name><type>directory</type>\
+               <file id=\"2\"><name>a&amp;b.txt</name><type link=\"original\">hardlink</type>{}</file>\
+               <file id=\"3\"><name enctype=\"base64\">Y2Fmw6k=</name><type>file</type>{}</file>\
+               <file id=\"4\"><name>alias</name><type link=\"2\">hardlink</type></file>\
+               <file id=\"5\"><name>sym</name><type>symlink</type><link type=\"file\">x</link></file>\
+               <file id=\"6\"><name>empty</name><type>file</type></file>\
+             </file></toc></xar>",
+            data(0, b"hello"),
+            data(5, b"world!")
+        );
+        let archive = xar(&toc, b"helloworld!");
+        let mut l = Listing::default();
+        read_xar(&archive.as_slice(), "t.pkg", &Limits::default(), &mut l).expect("reads");
+        assert_eq!(l.files["dir/a&b.txt"], b"hello");
+        assert_eq!(l.files["dir/café"], b"world!");
+        assert_eq!(l.files["dir/empty"], b"");
+        assert_eq!(
+            l.links,
+            [("dir/alias".to_owned(), "dir/a&b.txt".to_owned())]
+        );
+        assert_eq!(
+            l.others,
+            [
+                ("dir".to_owned(), EntryKind::Directory),
+                ("dir/sym".to_owned(), EntryKind::Symlink)
+            ]
+        );
+    }
+
+    #[test]
+    fn hostile_tables_fail_with_the_place_named() {
+        let one = |name: &str, d: &str| {
+            format!(
+                "<xar><toc><file id=\"1\"><name>{name}</name><type>file</type>{d}</file></toc></xar>"
+            )
+        };
+        let cases = [
+            (
+                xar(&one("a", &data(0, b"hello")), b"hellO"),
+                "t.pkg: member `a`: extracted SHA1 checksum mismatch: the data hashes to 568a752b7f6b5007e86d5b38be599931dfe87d50, the table of contents says aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d",
+            ),
+            (
+                xar(&one("a", &data(3, b"hello")), b"hello"),
+                "t.pkg: member `a`: declared size lies: 5 bytes at heap offset 3 run past the end of the 5-byte heap",
+            ),
+            (
+                xar(
+                    &format!(
+                        "<xar><toc><file id=\"1\"><name>a</name><type>file</type>{}</file>\
+                         <file id=\"2\"><name>b</name><type>file</type>{}</file></toc></xar>",
+                        data(0, b"hello"),
+                        data(2, b"llo")
+                    ),
+                    b"hello",
+                ),
+                "t.pkg: member `b`: its data overlaps that of `a` (a zip-bomb construction)",
+            ),
+            (
+                xar(&one("..", &data(0, b"hello")), b"hello"),
+                "t.pkg: member `..`: a file name that is empty, `.`, `..` or holds `/`: the archive would write outside its place",
+            ),
+            (
+                xar(&one("a/b", &data(0, b"hello")), b"hello"),
+                "t.pkg: member `a/b`: a file name that is empty, `.`, `..` or holds `/`: the archive would write outside its place",
+            ),
+            (
+                xar("<xar><toc><file id=\"1\"><name>a</name></toc></xar>", b""),
+                "t.pkg: table of contents at byte 37: ill-formed document: expected `</file>`, but `</toc>` was found",
+            ),
+            (
+                b"xar!\x00\x10\x00\x01".to_vec(),
+                "t.pkg: truncated: shorter than a xar header",
+            ),
+        ];
+        for (bytes, want) in cases {
+            let e = read_xar(
+                &bytes.as_slice(),
+                "t.pkg",
+                &Limits::default(),
+                &mut Listing::default(),
+            )
+            .expect_err(want);
+            assert_eq!(e.to_string(), want);
+        }
+        // A header whose size field is under its own 28 bytes, and a table declared larger than
+        // the file.
+        let mut small = xar(&one("a", ""), b"");
+        small[5] = 8;
+        let e = read_xar(
+            &small.as_slice(),
+            "t.pkg",
+            &Limits::default(),
+            &mut Listing::default(),
+        )
+        .expect_err("small header");
+        assert!(e.to_string().contains("header size 8 is smaller"), "{e}");
+        let mut long = xar(&one("a", ""), b"");
+        long[8..16].copy_from_slice(&u64::MAX.to_be_bytes());
+        let e = read_xar(
+            &long.as_slice(),
+            "t.pkg",
+            &Limits::default(),
+            &mut Listing::default(),
+        )
+        .expect_err("long table");
+        assert!(e.to_string().contains("runs past the end"), "{e}");
+    }
+}
