@@ -1014,3 +1014,22 @@ fn an_artifact_without_its_python_dll_takes_the_version_from_its_name() {
     assert_eq!(package(&doc, "CPython")["summary"], "free-threaded build");
     assert!(stderr.contains("SCAN009"), "{stderr}");
 }
+
+#[test]
+fn installer_names_are_recognised() {
+    let Some(zip) = embeddable_zip() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    // python.org's free-threaded installer name on a PE binary (the launcher, standing in for
+    // the WiX bundle, which is not read yet): the Windows preset, the free-threaded build.
+    let exe = dir.path().join("python-3.13.2t-amd64.exe");
+    std::fs::write(&exe, &zip_members(&zip)["python.exe"]).expect("w");
+    let (doc, stderr) = scan(&exe, &["--preset", "cpython"]);
+    assert!(
+        stderr.contains("preset cpython-windows (a Windows (PE) binary)"),
+        "{stderr}"
+    );
+    let root = package(&doc, "CPython");
+    assert_eq!(root["versionInfo"], "3.13.2");
+    assert_eq!(root["summary"], "free-threaded build");
+    assert_eq!(root["packageFileName"], "python-3.13.2t-amd64.exe");
+}
