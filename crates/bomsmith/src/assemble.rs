@@ -50,7 +50,7 @@ crate::rules! {
     SOURCE_COMPONENT_ABSENT = "SCAN008", "source-component-absent", Info,
         "The source declares a component the artifact does not hold (a library of another platform's build, or of an optional part not shipped in this artifact).";
     ROOT_NOT_FOUND = "SCAN009", "root-not-found-in-binaries", Warning,
-        "The configuration's `[root] found` names a component binary identification did not find in the artifact, so the root's version comes from the artifact's name.";
+        "The configuration's `[root] found` names a component no binary of the artifact states a version of, so the root's version is not read from the artifact's bytes.";
 }
 
 /// The version probe for a configured component: its `version_file` and `version_pattern`,
@@ -255,7 +255,7 @@ pub fn assemble(
             &ROOT_NOT_FOUND,
             Location::file(&inventory.input),
             format!(
-                "no binary of the artifact identifies as `{name}` (`[root] found`): the root's version comes from the artifact's name"
+                "no binary of the artifact states a version of `{name}` (`[root] found`): the root's version is not read from its bytes (its sourceInfo says where it comes from)"
             ),
         ));
     }
@@ -264,7 +264,10 @@ pub fn assemble(
         for p in &mut asm.packages {
             // The distributor supplies every package; who publishes the component itself, as
             // identification knows it, is its originator.
-            if p.originator.is_none() && p.supplier.as_ref().is_some_and(|had| had != s) {
+            if config.every_package.publisher_as_originator
+                && p.originator.is_none()
+                && p.supplier.as_ref().is_some_and(|had| had != s)
+            {
                 p.originator = p.supplier.take();
             }
             p.supplier = Some(s.clone());
@@ -571,6 +574,7 @@ impl Assembly<'_> {
                 .as_ref()
                 .filter(|t| {
                     is_archive
+                        || config.root.directory_download.unwrap_or(true)
                         || !(t.get_ref().contains("{release_file}")
                             || t.get_ref().contains("{artifact}"))
                 })
@@ -898,7 +902,14 @@ impl Assembly<'_> {
                     continue;
                 }
                 for f in e.found.iter().filter(|f| f.linkage == pass) {
-                    if self.config.root.found.as_deref() == Some(f.name.as_str()) {
+                    let root_version = self
+                        .packages
+                        .iter()
+                        .find(|p| p.id == root_id)
+                        .and_then(|p| p.version.clone());
+                    if self.config.root.found.as_deref() == Some(f.name.as_str())
+                        && (f.version.is_none() || f.version == root_version)
+                    {
                         // The root is this component: its evidence goes on the root, whose
                         // files these are already.
                         if let Some(root) = self.packages.iter_mut().find(|p| p.id == root_id) {

@@ -130,6 +130,10 @@ pub struct RootConfig {
     /// for names that do not follow `NAME-VERSION.EXT` (`python-3.13.2-embed-amd64.zip`);
     /// used when no binary states the version (`found`).
     pub version_from_name: Option<Pattern>,
+    /// Whether a `download_location` template naming the artifact's file (`{artifact}`,
+    /// `{release_file}`) applies to a directory too (default true); false leaves a scanned
+    /// directory's download location unknown, as for an installed layout.
+    pub directory_download: Option<bool>,
 }
 
 /// `[[root.variant]]`
@@ -342,6 +346,10 @@ pub struct EveryPackage {
     /// of (its deployable form, as BSI TR-03183-2 asks).
     #[serde(default)]
     pub in_artifact: bool,
+    /// With `supplier`: a package whose supplier identification stated (a library's own
+    /// publisher) and that has no originator keeps that publisher as its originator.
+    #[serde(default)]
+    pub publisher_as_originator: bool,
 }
 
 /// `[[package]]`: values for every package called `name`, over what the input says of it.

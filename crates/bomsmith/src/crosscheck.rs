@@ -26,11 +26,24 @@ const MAX_FILE: u64 = 32 << 20;
 pub struct SourceFacts {
     /// How messages name the source (`Python-3.13.5.tar.xz`).
     pub shown: String,
+    /// True when the source is a directory (its files are named `DIR/PATH`, not `ARCHIVE!PATH`).
+    pub is_dir: bool,
     /// The project's own version, and the file it was read from.
     pub version: Option<(String, String)>,
     /// Declared components by the name binary identification gives them (lower case): the
     /// name and version as declared, the SBOM's path and the package's index in it.
     pub declared: BTreeMap<String, Declaration>,
+}
+
+impl SourceFacts {
+    /// Where the source's file `path` is: in the archive, or in the directory.
+    fn location(&self, path: &str) -> Location {
+        if self.is_dir {
+            Location::file(format!("{}/{path}", self.shown.trim_end_matches('/')))
+        } else {
+            Location::file(path.to_owned()).in_member(&self.shown)
+        }
+    }
 }
 
 /// One declared component.
@@ -109,6 +122,7 @@ pub fn read_source(path: &Path, config: &Config, read: &ReadOptions) -> Result<S
     }
     let mut facts = SourceFacts {
         shown: shown.clone(),
+        is_dir: path.is_dir(),
         ..SourceFacts::default()
     };
     let is_file = path.is_file();
@@ -144,7 +158,11 @@ pub fn read_source(path: &Path, config: &Config, read: &ReadOptions) -> Result<S
     }
     for sbom in &source.sboms {
         if let Some(bytes) = sink.got.get(sbom) {
-            let place = format!("{shown}!{sbom}");
+            let place = if facts.is_dir {
+                format!("{}/{sbom}", shown.trim_end_matches('/'))
+            } else {
+                format!("{shown}!{sbom}")
+            };
             add_declarations(&mut facts, sbom, &place, bytes, config, true)?;
         }
     }
@@ -257,7 +275,7 @@ pub fn cross_check(doc: &Document, facts: &SourceFacts) -> Vec<Diagnostic> {
     {
         out.push(Diagnostic::new(
             &SOURCE_RELEASE_DIFFERS,
-            Location::file(file.clone()).in_member(&facts.shown),
+            facts.location(file),
             format!(
                 "the source is {} {declared} (`{file}`), the artifact {} {built}: the source's declarations are of another release",
                 root.name, root.name
@@ -267,7 +285,7 @@ pub fn cross_check(doc: &Document, facts: &SourceFacts) -> Vec<Diagnostic> {
     let root_id = root.map(|r| r.id.as_str());
     for (key, d) in &facts.declared {
         let mut at = if d.in_source {
-            Location::file(d.sbom.clone()).in_member(&facts.shown)
+            facts.location(&d.sbom)
         } else {
             Location::file(facts.shown.clone())
         };

@@ -9,6 +9,7 @@
 //! data; every size is checked against what the stream holds.
 
 use super::{EntryKind, EntrySink, escape_bytes, normalize_member_name};
+use crate::diag::{Diagnostic, Location};
 use crate::error::{Error, Result};
 use std::collections::HashMap;
 use std::io::{self, Read};
@@ -167,9 +168,38 @@ impl<R: Read> Read for Body<R> {
     }
 }
 
+/// Reads what follows the trailer: only the zero bytes that pad an archive to its block size
+/// may. Another archive there (initramfs images concatenate them) is refused rather than left
+/// out unseen.
+fn after_trailer(r: &mut dyn Read, archive: &str) -> Result<()> {
+    let mut buf = [0u8; 8192];
+    let mut offset = 0u64;
+    loop {
+        let n = r
+            .read(&mut buf)
+            .map_err(|e| Error::member_io(archive, None, &e))?;
+        if n == 0 {
+            return Ok(());
+        }
+        if let Some(i) = buf[..n].iter().position(|&b| b != 0) {
+            let what = if looks_like_cpio(&buf[i..n]) {
+                "another cpio archive follows its trailer (concatenated archives are not read)"
+            } else {
+                "data follows its trailer"
+            };
+            return Err(Error::archive(
+                archive,
+                None,
+                format!("{what}, {} bytes after it", offset + i as u64),
+            ));
+        }
+        offset += n as u64;
+    }
+}
+
 /// Streams the cpio archive `r` (named `archive` in messages) into `sink`. Entries of any of
-/// the three ASCII formats may follow each other; the archive ends at its trailer entry (what
-/// follows, block padding, is not read) or, without one, at the end of the stream.
+/// the three ASCII formats may follow each other; the archive ends at its trailer entry, after
+/// which only zero padding may follow, or, without one (a warning), at the end of the stream.
 pub fn read_cpio(r: &mut dyn Read, archive: &str, sink: &mut dyn EntrySink) -> Result<()> {
     let err = |member: Option<&str>, msg: String| Error::archive(archive, member, msg);
     // Regular files by (dev, ino), for hard links: the odc format repeats the data of every
@@ -184,6 +214,11 @@ pub fn read_cpio(r: &mut dyn Read, archive: &str, sink: &mut dyn EntrySink) -> R
         let mut magic = [0u8; 6];
         let got = fill(r, &mut magic).map_err(|e| Error::member_io(archive, Some(&at), &e))?;
         if got == 0 && position > 1 {
+            sink.warn(Diagnostic::new(
+                &super::CPIO_TRAILER_MISSING,
+                Location::file(archive),
+                "the cpio archive ends without its trailer entry",
+            ));
             break;
         }
         let format = match &magic[..got] {
@@ -230,6 +265,9 @@ pub fn read_cpio(r: &mut dyn Read, archive: &str, sink: &mut dyn EntrySink) -> R
             Format::Newc { .. } => pad4(header.size),
         };
         if raw == TRAILER {
+            skip(r, header.size + data_padding)
+                .map_err(|e| Error::member_io(archive, Some("TRAILER!!!"), &e))?;
+            after_trailer(r, archive)?;
             break;
         }
         let shown = escape_bytes(&raw);
@@ -265,9 +303,13 @@ pub fn read_cpio(r: &mut dyn Read, archive: &str, sink: &mut dyn EntrySink) -> R
             S_IFREG => {
                 let linked = header.nlink > 1;
                 if linked && header.size == 0 && format != Format::Odc {
-                    // A new-format hard link whose data comes with a later link of its set;
-                    // if none brings data, all of them are empty files.
-                    waiting.entry(inode).or_default().push(path);
+                    // A new-format hard link: to the file of its set already read, or else
+                    // waiting for the data a later link of its set brings (if none does, all
+                    // of them are empty files).
+                    match inodes.get(&inode) {
+                        Some(target) => sink.hard_link(&path, target),
+                        None => waiting.entry(inode).or_default().push(path),
+                    }
                     continue;
                 }
                 if linked
@@ -455,6 +497,17 @@ mod tests {
                 ("lib".to_owned(), EntryKind::Symlink)
             ]
         );
+    }
+
+    /// Found in review: a new-format link without data after its set's file became an empty file.
+    #[test]
+    fn a_newc_link_after_its_data_is_a_link() {
+        let mut a = newc("a", 0o100644, 7, 2, b"data", false);
+        a.extend(newc("b", 0o100644, 7, 2, b"", false));
+        let mut l = Listing::default();
+        read_cpio(&mut a.as_slice(), "n.cpio", &mut l).expect("reads");
+        assert_eq!(l.files.len(), 1);
+        assert_eq!(l.links, [("b".to_owned(), "a".to_owned())]);
     }
 
     /// Found by the `cpio` fuzz target: a directory listed twice was handed to the sink twice.

@@ -43,14 +43,6 @@ impl<R: Read> XzBounded<R> {
         )))
     }
 
-    /// Decodes the one xz stream at the start of `inner`, and reads no further.
-    pub(crate) fn single(inner: R) -> io::Result<Self> {
-        let stream = liblzma::stream::Stream::new_stream_decoder(XZ_MEMLIMIT, 0)?;
-        Ok(XzBounded(liblzma::read::XzDecoder::new_stream(
-            inner, stream,
-        )))
-    }
-
     /// Decodes the legacy `.lzma` (LZMA-alone) stream in `inner`.
     pub(crate) fn lzma(inner: R) -> io::Result<Self> {
         let stream = liblzma::stream::Stream::new_lzma_decoder(XZ_MEMLIMIT)?;
@@ -58,30 +50,28 @@ impl<R: Read> XzBounded<R> {
             inner, stream,
         )))
     }
-
-    /// The reader decoded from.
-    pub(crate) fn into_inner(self) -> R {
-        self.0.into_inner()
-    }
 }
 
 impl<R: Read> Read for XzBounded<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.0.read(buf).map_err(|e| {
-            match e
-                .get_ref()
-                .and_then(|i| i.downcast_ref::<liblzma::stream::Error>())
-            {
-                Some(liblzma::stream::Error::MemLimit) => io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    format!(
-                        "xz: the stream's dictionary is larger than the {} MiB accepted",
-                        (1u64 << MAX_WINDOW_LOG) >> 20
-                    ),
-                ),
-                _ => e,
-            }
-        })
+        self.0.read(buf).map_err(memlimit_error)
+    }
+}
+
+/// An xz decoder's error, said plainly when it is the memory bound [`XZ_MEMLIMIT`].
+pub(crate) fn memlimit_error(e: io::Error) -> io::Error {
+    match e
+        .get_ref()
+        .and_then(|i| i.downcast_ref::<liblzma::stream::Error>())
+    {
+        Some(liblzma::stream::Error::MemLimit) => io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "xz: the stream's dictionary is larger than the {} MiB accepted",
+                (1u64 << MAX_WINDOW_LOG) >> 20
+            ),
+        ),
+        _ => e,
     }
 }
 
@@ -112,7 +102,8 @@ pub(crate) fn total_error(max_unpacked: u64) -> io::Error {
 
 #[derive(Debug)]
 struct TapState {
-    hasher: Sha256,
+    /// `None` for a tap that only counts.
+    hasher: Option<Sha256>,
     count: u64,
 }
 
@@ -123,13 +114,22 @@ pub struct Tap(Rc<RefCell<TapState>>);
 impl Default for Tap {
     fn default() -> Self {
         Tap(Rc::new(RefCell::new(TapState {
-            hasher: Sha256::new(),
+            hasher: Some(Sha256::new()),
             count: 0,
         })))
     }
 }
 
 impl Tap {
+    /// A tap that counts the bytes pulled and digests none (for the ratio bound of a stream
+    /// inside an archive); [`Tap::finish`] is not for it.
+    pub fn counter() -> Self {
+        Tap(Rc::new(RefCell::new(TapState {
+            hasher: None,
+            count: 0,
+        })))
+    }
+
     /// A reader over `inner` that feeds this tap.
     pub fn reader<R: Read>(&self, inner: R) -> TapReader<R> {
         TapReader {
@@ -147,6 +147,9 @@ impl Tap {
     /// the decompressor did not need to read.
     pub fn finish(self, path: &Path, size: u64) -> io::Result<[u8; 32]> {
         let mut state = self.0.borrow_mut();
+        if state.hasher.is_none() {
+            return Err(io::Error::other("a counting tap has no digest"));
+        }
         if state.count < size {
             let mut f = std::fs::File::open(path)?;
             f.seek(SeekFrom::Start(state.count))?;
@@ -156,11 +159,13 @@ impl Tap {
                 if n == 0 {
                     break;
                 }
-                state.hasher.update(&buf[..n]);
+                if let Some(h) = state.hasher.as_mut() {
+                    h.update(&buf[..n]);
+                }
                 state.count += n as u64;
             }
         }
-        Ok(state.hasher.clone().finalize().into())
+        Ok(state.hasher.clone().unwrap_or_default().finalize().into())
     }
 }
 
@@ -175,7 +180,9 @@ impl<R: Read> Read for TapReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         let mut s = self.tap.0.borrow_mut();
-        s.hasher.update(&buf[..n]);
+        if let Some(h) = s.hasher.as_mut() {
+            h.update(&buf[..n]);
+        }
         s.count += n as u64;
         Ok(n)
     }
@@ -204,6 +211,13 @@ impl<'a> Bounded<'a> {
             limits,
             out: 0,
         }
+    }
+}
+
+impl Bounded<'_> {
+    /// Bytes unpacked so far.
+    pub fn unpacked(&self) -> u64 {
+        self.out
     }
 }
 

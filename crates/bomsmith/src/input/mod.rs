@@ -39,6 +39,8 @@ crate::rules! {
         "A file git tracks is missing from the working tree; it is left out.";
     NESTED_ARCHIVE_NOT_READ = "INPUT004", "nested-archive-not-read", Warning,
         "An archive inside the input is malformed, or is a zip too large to read into memory; it is listed as one file, its contents are not.";
+    CPIO_TRAILER_MISSING = "INPUT005", "cpio-trailer-missing", Warning,
+        "A cpio archive ends without its `TRAILER!!!` entry: it may have been cut short at a member boundary.";
 }
 
 /// What an archive entry or directory item is, for entries that are not regular files.
@@ -289,16 +291,18 @@ pub fn looks_like_binary(head: &[u8]) -> bool {
 /// compressed stream is named a tar here; what it holds, tar or cpio, is told once it is
 /// decompressed ([`stream_kind`]), and read either way.
 pub fn archive_kind(head: &[u8]) -> Option<InputKind> {
+    // A tar header before a cpio one: a tar whose first member is named `070701...` starts
+    // with cpio's magic, and its header checksum tells it apart.
     if looks_like_zip(head) {
         Some(InputKind::Zip)
     } else if looks_like_xar(head) {
         Some(InputKind::Xar)
-    } else if looks_like_cpio(head) {
-        Some(InputKind::Cpio(Compression::None))
     } else if let Some(c) = Compression::from_magic(head) {
         Some(InputKind::Tar(c))
     } else if looks_like_tar(head) {
         Some(InputKind::Tar(Compression::None))
+    } else if looks_like_cpio(head) {
+        Some(InputKind::Cpio(Compression::None))
     } else {
         None
     }
@@ -307,12 +311,12 @@ pub fn archive_kind(head: &[u8]) -> Option<InputKind> {
 /// What the stream `raw`, compressed with `compression`, holds: a cpio archive, or else (what
 /// the tar reader will judge) a tar.
 fn stream_kind(raw: impl Read, compression: Compression) -> InputKind {
-    let mut head = [0u8; 6];
+    let mut head = [0u8; 512];
     let got = decoder(Box::new(raw), compression, "")
         .ok()
         .and_then(|mut d| fill_head(&mut *d, &mut head).ok())
         .unwrap_or(0);
-    if looks_like_cpio(&head[..got]) {
+    if !looks_like_tar(&head[..got]) && looks_like_cpio(&head[..got]) {
         InputKind::Cpio(compression)
     } else {
         InputKind::Tar(compression)
@@ -449,10 +453,10 @@ fn read_compressed_tar<'a>(
 ) -> Result<()> {
     let decoder = decoder(raw, compression, shown)?;
     let mut bounded = limit::Bounded::new(decoder, tap.clone(), limits.clone());
-    let mut head = [0u8; 6];
+    let mut head = [0u8; 512];
     let got = fill_head(&mut bounded, &mut head).map_err(|e| Error::member_io(shown, None, &e))?;
     let mut stream = (&head[..got]).chain(&mut bounded);
-    let what = if looks_like_cpio(&head[..got]) {
+    let what = if !looks_like_tar(&head[..got]) && looks_like_cpio(&head[..got]) {
         read_cpio(&mut stream, shown, sink)?;
         "cpio"
     } else {

@@ -7,8 +7,12 @@
 //! No kept crate reads it as a stream with bounds (the ones there are decode to memory); it is
 //! small enough to read here, each chunk checked to give exactly the size it declares.
 
-use super::limit::XzBounded;
-use std::io::{self, Read};
+use super::limit::{XZ_MEMLIMIT, memlimit_error};
+use std::io::{self, BufReader, Read};
+
+/// The decoder of one xz chunk, over a buffer of its own so that what it leaves unread of the
+/// chunk can be told.
+type XzChunk<R> = liblzma::bufread::XzDecoder<BufReader<io::Take<R>>>;
 
 /// The magic at the start of a pbzx stream.
 pub const MAGIC: &[u8; 4] = b"pbzx";
@@ -27,7 +31,7 @@ enum State<R: Read> {
     /// In a chunk stored as it is.
     Raw(io::Take<R>),
     /// In an xz-compressed chunk: the decoder, the bytes it gave, the bytes it must give.
-    Xz(Box<XzBounded<io::Take<R>>>, u64, u64),
+    Xz(Box<XzChunk<R>>, u64, u64),
     /// After the end, or after an error.
     Done,
 }
@@ -108,15 +112,15 @@ impl<R: Read> Pbzx<R> {
                         self.chunk
                     )));
                 }
-                let take = decoder.into_inner();
-                if take.limit() > 0 {
+                let buffered = decoder.into_inner();
+                let left = buffered.buffer().len() as u64 + buffered.get_ref().limit();
+                if left > 0 {
                     return Err(invalid(format!(
-                        "chunk {}: {} bytes after its xz stream",
-                        self.chunk,
-                        take.limit()
+                        "chunk {}: {left} bytes after its xz stream",
+                        self.chunk
                     )));
                 }
-                take.into_inner()
+                buffered.into_inner().into_inner()
             }
             State::Done => return Ok(false),
         };
@@ -142,8 +146,12 @@ impl<R: Read> Pbzx<R> {
                 self.chunk
             )));
         } else {
-            let decoder = XzBounded::single(inner.take(stored))
+            let stream = liblzma::stream::Stream::new_stream_decoder(XZ_MEMLIMIT, 0)
                 .map_err(|e| invalid(format!("chunk {}: {e}", self.chunk)))?;
+            let decoder = liblzma::bufread::XzDecoder::new_stream(
+                BufReader::with_capacity(64 * 1024, inner.take(stored)),
+                stream,
+            );
             self.state = State::Xz(Box::new(decoder), 0, size);
         }
         Ok(true)
@@ -161,7 +169,8 @@ impl<R: Read> Read for Pbzx<R> {
                 State::Raw(take) => take.read(buf)?,
                 State::Xz(decoder, produced, expected) => {
                     let chunk = self.chunk;
-                    let err = |e: io::Error| invalid(format!("chunk {chunk}: {e}"));
+                    let err =
+                        |e: io::Error| invalid(format!("chunk {chunk}: {}", memlimit_error(e)));
                     let room = *expected - *produced;
                     if room == 0 {
                         // One byte more than the chunk declares is asked for, so a lie shows.

@@ -25,8 +25,10 @@ use crate::error::{Error, Result};
 use base64::Engine as _;
 use quick_xml::events::{BytesStart, Event};
 use sha1::Digest as _;
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{self, BufReader, Read};
+use std::rc::Rc;
 
 /// The magic at the start of a xar archive.
 pub const MAGIC: &[u8; 4] = b"xar!";
@@ -37,6 +39,13 @@ const MAX_TOC: u64 = 64 << 20;
 
 /// Deepest nesting of elements accepted in the table of contents.
 const MAX_DEPTH: usize = 256;
+
+/// Longest file name accepted (macOS allows 255 bytes).
+const MAX_NAME: usize = 1024;
+
+/// Longest path accepted, and most path bytes in all (paths are built from their parents').
+const MAX_PATH: usize = 4096;
+const MAX_PATH_BYTES: usize = 4 * MAX_TOC as usize;
 
 /// Names of flat-package members read as the cpio archives they hold.
 const CPIO_MEMBERS: [&str; 2] = ["Payload", "Scripts"];
@@ -412,31 +421,59 @@ impl<R: Read> Read for Checked<R> {
     }
 }
 
-/// The stored bytes of a file, digested against the archived checksum.
+/// How far the stored bytes of a file were read, and their digest so far against the archived
+/// checksum; shared between the reader and [`finish_raw`].
+#[derive(Default)]
+struct RawProgress {
+    read: u64,
+    digest: Option<(Digester, String, String)>,
+}
+
+/// The stored bytes of a file, digested against the archived checksum as they are read.
 struct Archived<R> {
     inner: R,
-    digest: Option<(Digester, String, String)>,
+    progress: Rc<RefCell<RawProgress>>,
 }
 
 impl<R: Read> Read for Archived<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        if let Some((d, _, _)) = self.digest.as_mut() {
+        let mut p = self.progress.borrow_mut();
+        p.read += n as u64;
+        if let Some((d, _, _)) = p.digest.as_mut() {
             d.update(&buf[..n]);
-        }
-        if n == 0
-            && !buf.is_empty()
-            && let Some((d, want, style)) = self.digest.take()
-        {
-            let got = d.hex();
-            if got != want {
-                return Err(invalid(format!(
-                    "archived {style} checksum mismatch: the stored bytes hash to {got}, the table of contents says {want}"
-                )));
-            }
         }
         Ok(n)
     }
+}
+
+/// Reads what a decoder left of the stored bytes of the file at `at` (a compressed stream ends
+/// before its section may) and checks the archived checksum over all of them.
+fn finish_raw(
+    src: &dyn RandomAccess,
+    at: &Located,
+    progress: &RefCell<RawProgress>,
+) -> io::Result<()> {
+    let mut p = progress.borrow_mut();
+    let Some((mut d, want, style)) = p.digest.take() else {
+        return Ok(());
+    };
+    let mut pos = at.start + p.read.min(at.length);
+    let end = at.start + at.length;
+    let mut buf = vec![0u8; 64 * 1024];
+    while pos < end {
+        let n = (end - pos).min(buf.len() as u64) as usize;
+        src.read_exact_at(&mut buf[..n], pos)?;
+        d.update(&buf[..n]);
+        pos += n as u64;
+    }
+    let got = d.hex();
+    if got != want {
+        return Err(invalid(format!(
+            "archived {style} checksum mismatch: the stored bytes hash to {got}, the table of contents says {want}"
+        )));
+    }
+    Ok(())
 }
 
 fn invalid(message: String) -> io::Error {
@@ -461,18 +498,36 @@ struct Located {
     extracted: Option<Declared>,
 }
 
-/// The decoded bytes of the file at `at`, checked as they are read.
-fn open<'a>(src: &'a dyn RandomAccess, at: &Located) -> io::Result<Box<dyn Read + 'a>> {
-    let raw = Archived {
-        inner: BufReader::with_capacity(
-            64 * 1024,
-            Section {
-                src,
-                pos: at.start,
-                end: at.start + at.length,
-            },
-        ),
+/// A file's decoded bytes, and how far its stored bytes were read.
+type Opened<'a> = (Box<dyn Read + 'a>, Rc<RefCell<RawProgress>>);
+
+/// The decoded bytes of the file at `at`, checked as they are read (the extracted checksum at
+/// their end; the archived one by [`finish_raw`] with the progress returned). The stored bytes
+/// read feed `counter`, when given.
+fn open<'a>(
+    src: &'a dyn RandomAccess,
+    at: &Located,
+    counter: Option<&limit::Tap>,
+) -> io::Result<Opened<'a>> {
+    let progress = Rc::new(RefCell::new(RawProgress {
+        read: 0,
         digest: digest_of(at.archived.as_ref()),
+    }));
+    let section = BufReader::with_capacity(
+        64 * 1024,
+        Section {
+            src,
+            pos: at.start,
+            end: at.start + at.length,
+        },
+    );
+    let counted: Box<dyn Read + 'a> = match counter {
+        Some(tap) => Box::new(tap.reader(section)),
+        None => Box::new(section),
+    };
+    let raw = Archived {
+        inner: counted,
+        progress: Rc::clone(&progress),
     };
     let decoded: Box<dyn Read + 'a> = match at.encoding {
         Encoding::Stored => Box::new(raw),
@@ -481,12 +536,13 @@ fn open<'a>(src: &'a dyn RandomAccess, at: &Located) -> io::Result<Box<dyn Read 
         Encoding::Xz => Box::new(limit::XzBounded::new(raw)?),
         Encoding::Lzma => Box::new(limit::XzBounded::lzma(raw)?),
     };
-    Ok(Box::new(Checked {
+    let checked = Box::new(Checked {
         inner: decoded,
         size: at.size,
         out: 0,
         digest: digest_of(at.extracted.as_ref()),
-    }))
+    });
+    Ok((checked, progress))
 }
 
 /// Hands every entry to `sink` under a prefix.
@@ -532,7 +588,7 @@ fn cpio_inside(src: &dyn RandomAccess, at: &Located, head: &[u8]) -> io::Result<
     }
     if head.starts_with(&[0x1f, 0x8b]) {
         let mut inner = [0u8; 6];
-        let mut gz = flate2::read::GzDecoder::new(open(src, at)?);
+        let mut gz = flate2::read::GzDecoder::new(open(src, at, None)?.0);
         let mut got = 0;
         while got < inner.len() {
             match gz.read(&mut inner[got..]) {
@@ -557,16 +613,18 @@ fn read_packed_cpio(
     path: &str,
     limits: &Limits,
     sink: &mut dyn EntrySink,
-) -> Result<()> {
+) -> Result<u64> {
     let member_err = |e: io::Error| Error::member_io(archive, Some(path), &e);
-    let tap = limit::Tap::default();
-    let raw = tap.reader(open(src, at).map_err(member_err)?);
+    // The ratio bound counts the member's stored bytes, so a compressed member holding a
+    // compressed payload is bounded as one layer is.
+    let counter = limit::Tap::counter();
+    let (raw, progress) = open(src, at, Some(&counter)).map_err(member_err)?;
     let decoded: Box<dyn Read + '_> = match packed {
         Packed::Gzip => Box::new(flate2::read::MultiGzDecoder::new(raw)),
         Packed::Pbzx => Box::new(Pbzx::new(raw)),
         Packed::Plain => Box::new(raw),
     };
-    let mut bounded = limit::Bounded::new(decoded, tap, limits.clone());
+    let mut bounded = limit::Bounded::new(decoded, counter, limits.clone());
     let name = format!("{archive}!{path}");
     let mut prefixed = Prefixed {
         sink,
@@ -576,7 +634,8 @@ fn read_packed_cpio(
     // Past the trailer: the rest of the stream, so the gzip trailer and the member's checksums
     // are checked too.
     io::copy(&mut bounded, &mut io::sink()).map_err(|e| Error::member_io(&name, None, &e))?;
-    Ok(())
+    finish_raw(src, at, &progress).map_err(member_err)?;
+    Ok(bounded.unpacked())
 }
 
 /// Streams the xar archive `src` (named `archive` in messages) into `sink`.
@@ -631,11 +690,11 @@ pub fn read_xar(
                 ),
             )
         })?;
-    if toc_size > MAX_TOC {
+    if toc_size > MAX_TOC || toc_packed > MAX_TOC {
         return Err(err(
             None,
             format!(
-                "table of contents of {toc_size} bytes uncompressed is over the {} MiB accepted",
+                "table of contents of {toc_packed} bytes ({toc_size} uncompressed) is over the {} MiB accepted",
                 MAX_TOC >> 20
             ),
         ));
@@ -676,6 +735,13 @@ pub fn read_xar(
             ));
         };
         if let Some(algorithm) = Algorithm::from_style(style) {
+            // A digest is 64 bytes at most (SHA-512).
+            if *size > 64 {
+                return Err(err(
+                    None,
+                    format!("the table of contents' {style} checksum is {size} bytes long"),
+                ));
+            }
             let mut stored = vec![0u8; *size as usize];
             src.read_exact_at(&mut stored, heap_start + offset)
                 .map_err(io_err)?;
@@ -695,6 +761,7 @@ pub fn read_xar(
 
     // Paths, from each entry's name and its enclosing directories.
     let mut paths: Vec<String> = Vec::with_capacity(toc.entries.len());
+    let mut path_bytes = 0usize;
     for (i, e) in toc.entries.iter().enumerate() {
         let at = format!("#{}", i + 1);
         let raw = e
@@ -708,6 +775,15 @@ pub fn read_xar(
         } else {
             raw.as_bytes().to_vec()
         };
+        if name.len() > MAX_NAME {
+            return Err(err(
+                Some(&at),
+                format!(
+                    "a file name of {} bytes, over the {MAX_NAME} accepted",
+                    name.len()
+                ),
+            ));
+        }
         if name.is_empty() || name.contains(&b'/') || name == b"." || name == b".." {
             return Err(err(
                 Some(&escape_bytes(&name)),
@@ -715,12 +791,38 @@ pub fn read_xar(
             ));
         }
         let parent = match e.parent {
-            Some(p) if p < i => format!("{}/", paths[p]),
+            // Only a directory holds files.
+            Some(p) if p < i && toc.entries[p].kind == "directory" => format!("{}/", paths[p]),
+            Some(p) if p < i => {
+                return Err(err(
+                    Some(&paths[p]),
+                    format!(
+                        "a {} holds files, as only a directory may",
+                        toc.entries[p].kind
+                    ),
+                ));
+            }
             Some(_) => return Err(err(Some(&at), "a file inside a later one".into())),
             None => String::new(),
         };
         let mut joined = parent.into_bytes();
         joined.extend_from_slice(&name);
+        if joined.len() > MAX_PATH {
+            return Err(err(
+                Some(&at),
+                format!(
+                    "a path of {} bytes, over the {MAX_PATH} accepted",
+                    joined.len()
+                ),
+            ));
+        }
+        path_bytes += joined.len();
+        if path_bytes > MAX_PATH_BYTES {
+            return Err(err(
+                None,
+                format!("its paths take over {MAX_PATH_BYTES} bytes in all"),
+            ));
+        }
         let path =
             normalize_member_name(&joined).map_err(|m| err(Some(&escape_bytes(&joined)), m))?;
         paths.push(path);
@@ -845,6 +947,15 @@ pub fn read_xar(
         }
     }
 
+    // Hard links' targets: a Payload or Scripts another entry links to is listed as the file
+    // it is, not read as the archive it holds (the link must name a file that was listed).
+    let link_targets: HashSet<usize> = toc
+        .entries
+        .iter()
+        .filter(|e| e.kind == "hardlink" && e.link.as_deref() != Some("original"))
+        .filter_map(|e| e.link.as_deref().and_then(|id| by_id.get(id)).copied())
+        .collect();
+
     // Directories and other entries, then regular files, then the links to them.
     let mut links = Vec::new();
     for (i, e) in toc.entries.iter().enumerate() {
@@ -852,19 +963,26 @@ pub fn read_xar(
         if let Some(at) = located.get(&i) {
             let member_err = |e: io::Error| Error::member_io(archive, Some(path), &e);
             let last = path.rsplit('/').next().unwrap_or(path);
-            if CPIO_MEMBERS.contains(&last) && at.size >= 6 {
+            if CPIO_MEMBERS.contains(&last) && at.size >= 6 && !link_targets.contains(&i) {
                 let mut head = [0u8; 6];
-                let mut body = open(src, at).map_err(member_err)?;
+                let (mut body, _) = open(src, at, None).map_err(member_err)?;
                 body.read_exact(&mut head).map_err(member_err)?;
                 drop(body);
                 if let Some(packed) = cpio_inside(src, at, &head).map_err(member_err)? {
-                    read_packed_cpio(src, at, packed, archive, path, limits, sink)?;
+                    // What the payloads unpack to counts toward the input's bound too.
+                    let left = Limits {
+                        max_ratio: limits.max_ratio,
+                        max_unpacked: limits.max_unpacked.saturating_sub(total),
+                    };
+                    let unpacked = read_packed_cpio(src, at, packed, archive, path, &left, sink)?;
+                    total = total.saturating_add(unpacked);
                     continue;
                 }
             }
-            let mut body = open(src, at).map_err(member_err)?;
+            let (mut body, progress) = open(src, at, None).map_err(member_err)?;
             sink.file(path, &mut body).map_err(member_err)?;
             io::copy(&mut body, &mut io::sink()).map_err(member_err)?;
+            finish_raw(src, at, &progress).map_err(member_err)?;
             continue;
         }
         match e.kind.as_str() {
@@ -1026,6 +1144,28 @@ mod tests {
             (
                 b"xar!\x00\x10\x00\x01".to_vec(),
                 "t.pkg: truncated: shorter than a xar header",
+            ),
+            (
+                xar(
+                    &format!(
+                        "<xar><toc><file id=\"1\"><name>Payload</name><type>file</type>{}\
+                         <file id=\"2\"><name>x</name><type>file</type></file></file></toc></xar>",
+                        data(0, b"hello")
+                    ),
+                    b"hello",
+                ),
+                "t.pkg: member `Payload`: a file holds files, as only a directory may",
+            ),
+            (
+                xar(&one(&"n".repeat(2000), ""), b""),
+                "t.pkg: member `#1`: a file name of 2000 bytes, over the 1024 accepted",
+            ),
+            (
+                xar(
+                    "<xar><toc><checksum style=\"sha1\"><offset>0</offset><size>100</size></checksum></toc></xar>",
+                    &[0u8; 100],
+                ),
+                "t.pkg: the table of contents' sha1 checksum is 100 bytes long",
             ),
         ];
         for (bytes, want) in cases {
