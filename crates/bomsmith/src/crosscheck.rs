@@ -236,12 +236,14 @@ pub fn same_version(a: &str, b: &str) -> bool {
     }
 }
 
-/// The files of the artifact a package's version was read from (its evidence).
-fn read_from(doc: &Document, name: &str) -> Vec<String> {
+/// The files of the artifact the packages called `name` (at `version`, when given) were
+/// found in (their evidence).
+fn read_from(doc: &Document, name: &str, version: Option<&str>) -> Vec<String> {
     let mut files: Vec<String> = doc
         .packages
         .iter()
         .filter(|p| p.name.eq_ignore_ascii_case(name))
+        .filter(|p| version.is_none() || p.version.as_deref() == version)
         .flat_map(|p| p.evidence.iter().flat_map(|e| &e.occurrences))
         .map(|o| o.location.clone())
         .collect();
@@ -307,7 +309,7 @@ pub fn cross_check(doc: &Document, facts: &SourceFacts) -> Vec<Diagnostic> {
             ));
             continue;
         }
-        let files = read_from(doc, key);
+        let files = read_from(doc, key, None);
         let stated: Vec<&str> = held
             .iter()
             .filter_map(|p| p.version.as_deref())
@@ -338,27 +340,13 @@ pub fn cross_check(doc: &Document, facts: &SourceFacts) -> Vec<Diagnostic> {
                         "{}: the source declares {want} (`{}`), the artifact holds {v} ({})",
                         d.name,
                         d.sbom,
-                        shown_files(&read_from_version(doc, key, v))
+                        shown_files(&read_from(doc, key, Some(v)))
                     ),
                 ));
             }
         }
     }
     out
-}
-
-/// The files a package of `name` at version `v` was read from.
-fn read_from_version(doc: &Document, name: &str, v: &str) -> Vec<String> {
-    let mut files: Vec<String> = doc
-        .packages
-        .iter()
-        .filter(|p| p.name.eq_ignore_ascii_case(name) && p.version.as_deref() == Some(v))
-        .flat_map(|p| p.evidence.iter().flat_map(|e| &e.occurrences))
-        .map(|o| o.location.clone())
-        .collect();
-    files.sort();
-    files.dedup();
-    files
 }
 
 #[cfg(test)]

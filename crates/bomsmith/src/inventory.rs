@@ -65,15 +65,7 @@ const BINARY_SNIFF: usize = 8;
 
 /// Reads from `r` until `buf` is full or the file ends; the bytes read.
 fn fill<'b>(r: &mut dyn Read, buf: &'b mut [u8]) -> io::Result<&'b [u8]> {
-    let mut n = 0;
-    while n < buf.len() {
-        match r.read(&mut buf[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
+    let n = input::fill_head(r, buf)?;
     Ok(&buf[..n])
 }
 

@@ -8,7 +8,7 @@
 //! nested stream borrows its outer reader. The format is a fixed ASCII header, a name and the
 //! data; every size is checked against what the stream holds.
 
-use super::{EntryKind, EntrySink, escape_bytes, normalize_member_name};
+use super::{EntryKind, EntrySink, escape_bytes, fill_head as fill, normalize_member_name, skip};
 use crate::diag::{Diagnostic, Location};
 use crate::error::{Error, Result};
 use std::collections::HashMap;
@@ -75,32 +75,6 @@ fn field(raw: &[u8], radix: u32, what: &str) -> std::result::Result<u64, String>
                 escape_bytes(raw)
             )
         })
-}
-
-/// Reads exactly `buf.len()` bytes, or says how many the stream held: `Ok(n < len)` at its end.
-fn fill(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
-    let mut got = 0;
-    while got < buf.len() {
-        match r.read(&mut buf[got..]) {
-            Ok(0) => break,
-            Ok(n) => got += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(got)
-}
-
-/// Skips `n` bytes; an error when the stream ends first.
-fn skip(r: &mut dyn Read, n: u64) -> io::Result<()> {
-    let skipped = io::copy(&mut r.take(n), &mut io::sink())?;
-    if skipped < n {
-        return Err(io::Error::new(
-            io::ErrorKind::UnexpectedEof,
-            "the stream ends inside the archive",
-        ));
-    }
-    Ok(())
 }
 
 /// Bytes that pad `n` to a multiple of 4 (the new formats' alignment).
@@ -395,30 +369,7 @@ pub fn read_cpio(r: &mut dyn Read, archive: &str, sink: &mut dyn EntrySink) -> R
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeMap;
-
-    #[derive(Default)]
-    struct Listing {
-        files: BTreeMap<String, Vec<u8>>,
-        links: Vec<(String, String)>,
-        others: Vec<(String, EntryKind)>,
-    }
-
-    impl EntrySink for Listing {
-        fn file(&mut self, path: &str, body: &mut dyn Read) -> io::Result<()> {
-            let mut v = Vec::new();
-            body.read_to_end(&mut v)?;
-            self.files.insert(path.to_owned(), v);
-            Ok(())
-        }
-        fn hard_link(&mut self, path: &str, target: &str) {
-            self.links.push((path.to_owned(), target.to_owned()));
-        }
-        fn other(&mut self, path: &str, kind: EntryKind) {
-            self.others.push((path.to_owned(), kind));
-        }
-        fn warn(&mut self, _: crate::diag::Diagnostic) {}
-    }
+    use crate::input::Listing;
 
     fn odc(name: &str, mode: u64, ino: u64, nlink: u64, data: &[u8]) -> Vec<u8> {
         let mut v = format!(

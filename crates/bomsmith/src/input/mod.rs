@@ -323,8 +323,8 @@ fn stream_kind(raw: impl Read, compression: Compression) -> InputKind {
     }
 }
 
-/// Reads up to `buf.len()` bytes; fewer only at the end of the stream.
-fn fill_head(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
+/// Reads up to `buf.len()` bytes; fewer only at the end of the stream. Returns how many.
+pub(crate) fn fill_head(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut got = 0;
     while got < buf.len() {
         match r.read(&mut buf[got..]) {
@@ -335,6 +335,18 @@ fn fill_head(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
         }
     }
     Ok(got)
+}
+
+/// Skips `n` bytes of an archive's member data; an error when the stream ends first.
+fn skip(r: &mut dyn Read, n: u64) -> io::Result<()> {
+    let copied = io::copy(&mut r.take(n), &mut io::sink())?;
+    if copied < n {
+        return Err(io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            "truncated: the input ends inside member data",
+        ));
+    }
+    Ok(())
 }
 
 /// Reads the input at `path`, already recognised by [`detect`] as `kind`, handing every
@@ -529,6 +541,32 @@ impl EntrySink for Discard {
     }
     fn hard_link(&mut self, _: &str, _: &str) {}
     fn other(&mut self, _: &str, _: EntryKind) {}
+    fn warn(&mut self, _: Diagnostic) {}
+}
+
+/// A sink that keeps every entry, for the readers' tests: file bodies, hard links, others.
+#[cfg(test)]
+#[derive(Debug, Default)]
+pub(crate) struct Listing {
+    pub(crate) files: std::collections::BTreeMap<String, Vec<u8>>,
+    pub(crate) links: Vec<(String, String)>,
+    pub(crate) others: Vec<(String, EntryKind)>,
+}
+
+#[cfg(test)]
+impl EntrySink for Listing {
+    fn file(&mut self, path: &str, body: &mut dyn Read) -> io::Result<()> {
+        let mut v = Vec::new();
+        body.read_to_end(&mut v)?;
+        self.files.insert(path.to_owned(), v);
+        Ok(())
+    }
+    fn hard_link(&mut self, path: &str, target: &str) {
+        self.links.push((path.to_owned(), target.to_owned()));
+    }
+    fn other(&mut self, path: &str, kind: EntryKind) {
+        self.others.push((path.to_owned(), kind));
+    }
     fn warn(&mut self, _: Diagnostic) {}
 }
 

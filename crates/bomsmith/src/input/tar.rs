@@ -5,7 +5,7 @@
 
 use super::{
     EntryKind, EntrySink, TAR_END_MARKER_MISSING, TAR_UNKNOWN_TYPE, escape_bytes,
-    normalize_member_name,
+    normalize_member_name, skip,
 };
 use crate::diag::{Diagnostic, Location};
 use crate::error::{Error, Result};
@@ -139,17 +139,6 @@ enum Block {
 
 fn padding(size: u64) -> u64 {
     (BLOCK as u64 - size % BLOCK as u64) % BLOCK as u64
-}
-
-fn skip(r: &mut dyn Read, n: u64) -> io::Result<()> {
-    let copied = io::copy(&mut r.take(n), &mut io::sink())?;
-    if copied < n {
-        return Err(io::Error::new(
-            io::ErrorKind::UnexpectedEof,
-            "truncated: the input ends inside member data",
-        ));
-    }
-    Ok(())
 }
 
 fn read_meta(r: &mut dyn Read, size: u64) -> io::Result<Vec<u8>> {

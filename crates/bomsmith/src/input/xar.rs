@@ -1017,31 +1017,8 @@ pub fn read_xar(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeMap;
+    use crate::input::Listing;
     use std::io::Write;
-
-    #[derive(Default)]
-    struct Listing {
-        files: BTreeMap<String, Vec<u8>>,
-        links: Vec<(String, String)>,
-        others: Vec<(String, EntryKind)>,
-    }
-
-    impl EntrySink for Listing {
-        fn file(&mut self, path: &str, body: &mut dyn Read) -> io::Result<()> {
-            let mut v = Vec::new();
-            body.read_to_end(&mut v)?;
-            self.files.insert(path.to_owned(), v);
-            Ok(())
-        }
-        fn hard_link(&mut self, path: &str, target: &str) {
-            self.links.push((path.to_owned(), target.to_owned()));
-        }
-        fn other(&mut self, path: &str, kind: EntryKind) {
-            self.others.push((path.to_owned(), kind));
-        }
-        fn warn(&mut self, _: Diagnostic) {}
-    }
 
     /// A xar archive of the table `toc` (no table checksum) and the heap `heap`.
     fn xar(toc: &str, heap: &[u8]) -> Vec<u8> {
