@@ -157,9 +157,12 @@ pub fn run(args: ScanArgs) -> Result<ExitCode> {
     let mut write_options = super::write_options(args.format, args.spec_version.as_deref())?;
     let sets = rule_sets();
     let overrides = args.severity.overrides(&sets)?;
+    // Neither the input nor the source it is cross-checked against is ever written over.
+    let mut inputs: Vec<&Path> = vec![&args.input];
+    inputs.extend(args.source.as_deref());
     out::check_outputs(
         &[args.output.as_deref(), args.diagnostics.as_deref()],
-        &[&args.input],
+        &inputs,
         args.force,
     )?;
     // An output inside the scanned directory is not part of what is described: leave exactly

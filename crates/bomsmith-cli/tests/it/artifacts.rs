@@ -880,6 +880,23 @@ fn source_cross_check_names_both_versions() {
             && l.contains("CPython 3.13.2")),
         "{stderr}"
     );
+    // The source is never written over, with --force or without.
+    let before = std::fs::read(&externals).expect("source");
+    for force in [false, true] {
+        let mut cmd = bomsmith();
+        cmd.arg("scan")
+            .arg(&artifact)
+            .args(["--preset", "cpython", "-q", "--source"])
+            .arg(&externals)
+            .arg("-o")
+            .arg(&externals);
+        if force {
+            cmd.arg("--force");
+        }
+        let out = cmd.output().expect("runs");
+        assert!(!out.status.success(), "force {force}");
+        assert_eq!(std::fs::read(&externals).expect("source"), before);
+    }
     // A source without the files `[source]` names is an error, not a silent pass.
     let out = bomsmith()
         .arg("scan")
